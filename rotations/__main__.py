@@ -1,0 +1,5 @@
+"""Allows `python -m rotations`."""
+
+from rotations.cli import main
+
+main()

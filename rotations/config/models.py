@@ -1,0 +1,386 @@
+"""The config language as pydantic models: every key, its type and its meaning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+Id = Annotated[
+    str, Field(pattern=ID_PATTERN, description="a short stable id: letters, digits, - _ .")
+]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", description="an e-mail address")]
+
+
+class Strict(BaseModel):
+    """Base of every config model: unknown keys are errors, values are not coerced from text."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class Range(Strict):
+    """A count between `min` and `max`, both inclusive; either may be left out."""
+
+    min: Annotated[int, Field(ge=0)] | None = None
+    max: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Range:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+    def describe(self, unit: str) -> str:
+        if self.min is not None and self.min == self.max:
+            return f"exactly {self.min} {unit}"
+        if self.min is not None and self.max is not None:
+            return f"{self.min} to {self.max} {unit}"
+        if self.min is not None:
+            return f"at least {self.min} {unit}"
+        if self.max is not None:
+            return f"at most {self.max} {unit}"
+        return f"any number of {unit}"
+
+
+def _exact_count(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"min": value, "max": value}
+    return value
+
+
+Count = Annotated[Range, BeforeValidator(_exact_count)]
+
+
+class Organizer(Strict):
+    name: str
+    email: Email | None = None
+
+
+BlockLength = Literal["1 week", "2 weeks", "4 weeks", "1 month"]
+
+
+def _holiday_spec(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(
+            "YAML read this as true/false (it does so for NO, ON, YES, OFF...): "
+            'quote the country code, e.g. holidays: "NO"'
+        )
+    return value
+
+
+class Program(Strict):
+    id: Id = Field(description="stable id of the program; part of every calendar UID")
+    name: str
+    timezone: str = Field(description="IANA time zone, e.g. America/Chicago")
+    start: dt.date = Field(description="first day of block 1")
+    blocks: Annotated[int, Field(gt=0, le=520)] = Field(description="how many blocks the year has")
+    block_length: BlockLength = "1 week"
+    holidays: Annotated[str | list[dt.date] | None, BeforeValidator(_holiday_spec)] = Field(
+        default=None,
+        description="a country code (US, or US-CA with a subdivision) or a list of dates",
+    )
+    organizer: Organizer | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone '{value}'; use an IANA name such as America/Chicago"
+            ) from None
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_country(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            import holidays
+
+            country, _, subdiv = value.partition("-")
+            supported = holidays.list_supported_countries()
+            if country not in supported:
+                raise ValueError(
+                    f"'{country}' is not a country code the holidays package knows; "
+                    "use an ISO 3166 code such as US, CA or GB, or a list of dates"
+                )
+            if subdiv and subdiv not in supported[country]:
+                raise ValueError(
+                    f"'{subdiv}' is not a subdivision of {country}; "
+                    f"known: {', '.join(supported[country][:12])}..."
+                )
+        return value
+
+
+class Rotation(Strict):
+    name: str
+    location: str | None = None
+    description: str | None = None
+    staffing: Count | None = Field(
+        default=None, description="fellows on it in every block; min counts fellows present"
+    )
+    stint: Count | None = Field(
+        default=None, description="length of each run of consecutive blocks"
+    )
+    leave: Literal["allowed", "forbidden"] = "allowed"
+
+
+class TagSelector(Strict):
+    tags: list[str] = Field(min_length=1)
+
+
+Selector = list[str] | TagSelector
+
+
+class Fellow(Strict):
+    id: Id
+    name: str
+    email: Email | None = None
+    tags: list[str] = []
+
+
+class Leave(Strict):
+    fellow: str
+    start: dt.date
+    end: dt.date
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Leave:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class RuleBase(Strict):
+    """Keys every rule takes: `name`, `fellows` to narrow whom it binds, `weight` to make it soft."""
+
+    name: str | None = None
+    fellows: Selector | None = None
+    weight: Annotated[int, Field(gt=0)] | None = None
+    _key: str = PrivateAttr(default="rule")  # its key path, e.g. rules[3]
+    _where: str = PrivateAttr(default="")  # file:line:column and key path, for messages
+
+    @property
+    def hard(self) -> bool:
+        return self.weight is None
+
+    @property
+    def label(self) -> str:
+        """How messages refer to the rule: its name if given, else its place in the file."""
+        return f'"{self.name}"' if self.name else f"{self._key} ({getattr(self, 'type', 'rule')})"
+
+    @property
+    def where(self) -> str:
+        return self._where or self._key
+
+    @property
+    def key(self) -> str:
+        return self._key
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        raise NotImplementedError
+
+
+class SingleFellowRule(RuleBase):
+    """A rule written for one fellow (`fellow: ana`) or several (`fellows: [...]`)."""
+
+    fellow: str | None = None
+
+    @model_validator(mode="after")
+    def _someone(self) -> SingleFellowRule:
+        if self.fellow is None and self.fellows is None:
+            raise ValueError("say whom it is for: fellow: <id> (or fellows: [...])")
+        if self.fellow is not None and self.fellows is not None:
+            raise ValueError("give either fellow or fellows, not both")
+        return self
+
+
+def _name(rotations: dict[str, Rotation], rid: str) -> str:
+    return rotations[rid].name if rid in rotations else rid
+
+
+class Gap(RuleBase):
+    type: Literal["gap"]
+    rotation: str
+    min_blocks: Annotated[int, Field(gt=0)]
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        return (
+            f"at least {self.min_blocks} blocks between two stints of "
+            f"{_name(rotations, self.rotation)}"
+        )
+
+
+class Before(RuleBase):
+    type: Literal["before"]
+    first: str
+    then: str
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        return (
+            f"all {_name(rotations, self.first)} blocks come before any "
+            f"{_name(rotations, self.then)} block"
+        )
+
+
+class Window(RuleBase):
+    type: Literal["window"]
+    rotation: str
+    not_before: dt.date | None = None
+    not_after: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Window:
+        if self.not_before is None and self.not_after is None:
+            raise ValueError("give not_before, not_after or both")
+        if self.not_before and self.not_after and self.not_after < self.not_before:
+            raise ValueError(f"not_after {self.not_after} is before not_before {self.not_before}")
+        return self
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        parts = []
+        if self.not_before:
+            parts.append(f"from {self.not_before}")
+        if self.not_after:
+            parts.append(f"until {self.not_after}")
+        return f"{_name(rotations, self.rotation)} only {' '.join(parts)}"
+
+
+class MaxConsecutive(RuleBase):
+    type: Literal["max_consecutive"]
+    rotations: list[str] = Field(min_length=1)
+    blocks: Annotated[int, Field(gt=0)]
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        names = ", ".join(_name(rotations, r) for r in self.rotations)
+        return f"at most {self.blocks} consecutive blocks on {names}"
+
+
+class ForbidSequence(RuleBase):
+    type: Literal["forbid_sequence"]
+    from_: str = Field(alias="from")
+    to: str
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        return (
+            f"{_name(rotations, self.from_)} is never directly followed by "
+            f"{_name(rotations, self.to)}"
+        )
+
+
+class MaxConcurrentLeave(RuleBase):
+    type: Literal["max_concurrent_leave"]
+    max: Annotated[int, Field(ge=0)]
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        return f"at most {self.max} fellows on leave on any working day"
+
+
+class Pin(SingleFellowRule):
+    type: Literal["pin"]
+    rotation: str
+    blocks: list[int] = Field(min_length=1, description="1-based block numbers")
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        return f"on {_name(rotations, self.rotation)} in block(s) {_block_list(self.blocks)}"
+
+
+class Apart(RuleBase):
+    type: Literal["apart"]
+    rotation: str
+
+    @model_validator(mode="after")
+    def _group(self) -> Apart:
+        if self.fellows is None:
+            raise ValueError("say who must be kept apart: fellows: [ana, ben] or {tags: [...]}")
+        return self
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        return f"no two of them on {_name(rotations, self.rotation)} in the same block"
+
+
+class Prefer(SingleFellowRule):
+    type: Literal["prefer"]
+    rotation: str
+    start: dt.date
+    end: dt.date
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        return f"on {_name(rotations, self.rotation)} from {self.start} to {self.end}"
+
+
+class Avoid(SingleFellowRule):
+    type: Literal["avoid"]
+    rotation: str
+    start: dt.date
+    end: dt.date
+
+    def describe(self, rotations: dict[str, Rotation]) -> str:
+        return f"not on {_name(rotations, self.rotation)} from {self.start} to {self.end}"
+
+
+def _block_list(blocks: list[int]) -> str:
+    return ", ".join(str(b) for b in blocks)
+
+
+Rule = Annotated[
+    Gap
+    | Before
+    | Window
+    | MaxConsecutive
+    | ForbidSequence
+    | MaxConcurrentLeave
+    | Pin
+    | Apart
+    | Prefer
+    | Avoid,
+    Field(discriminator="type"),
+]
+
+RULE_TYPES: tuple[str, ...] = (
+    "gap",
+    "before",
+    "window",
+    "max_consecutive",
+    "forbid_sequence",
+    "max_concurrent_leave",
+    "pin",
+    "apart",
+    "prefer",
+    "avoid",
+)
+
+
+class Config(Strict):
+    """A whole program: the merged YAML document."""
+
+    include: list[str] = Field(default=[], description="further files whose lists are merged in")
+    program: Program
+    rotations: dict[str, Rotation] = Field(min_length=1)
+    fellows: list[Fellow] = Field(min_length=1)
+    requirements: dict[str, Count] = {}
+    leave: list[Leave] = []
+    rules: list[Rule] = []
+    _source: Any = PrivateAttr(default=None)
+
+    @field_validator("rotations")
+    @classmethod
+    def _rotation_ids(cls, value: dict[str, Rotation]) -> dict[str, Rotation]:
+        for rid in value:
+            if not re.match(ID_PATTERN, str(rid)):
+                raise ValueError(f"rotation id '{rid}' must be letters, digits, - _ .")
+        return value

@@ -1,0 +1,40 @@
+"""The CP-SAT model: variables, one builder per rule type, the objective.
+
+Only this package (and solve.py) imports ortools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rotations.model.objective import add_objective
+from rotations.model.rules import CORE_BUILDERS, RULE_BUILDERS
+from rotations.model.variables import Penalty, Variables
+from rotations.problem import Problem
+
+
+@dataclass
+class Model:
+    """A built CP-SAT model and the handles needed to read a solution back."""
+
+    cp: cp_model.CpModel
+    vars: Variables
+    penalties: list[Penalty]
+    worst: cp_model.IntVar | None
+
+
+def build_model(problem: Problem, enforce_hard: bool = True) -> Model:
+    """Build the model; with `enforce_hard` every hard rule literal is fixed true."""
+    cp = cp_model.CpModel()
+    v = Variables(cp, problem)
+    penalties: list[Penalty] = []
+    for add in CORE_BUILDERS:
+        penalties += add(problem, v, cp)
+    for rule in problem.config.rules:
+        penalties += RULE_BUILDERS[rule.type](rule, problem, v, cp)
+    worst = add_objective(cp, penalties, len(problem.fellows))
+    if enforce_hard:
+        for literal in v.rule_literals.values():
+            cp.add(literal == 1)
+    return Model(cp, v, penalties, worst)

@@ -1,0 +1,37 @@
+"""The objective: soft-rule costs, plus fairness so the worst-off fellow's wishes count most.
+
+    minimise  Σ weight × violated  +  F × max over fellows of (that fellow's unmet-wish cost)
+
+where the unmet-wish cost of a fellow is the sum of their violated `prefer`/`avoid` weights and
+F is the number of fellows. With F = number of fellows, taking one unit of unmet wishes off the
+worst-off fellow is worth one extra unit for every other fellow: the schedule spreads
+disappointment instead of piling it on one person, but never buys fairness with more than that.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from rotations.model.variables import Penalty
+
+WISHES = ("prefer", "avoid")
+
+
+def add_objective(
+    model: cp_model.CpModel, penalties: list[Penalty], fellows: int
+) -> cp_model.IntVar | None:
+    """Set the objective; return the worst-off fellow's wish cost variable (None if no wishes)."""
+    total = sum(p.weight * p.literal for p in penalties)
+    per_fellow: dict[int, list[Penalty]] = {}
+    for p in penalties:
+        if p.kind in WISHES and p.fellow is not None:
+            per_fellow.setdefault(p.fellow, []).append(p)
+    if not per_fellow:
+        model.minimize(total)
+        return None
+    bound = max(sum(p.weight for p in ps) for ps in per_fellow.values())
+    worst = model.new_int_var(0, bound, "worst_fellow_wish_cost")
+    for f in sorted(per_fellow):
+        model.add(worst >= sum(p.weight * p.literal for p in per_fellow[f]))
+    model.minimize(total + fellows * worst)
+    return worst

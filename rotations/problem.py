@@ -1,0 +1,107 @@
+"""Problem: the resolved, indexed instance (dates -> block indices, selectors -> fellow indices)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rotations.calendar import Block, holiday_dates, make_blocks, working_days
+from rotations.config import models
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything the model builder and the checker need, in index form and in a fixed order."""
+
+    config: models.Config
+    blocks: list[Block]
+    fellows: list[models.Fellow]
+    rotations: list[str]
+    holidays: frozenset[dt.date]
+    working_days: list[list[dt.date]]  # per block
+    leave_days: list[frozenset[dt.date]]  # per fellow, clipped to the year
+    digest: str = ""
+    _fellow_index: dict[str, int] = field(default_factory=dict, repr=False)
+    _rotation_index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def program(self) -> models.Program:
+        return self.config.program
+
+    def fellow_index(self, fellow_id: str) -> int:
+        return self._fellow_index[fellow_id]
+
+    def rotation_index(self, rotation_id: str) -> int:
+        return self._rotation_index[rotation_id]
+
+    def rotation(self, rotation_id: str) -> models.Rotation:
+        return self.config.rotations[rotation_id]
+
+    def selected(self, rule: models.RuleBase) -> list[int]:
+        """Indices of the fellows a rule binds, in config order."""
+        chosen: set[str]
+        if isinstance(rule, models.SingleFellowRule) and rule.fellow is not None:
+            chosen = {rule.fellow}
+        elif rule.fellows is None:
+            return list(range(len(self.fellows)))
+        elif isinstance(rule.fellows, models.TagSelector):
+            wanted = set(rule.fellows.tags)
+            chosen = {f.id for f in self.fellows if wanted & set(f.tags)}
+        else:
+            chosen = set(rule.fellows)
+        return [i for i, f in enumerate(self.fellows) if f.id in chosen]
+
+    def blocks_overlapping(self, start: dt.date, end: dt.date) -> list[int]:
+        return [b.index for b in self.blocks if b.overlaps(start, end)]
+
+    def blocks_within(self, not_before: dt.date | None, not_after: dt.date | None) -> list[int]:
+        """Blocks lying wholly inside not_before..not_after."""
+        return [
+            b.index
+            for b in self.blocks
+            if (not_before is None or b.start >= not_before)
+            and (not_after is None or b.end <= not_after)
+        ]
+
+    def leave_in_block(self, fellow: int, block: int) -> list[dt.date]:
+        b = self.blocks[block]
+        return sorted(d for d in self.leave_days[fellow] if b.start <= d <= b.end)
+
+    def on_leave(self, fellow: int, day: dt.date) -> bool:
+        return day in self.leave_days[fellow]
+
+
+def resolve(config: models.Config, config_file: Path | None = None) -> Problem:
+    """Turn a validated Config into a Problem."""
+    program = config.program
+    blocks = make_blocks(program.start, program.blocks, program.block_length)
+    first, last = blocks[0].start, blocks[-1].end
+    holidays = frozenset(holiday_dates(program.holidays, first, last))
+    fellows = list(config.fellows)
+    leave: list[set[dt.date]] = [set() for _ in fellows]
+    index = {f.id: i for i, f in enumerate(fellows)}
+    for entry in config.leave:
+        day = max(entry.start, first)
+        while day <= min(entry.end, last):
+            leave[index[entry.fellow]].add(day)
+            day += dt.timedelta(days=1)
+    return Problem(
+        config=config,
+        blocks=blocks,
+        fellows=fellows,
+        rotations=list(config.rotations),
+        holidays=holidays,
+        working_days=[working_days(b, holidays) for b in blocks],
+        leave_days=[frozenset(days) for days in leave],
+        digest=config_digest(config),
+        _fellow_index=index,
+        _rotation_index={r: i for i, r in enumerate(config.rotations)},
+    )
+
+
+def config_digest(config: models.Config) -> str:
+    """A digest of the validated config's content (not of its formatting or comments)."""
+    text = config.model_dump_json(by_alias=True, exclude={"include"})
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()

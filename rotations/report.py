@@ -1,0 +1,70 @@
+"""The terminal summary after a solve: status, objective and bound, blocks per rotation per
+fellow, and every soft rule that was not met."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from rotations.check import Violation
+from rotations.problem import Problem
+from rotations.schedule import Schedule
+
+
+def status_line(schedule: Schedule) -> str:
+    s = schedule.solver
+    if s.optimal:
+        proof = "proven optimal"
+    else:
+        gap = f"{100 * s.gap:.1f}%" if s.gap is not None else "unknown"
+        proof = f"not proven optimal, gap {gap}"
+    return (
+        f"Status {s.status}: objective {s.objective}, bound {s.bound} ({proof}); "
+        f"{s.wall_time:.1f}s wall, {s.deterministic_time:.1f} deterministic s"
+    )
+
+
+def rotation_table(problem: Problem, schedule: Schedule) -> Table:
+    table = Table(title="Blocks per rotation", title_justify="left")
+    table.add_column("fellow")
+    required = problem.config.requirements
+    for rid in problem.rotations:
+        table.add_column(rid, justify="right")
+    for fellow in problem.fellows:
+        row = [fellow.id]
+        for rid in problem.rotations:
+            got = schedule.assignments[fellow.id].count(rid)
+            row.append(str(got) if rid not in required else f"{got}")
+        table.add_row(*row)
+    need = ["required"]
+    for rid in problem.rotations:
+        count = required.get(rid)
+        if count is None:
+            need.append("")
+        elif count.min == count.max:
+            need.append(str(count.min))
+        else:
+            need.append(f"{count.min or 0}-{'' if count.max is None else count.max}")
+    table.add_row(*need, style="dim")
+    return table
+
+
+def print_summary(
+    problem: Problem,
+    schedule: Schedule,
+    violations: list[Violation],
+    console: Console | None = None,
+) -> None:
+    if console is None:
+        console = Console(highlight=False)
+        if not console.is_terminal:
+            console = Console(highlight=False, width=160)
+    console.print(status_line(schedule))
+    console.print(rotation_table(problem, schedule))
+    soft = [v for v in violations if not v.hard]
+    if not soft:
+        console.print("Every soft rule and preference is met.")
+        return
+    console.print(f"Soft rules and preferences not met (total cost {sum(v.cost for v in soft)}):")
+    for v in sorted(soft, key=lambda v: (v.fellow or "", v.block or 0, v.key)):
+        console.print(f"  {v.fellow or '-':<10} {v.label}: {v.message} (cost {v.cost})")

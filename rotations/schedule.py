@@ -1,0 +1,46 @@
+"""Schedule: the solved year as plain data (no solver handles), and the solver's statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SolverStats:
+    """How the solve went: status, objective and its proven bound, time spent."""
+
+    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN or MODEL_INVALID
+    objective: int | None = None
+    bound: int | None = None
+    wall_time: float = 0.0
+    deterministic_time: float = 0.0
+    workers: int = 1
+    seed: int = 0
+    time_limit: float = 0.0
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "OPTIMAL"
+
+    @property
+    def gap(self) -> float | None:
+        """Relative distance between objective and bound (0 when proven optimal)."""
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == self.bound:
+            return 0.0
+        return abs(self.objective - self.bound) / max(1, abs(self.objective))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Who is on which rotation in each block: `assignments[fellow_id][block_index]`."""
+
+    assignments: dict[str, list[str]]
+    solver: SolverStats
+    worst_wish_cost: int | None = None
+    penalty_cost: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def rotation_of(self, fellow_id: str, block: int) -> str:
+        return self.assignments[fellow_id][block]

@@ -1,0 +1,113 @@
+"""Solving: deterministic CP-SAT parameters, progress reports, and reading back a Schedule."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from rotations.model import Model, build_model
+from rotations.problem import Problem
+from rotations.schedule import Schedule, SolverStats
+
+Progress = Callable[[float, int | None, int | None], None]
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """`time_limit` is in CP-SAT deterministic seconds, so equal inputs give equal schedules."""
+
+    time_limit: float = 60.0
+    seed: int = 0
+    workers: int = 2
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of a solve: a Schedule when one was found, and the solver's statistics."""
+
+    stats: SolverStats
+    schedule: Schedule | None
+
+
+def solver_for(options: SolveOptions) -> cp_model.CpSolver:
+    """A CP-SAT solver whose answer depends only on its input (interleaved search, det. time)."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = max(1, options.workers)
+    params.interleave_search = params.num_workers > 1
+    params.random_seed = options.seed
+    params.max_deterministic_time = options.time_limit
+    params.log_search_progress = False
+    return solver
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+        self.started = time.monotonic()
+        self.best: int | None = None
+        self.bound: int | None = None
+
+    def on_solution_callback(self) -> None:
+        self.best = round(self.objective_value)
+        self.bound = round(self.best_objective_bound)
+        self.progress(time.monotonic() - self.started, self.best, self.bound)
+
+    def on_bound(self, bound: float) -> None:
+        self.bound = round(bound)
+        self.progress(time.monotonic() - self.started, self.best, self.bound)
+
+
+def solve(problem: Problem, options: SolveOptions, progress: Progress | None = None) -> Result:
+    """Build and solve the model for `problem`."""
+    model = build_model(problem)
+    return solve_model(problem, model, options, progress)
+
+
+def solve_model(
+    problem: Problem, model: Model, options: SolveOptions, progress: Progress | None = None
+) -> Result:
+    """Solve a built model and read the schedule back as plain data."""
+    solver = solver_for(options)
+    started = time.monotonic()
+    if progress is not None:
+        reporter = _Reporter(progress)
+        solver.best_bound_callback = reporter.on_bound
+        code = solver.solve(model.cp, reporter)
+    else:
+        code = solver.solve(model.cp)
+    status = solver.status_name(code)
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    stats = SolverStats(
+        status=status,
+        objective=round(solver.objective_value) if found else None,
+        bound=round(solver.best_objective_bound) if found else None,
+        wall_time=round(time.monotonic() - started, 3),
+        deterministic_time=round(solver.deterministic_time, 3),
+        workers=options.workers,
+        seed=options.seed,
+        time_limit=options.time_limit,
+    )
+    if not found:
+        return Result(stats, None)
+    x = model.vars.x
+    assignments = {
+        fellow.id: [
+            problem.rotations[next(r for r, var in enumerate(x[f][b]) if solver.boolean_value(var))]
+            for b in range(len(problem.blocks))
+        ]
+        for f, fellow in enumerate(problem.fellows)
+    }
+    return Result(
+        stats,
+        Schedule(
+            assignments=assignments,
+            solver=stats,
+            worst_wish_cost=solver.value(model.worst) if model.worst is not None else None,
+            penalty_cost=sum(p.weight * solver.value(p.literal) for p in model.penalties),
+        ),
+    )
