@@ -5,6 +5,7 @@ without the solver or any model code. Every solve runs it: a hard violation is a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -203,7 +204,7 @@ def check_gap(rule: models.Gap, problem: Problem, schedule: Schedule) -> list[Vi
     out = []
     for fid in _ids(problem, rule):
         runs = list(_runs(schedule.assignments[fid], {rule.rotation}))
-        for (_, end), (start, _) in zip(runs, runs[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(runs):
             if start - end - 1 < rule.min_blocks:
                 out.append(
                     _violation(

@@ -166,7 +166,7 @@ class Leave(Strict):
 
 
 class RuleBase(Strict):
-    """Keys every rule takes: `name`, `fellows` to narrow whom it binds, `weight` to make it soft."""
+    """Keys every rule takes: `name`, `fellows` (whom it binds), `weight` (makes it soft)."""
 
     name: str | None = None
     fellows: Selector | None = None
