@@ -26,7 +26,9 @@ def load_config(file: str | Path) -> models.Config:
     try:
         config = models.Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(problems + _translate(exc, data, source)) from None
+        already = {p.path for p in problems}
+        translated = [p for p in _translate(exc, data, source) if p.path not in already]
+        raise ConfigError(problems + translated) from None
     if problems:
         raise ConfigError(problems)
     for i, rule in enumerate(config.rules):

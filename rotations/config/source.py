@@ -174,7 +174,10 @@ class _Reader:
         except (yaml.constructor.ConstructorError, ValueError) as exc:
             self.problems.append(
                 Problem(
-                    self.position(node), format_path(path), f"cannot read '{node.value}': {exc}"
+                    self.position(node),
+                    format_path(path),
+                    f"cannot read '{node.value}': {exc}"
+                    + ("; expected a date YYYY-MM-DD" if "timestamp" in node.tag else ""),
                 )
             )
             return node.value

@@ -1,0 +1,140 @@
+"""The command line, driven through CliRunner: exit codes, outputs, determinism."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rotations.check import check
+from rotations.cli import cli
+from rotations.config import load_config
+from rotations.problem import resolve
+from rotations.schedule import Schedule, SolverStats
+from tests.conftest import EXAMPLE, program, write_yaml
+
+INVALID = Path(__file__).parent / "data" / "invalid"
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def example_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("example") / "out"
+    result = invoke("solve", EXAMPLE, "--out", out, "--time-limit", "60")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_check_accepts_the_example() -> None:
+    result = invoke("check", EXAMPLE)
+    assert result.exit_code == 0
+    assert "6 fellows" in result.output
+
+
+def test_check_rejects_invalid_config_with_exit_1() -> None:
+    result = invoke("check", INVALID / "unknown_key.yaml")
+    assert result.exit_code == 1
+    assert "unknown key 'stnt'; did you mean 'stint'?" in result.output
+
+
+def test_solve_writes_nothing_for_an_invalid_config(tmp_path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "schedule.json").write_text("published")
+    result = invoke("solve", INVALID / "unknown_key.yaml", "--out", out)
+    assert result.exit_code == 1
+    assert (out / "schedule.json").read_text() == "published"
+    assert sorted(p.name for p in out.iterdir()) == ["schedule.json"]
+
+
+def test_infeasible_rules_exit_2_and_write_nothing(tmp_path) -> None:
+    config = program(
+        rotations={"a": {"name": "Alpha", "staffing": {"max": 1}}, "b": {"name": "Beta"}},
+        requirements={"a": 3},
+    )
+    out = tmp_path / "out"
+    result = invoke("solve", write_yaml(tmp_path, config), "--out", out)
+    assert result.exit_code == 2
+    assert "cannot all hold" in result.output
+    assert not out.exists()
+
+
+def test_bad_option_exits_1() -> None:
+    result = invoke("solve", EXAMPLE, "--out", "x", "--workers", "0")
+    assert result.exit_code == 1
+
+
+def test_example_outputs_follow_the_contract(example_out: Path) -> None:
+    with open(example_out / "schedule.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["fellow", "fellow_name", "block", "start", "end", "rotation",
+                             "rotation_name"]
+    assert len(rows) == 6 * 52
+    state = json.loads((example_out / "schedule.json").read_text())
+    assert {"status", "objective", "bound", "wall_time"} <= set(state["solver"])
+    assert state["solver"]["status"] == "OPTIMAL"
+    assert state["solver"]["objective"] == state["solver"]["bound"]
+    assert len(state["events"]) == len({e for e in state["events"]})
+    names = sorted(p.name for p in (example_out / "calendars").iterdir())
+    assert names == sorted(["ana.ics", "ben.ics", "carlos.ics", "dana.ics", "elena.ics",
+                            "farid.ics", "program.ics"])
+
+
+def test_example_schedule_passes_the_checker(example_out: Path) -> None:
+    problem = resolve(load_config(EXAMPLE))
+    state = json.loads((example_out / "schedule.json").read_text())
+    schedule = Schedule(state["assignments"], SolverStats(status="OPTIMAL"))
+    violations = check(problem, schedule)
+    assert [v for v in violations if v.hard] == []
+    soft = sum(v.cost for v in violations)
+    assert soft == state["costs"]["soft_total"]
+    worst = state["costs"]["worst_fellow_wish_cost"]
+    assert state["solver"]["objective"] == soft + len(problem.fellows) * worst
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.name == "schedule.json":  # the measured wall time is the one varying field
+                state = json.loads(data)
+                state["solver"]["wall_time"] = None
+                data = json.dumps(state).encode()
+            out[str(path.relative_to(folder))] = data
+    return out
+
+
+def test_two_runs_give_identical_bytes(example_out: Path, tmp_path) -> None:
+    again = tmp_path / "again"
+    assert invoke("solve", EXAMPLE, "--out", again, "--time-limit", "60").exit_code == 0
+    assert _files(again) == _files(example_out)
+
+
+def test_solve_replaces_the_output_folder(tmp_path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.txt").write_text("old")
+    config = program(rotations={"a": {"name": "Alpha"}})
+    assert invoke("solve", write_yaml(tmp_path, config), "--out", out).exit_code == 0
+    assert not (out / "stale.txt").exists()
+    assert (out / "schedule.csv").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_summary_lists_unmet_wishes(tmp_path) -> None:
+    config = program(
+        rotations={"a": {"name": "Alpha", "staffing": {"max": 1}}, "b": {"name": "Beta"}},
+        rules=[{"type": "prefer", "fellows": ["ana", "ben"], "rotation": "a",
+                "start": "2027-07-05", "end": "2027-07-11", "weight": 3, "name": "Both want a"}],
+    )
+    result = invoke("solve", write_yaml(tmp_path, config), "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "proven optimal" in result.output
+    assert '"Both want a"' in result.output and "(cost 3)" in result.output
