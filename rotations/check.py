@@ -358,7 +358,7 @@ def check_apart(rule: models.Apart, problem: Problem, schedule: Schedule) -> lis
     return out
 
 
-def _wish(rule: models.Prefer | models.Avoid, problem: Problem, schedule: Schedule, want: bool):
+def _wish(rule: models.Wish, problem: Problem, schedule: Schedule, want: bool) -> list[Violation]:
     out = []
     for fid in _ids(problem, rule):
         for block in problem.blocks:

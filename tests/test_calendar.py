@@ -45,5 +45,4 @@ def test_explicit_holiday_list_and_working_days() -> None:
     (block,) = make_blocks(D(2027, 7, 5), 1, "1 week")
     days = holiday_dates([D(2027, 7, 7), D(2030, 1, 1)], block.start, block.end)
     assert days == {D(2027, 7, 7)}
-    assert working_days(block, days) == [D(2027, 7, 5), D(2027, 7, 6), D(2027, 7, 8),
-                                         D(2027, 7, 9)]
+    assert working_days(block, days) == [D(2027, 7, 5), D(2027, 7, 6), D(2027, 7, 8), D(2027, 7, 9)]

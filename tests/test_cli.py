@@ -73,8 +73,15 @@ def test_bad_option_exits_1() -> None:
 def test_example_outputs_follow_the_contract(example_out: Path) -> None:
     with open(example_out / "schedule.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["fellow", "fellow_name", "block", "start", "end", "rotation",
-                             "rotation_name"]
+    assert list(rows[0]) == [
+        "fellow",
+        "fellow_name",
+        "block",
+        "start",
+        "end",
+        "rotation",
+        "rotation_name",
+    ]
     assert len(rows) == 6 * 52
     state = json.loads((example_out / "schedule.json").read_text())
     assert {"status", "objective", "bound", "wall_time"} <= set(state["solver"])
@@ -82,8 +89,9 @@ def test_example_outputs_follow_the_contract(example_out: Path) -> None:
     assert state["solver"]["objective"] == state["solver"]["bound"]
     assert len(state["events"]) == len({e for e in state["events"]})
     names = sorted(p.name for p in (example_out / "calendars").iterdir())
-    assert names == sorted(["ana.ics", "ben.ics", "carlos.ics", "dana.ics", "elena.ics",
-                            "farid.ics", "program.ics"])
+    assert names == sorted(
+        ["ana.ics", "ben.ics", "carlos.ics", "dana.ics", "elena.ics", "farid.ics", "program.ics"]
+    )
 
 
 def test_example_schedule_passes_the_checker(example_out: Path) -> None:
@@ -131,8 +139,17 @@ def test_solve_replaces_the_output_folder(tmp_path) -> None:
 def test_summary_lists_unmet_wishes(tmp_path) -> None:
     config = program(
         rotations={"a": {"name": "Alpha", "staffing": {"max": 1}}, "b": {"name": "Beta"}},
-        rules=[{"type": "prefer", "fellows": ["ana", "ben"], "rotation": "a",
-                "start": "2027-07-05", "end": "2027-07-11", "weight": 3, "name": "Both want a"}],
+        rules=[
+            {
+                "type": "prefer",
+                "fellows": ["ana", "ben"],
+                "rotation": "a",
+                "start": "2027-07-05",
+                "end": "2027-07-11",
+                "weight": 3,
+                "name": "Both want a",
+            }
+        ],
     )
     result = invoke("solve", write_yaml(tmp_path, config), "--out", tmp_path / "out")
     assert result.exit_code == 0

@@ -29,10 +29,12 @@ def test_invalid_config_message(path: Path, monkeypatch) -> None:
 
 
 def test_every_problem_is_listed_at_once(tmp_path) -> None:
-    config = program(rules=[
-        {"type": "gap", "rotation": "zz", "min_blocks": 2},
-        {"type": "pin", "fellow": "nobody", "rotation": "a", "blocks": [99]},
-    ])
+    config = program(
+        rules=[
+            {"type": "gap", "rotation": "zz", "min_blocks": 2},
+            {"type": "pin", "fellow": "nobody", "rotation": "a", "blocks": [99]},
+        ]
+    )
     with pytest.raises(ConfigError) as caught:
         load_config(write_yaml(tmp_path, config))
     assert len(caught.value.problems) == 3
@@ -43,8 +45,10 @@ def test_include_merges_lists_and_reports_positions_in_the_included_file(tmp_pat
         "leave:\n  - {fellow: ana, start: 2027-07-06, end: 2027-07-07}\n"
         "  - {fellow: zed, start: 2027-07-06, end: 2027-07-07}\n"
     )
-    config = program(include=["leave.yaml"], leave=[
-        {"fellow": "ben", "start": "2027-07-12", "end": "2027-07-12"}])
+    config = program(
+        include=["leave.yaml"],
+        leave=[{"fellow": "ben", "start": "2027-07-12", "end": "2027-07-12"}],
+    )
     with pytest.raises(ConfigError) as caught:
         load_config(write_yaml(tmp_path, config))
     (problem,) = caught.value.problems
@@ -54,7 +58,8 @@ def test_include_merges_lists_and_reports_positions_in_the_included_file(tmp_pat
 
 def test_include_merges_valid_leave(tmp_path) -> None:
     (tmp_path / "leave.yaml").write_text(
-        "leave:\n  - {fellow: ana, start: 2027-07-06, end: 2027-07-07}\n")
+        "leave:\n  - {fellow: ana, start: 2027-07-06, end: 2027-07-07}\n"
+    )
     config = load_config(write_yaml(tmp_path, program(include=["leave.yaml"])))
     assert [(x.fellow, x.start) for x in config.leave] == [("ana", dt.date(2027, 7, 6))]
 

@@ -14,8 +14,14 @@ from tests.conftest import hand_schedule, program
 
 @pytest.fixture
 def files(load):
-    problem = load(program(rotations={"a": {"name": "Alpha", "location": "Room 1, East"},
-                                      "c": {"name": "Gamma; with a long name " * 4}}))
+    problem = load(
+        program(
+            rotations={
+                "a": {"name": "Alpha", "location": "Room 1, East"},
+                "c": {"name": "Gamma; with a long name " * 4},
+            }
+        )
+    )
     return problem, calendars(problem, hand_schedule(problem, {"ana": list("aacccc")}))
 
 

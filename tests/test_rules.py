@@ -19,6 +19,13 @@ def pin(fellow: str, rotation: str, *blocks: int) -> dict:
     return {"type": "pin", "fellow": fellow, "rotation": rotation, "blocks": list(blocks)}
 
 
+def rotations_with(**a) -> dict:
+    """Program changes that give rotation `a` the keys `a`."""
+    return {
+        "rotations": {"a": {"name": "Alpha", **a}, "b": {"name": "Beta"}, "c": {"name": "Gamma"}}
+    }
+
+
 @dataclass
 class Case:
     id: str
@@ -31,65 +38,154 @@ class Case:
 
 
 CASES = [
-    Case("gap", {"type": "gap", "rotation": "a", "min_blocks": 2},
-         [pin("ana", "a", 1, 3), pin("ana", "b", 2)], {"ana": list("abaccc")}),
-    Case("before", {"type": "before", "first": "a", "then": "b"},
-         [pin("ana", "b", 1), pin("ana", "a", 2)], {"ana": list("bacccc")}),
-    Case("window", {"type": "window", "rotation": "a", "not_before": "2027-07-19"},
-         [pin("ana", "a", 1)], {"ana": list("accccc")}),
-    Case("max_consecutive", {"type": "max_consecutive", "rotations": ["a", "b"], "blocks": 2},
-         [pin("ana", "a", 1, 3), pin("ana", "b", 2)], {"ana": list("abaccc")}),
-    Case("forbid_sequence", {"type": "forbid_sequence", "from": "a", "to": "b"},
-         [pin("ana", "a", 1), pin("ana", "b", 2)], {"ana": list("abcccc")}),
-    Case("max_concurrent_leave", {"type": "max_concurrent_leave", "max": 1}, [], {},
-         changes={"leave": [{"fellow": "ana", "start": "2027-07-06", "end": "2027-07-06"},
-                            {"fellow": "ben", "start": "2027-07-06", "end": "2027-07-06"}]}),
+    Case(
+        "gap",
+        {"type": "gap", "rotation": "a", "min_blocks": 2},
+        [pin("ana", "a", 1, 3), pin("ana", "b", 2)],
+        {"ana": list("abaccc")},
+    ),
+    Case(
+        "before",
+        {"type": "before", "first": "a", "then": "b"},
+        [pin("ana", "b", 1), pin("ana", "a", 2)],
+        {"ana": list("bacccc")},
+    ),
+    Case(
+        "window",
+        {"type": "window", "rotation": "a", "not_before": "2027-07-19"},
+        [pin("ana", "a", 1)],
+        {"ana": list("accccc")},
+    ),
+    Case(
+        "max_consecutive",
+        {"type": "max_consecutive", "rotations": ["a", "b"], "blocks": 2},
+        [pin("ana", "a", 1, 3), pin("ana", "b", 2)],
+        {"ana": list("abaccc")},
+    ),
+    Case(
+        "forbid_sequence",
+        {"type": "forbid_sequence", "from": "a", "to": "b"},
+        [pin("ana", "a", 1), pin("ana", "b", 2)],
+        {"ana": list("abcccc")},
+    ),
+    Case(
+        "max_concurrent_leave",
+        {"type": "max_concurrent_leave", "max": 1},
+        [],
+        {},
+        changes={
+            "leave": [
+                {"fellow": "ana", "start": "2027-07-06", "end": "2027-07-06"},
+                {"fellow": "ben", "start": "2027-07-06", "end": "2027-07-06"},
+            ]
+        },
+    ),
     Case("pin", pin("ana", "a", 1), [pin("ana", "b", 1)], {"ana": list("bccccc")}),
-    Case("apart", {"type": "apart", "fellows": ["ana", "ben"], "rotation": "a"},
-         [pin("ana", "a", 1), pin("ben", "a", 1)],
-         {"ana": list("accccc"), "ben": list("accccc")}),
-    Case("apart_by_tag", {"type": "apart", "fellows": {"tags": ["x"]}, "rotation": "a"},
-         [pin("ana", "a", 1), pin("ben", "a", 1)],
-         {"ana": list("accccc"), "ben": list("accccc")},
-         changes={"fellows": [{"id": "ana", "name": "Ana", "tags": ["x"]},
-                              {"id": "ben", "name": "Ben", "tags": ["x"]},
-                              {"id": "cy", "name": "Cy"}]}),
-    Case("prefer", {"type": "prefer", "fellow": "ana", "rotation": "a",
-                    "start": "2027-07-05", "end": "2027-07-18"},
-         [pin("ana", "b", 1)], {"ana": list("bacccc")}),
-    Case("avoid", {"type": "avoid", "fellow": "ana", "rotation": "a",
-                   "start": "2027-07-05", "end": "2027-07-11"},
-         [pin("ana", "a", 1)], {"ana": list("accccc")}),
-    Case("staffing_max", None, [pin("ana", "a", 1), pin("ben", "a", 1)],
-         {"ana": list("accccc"), "ben": list("accccc")}, key="rotations.a.staffing",
-         changes={"rotations": {"a": {"name": "Alpha", "staffing": {"max": 1}},
-                                "b": {"name": "Beta"}, "c": {"name": "Gamma"}}}),
-    Case("staffing_min_counts_presence", None,
-         [pin("ana", "a", 1), pin("ben", "b", 1), pin("cy", "b", 1)],
-         {"ana": list("aaaaaa"), "ben": list("baaaaa"), "cy": list("bbbbbb")},
-         key="rotations.a.staffing",
-         changes={"rotations": {"a": {"name": "Alpha", "staffing": {"min": 1}},
-                                "b": {"name": "Beta"}, "c": {"name": "Gamma"}},
-                  "leave": [{"fellow": "ana", "start": "2027-07-06", "end": "2027-07-06"}]}),
-    Case("stint_min", None, [pin("ana", "a", 2), pin("ana", "b", 1, 3)],
-         {"ana": list("bacccc")}, key="rotations.a.stint",
-         changes={"rotations": {"a": {"name": "Alpha", "stint": {"min": 2, "max": 3}},
-                                "b": {"name": "Beta"}, "c": {"name": "Gamma"}}}),
-    Case("stint_touching_end", None, [pin("ana", "a", 6), pin("ana", "b", 5)],
-         {"ana": list("cccccA".lower())}, key="rotations.a.stint",
-         changes={"rotations": {"a": {"name": "Alpha", "stint": {"min": 2, "max": 3}},
-                                "b": {"name": "Beta"}, "c": {"name": "Gamma"}}}),
-    Case("stint_max", None, [pin("ana", "a", 1, 2, 3, 4)],
-         {"ana": list("aaaacc")}, key="rotations.a.stint",
-         changes={"rotations": {"a": {"name": "Alpha", "stint": {"min": 2, "max": 3}},
-                                "b": {"name": "Beta"}, "c": {"name": "Gamma"}}}),
-    Case("leave_forbidden", None, [pin("ana", "a", 1)], {"ana": list("accccc")},
-         key="rotations.a.leave",
-         changes={"rotations": {"a": {"name": "Alpha", "leave": "forbidden"},
-                                "b": {"name": "Beta"}, "c": {"name": "Gamma"}},
-                  "leave": [{"fellow": "ana", "start": "2027-07-10", "end": "2027-07-10"}]}),
-    Case("requirements", None, [pin("ana", "a", 1, 2, 3)], {"ana": list("aaaccc")},
-         key="requirements.a", changes={"requirements": {"a": 2}}),
+    Case(
+        "apart",
+        {"type": "apart", "fellows": ["ana", "ben"], "rotation": "a"},
+        [pin("ana", "a", 1), pin("ben", "a", 1)],
+        {"ana": list("accccc"), "ben": list("accccc")},
+    ),
+    Case(
+        "apart_by_tag",
+        {"type": "apart", "fellows": {"tags": ["x"]}, "rotation": "a"},
+        [pin("ana", "a", 1), pin("ben", "a", 1)],
+        {"ana": list("accccc"), "ben": list("accccc")},
+        changes={
+            "fellows": [
+                {"id": "ana", "name": "Ana", "tags": ["x"]},
+                {"id": "ben", "name": "Ben", "tags": ["x"]},
+                {"id": "cy", "name": "Cy"},
+            ]
+        },
+    ),
+    Case(
+        "prefer",
+        {
+            "type": "prefer",
+            "fellow": "ana",
+            "rotation": "a",
+            "start": "2027-07-05",
+            "end": "2027-07-18",
+        },
+        [pin("ana", "b", 1)],
+        {"ana": list("bacccc")},
+    ),
+    Case(
+        "avoid",
+        {
+            "type": "avoid",
+            "fellow": "ana",
+            "rotation": "a",
+            "start": "2027-07-05",
+            "end": "2027-07-11",
+        },
+        [pin("ana", "a", 1)],
+        {"ana": list("accccc")},
+    ),
+    Case(
+        "staffing_max",
+        None,
+        [pin("ana", "a", 1), pin("ben", "a", 1)],
+        {"ana": list("accccc"), "ben": list("accccc")},
+        key="rotations.a.staffing",
+        changes=rotations_with(staffing={"max": 1}),
+    ),
+    Case(
+        "staffing_min_counts_presence",
+        None,
+        [pin("ana", "a", 1), pin("ben", "b", 1), pin("cy", "b", 1)],
+        {"ana": list("aaaaaa"), "ben": list("baaaaa"), "cy": list("bbbbbb")},
+        key="rotations.a.staffing",
+        changes={
+            **rotations_with(staffing={"min": 1}),
+            "leave": [{"fellow": "ana", "start": "2027-07-06", "end": "2027-07-06"}],
+        },
+    ),
+    Case(
+        "stint_min",
+        None,
+        [pin("ana", "a", 2), pin("ana", "b", 1, 3)],
+        {"ana": list("bacccc")},
+        key="rotations.a.stint",
+        changes=rotations_with(stint={"min": 2, "max": 3}),
+    ),
+    Case(
+        "stint_touching_end",
+        None,
+        [pin("ana", "a", 6), pin("ana", "b", 5)],
+        {"ana": list("ccccca")},
+        key="rotations.a.stint",
+        changes=rotations_with(stint={"min": 2, "max": 3}),
+    ),
+    Case(
+        "stint_max",
+        None,
+        [pin("ana", "a", 1, 2, 3, 4)],
+        {"ana": list("aaaacc")},
+        key="rotations.a.stint",
+        changes=rotations_with(stint={"min": 2, "max": 3}),
+    ),
+    Case(
+        "leave_forbidden",
+        None,
+        [pin("ana", "a", 1)],
+        {"ana": list("accccc")},
+        key="rotations.a.leave",
+        changes={
+            **rotations_with(leave="forbidden"),
+            "leave": [{"fellow": "ana", "start": "2027-07-10", "end": "2027-07-10"}],
+        },
+    ),
+    Case(
+        "requirements",
+        None,
+        [pin("ana", "a", 1, 2, 3)],
+        {"ana": list("aaaccc")},
+        key="requirements.a",
+        changes={"requirements": {"a": 2}},
+    ),
 ]
 SOFT = [c for c in CASES if c.rule is not None]
 
@@ -147,13 +243,28 @@ def test_wishes_are_shared_fairly(load) -> None:
     ana wants a in blocks 1-2 (weight 5 each), ben wants a in block 1 (weight 5), max 1 on a.
     Every schedule breaks one wish unit; the fair optimum breaks ben's or one of ana's, never
     more: total 5, worst fellow 5, objective 5 + 3 × 5 = 20."""
-    rotations = {"a": {"name": "Alpha", "staffing": {"max": 1}}, "b": {"name": "B"},
-                 "c": {"name": "C"}}
+    rotations = {
+        "a": {"name": "Alpha", "staffing": {"max": 1}},
+        "b": {"name": "B"},
+        "c": {"name": "C"},
+    }
     rules = [
-        {"type": "prefer", "fellow": "ana", "rotation": "a", "start": "2027-07-05",
-         "end": "2027-07-18", "weight": 5},
-        {"type": "prefer", "fellow": "ben", "rotation": "a", "start": "2027-07-05",
-         "end": "2027-07-11", "weight": 5},
+        {
+            "type": "prefer",
+            "fellow": "ana",
+            "rotation": "a",
+            "start": "2027-07-05",
+            "end": "2027-07-18",
+            "weight": 5,
+        },
+        {
+            "type": "prefer",
+            "fellow": "ben",
+            "rotation": "a",
+            "start": "2027-07-05",
+            "end": "2027-07-11",
+            "weight": 5,
+        },
     ]
     result = run(load(program(rotations=rotations, rules=rules)))
     assert result.stats.objective == 20

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -313,21 +313,29 @@ class Apart(RuleBase):
         return f"no two of them on {_name(rotations, self.rotation)} in the same block"
 
 
-class Prefer(SingleFellowRule):
-    type: Literal["prefer"]
+class Wish(SingleFellowRule):
+    """A fellow's wish about a rotation between two dates (the blocks overlapping them)."""
+
     rotation: str
     start: dt.date
     end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Wish:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Prefer(Wish):
+    type: Literal["prefer"]
 
     def describe(self, rotations: dict[str, Rotation]) -> str:
         return f"on {_name(rotations, self.rotation)} from {self.start} to {self.end}"
 
 
-class Avoid(SingleFellowRule):
+class Avoid(Wish):
     type: Literal["avoid"]
-    rotation: str
-    start: dt.date
-    end: dt.date
 
     def describe(self, rotations: dict[str, Rotation]) -> str:
         return f"not on {_name(rotations, self.rotation)} from {self.start} to {self.end}"
@@ -351,17 +359,8 @@ Rule = Annotated[
     Field(discriminator="type"),
 ]
 
-RULE_TYPES: tuple[str, ...] = (
-    "gap",
-    "before",
-    "window",
-    "max_consecutive",
-    "forbid_sequence",
-    "max_concurrent_leave",
-    "pin",
-    "apart",
-    "prefer",
-    "avoid",
+RULE_TYPES: tuple[str, ...] = tuple(
+    get_args(model.model_fields["type"].annotation)[0] for model in get_args(get_args(Rule)[0])
 )
 
 

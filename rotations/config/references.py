@@ -81,9 +81,6 @@ def check_references(config: models.Config, source: SourceMap) -> list[Problem]:
                         (*path, "blocks", j),
                         f"there is no block {number}: the year has blocks 1..{len(blocks)}",
                     )
-        if isinstance(rule, (models.Prefer, models.Avoid)):
-            if rule.end < rule.start:
-                report((*path, "end"), f"end {rule.end} is before start {rule.start}")
-            else:
-                in_year(path, rule.start, rule.end, "the dates")
+        if isinstance(rule, models.Wish):
+            in_year(path, rule.start, rule.end, "the dates")
     return problems

@@ -51,27 +51,27 @@ def add_apart(
     return penalties
 
 
-def add_prefer(
-    rule: models.Prefer, problem: Problem, v: Variables, model: cp_model.CpModel
+def _add_wish(
+    rule: models.Wish, problem: Problem, v: Variables, model: cp_model.CpModel, on: int
 ) -> list[Penalty]:
-    """The fellow is on the rotation in every block that overlaps start..end."""
     penalties = []
     for f in problem.selected(rule):
         for b in problem.blocks_overlapping(rule.start, rule.end):
             ok, p = v.guard(rule.key, rule.type, rule.weight, f, b)
             penalties += p
-            model.add(v.on(f, b, rule.rotation) == 1).only_enforce_if(ok)
+            model.add(v.on(f, b, rule.rotation) == on).only_enforce_if(ok)
     return penalties
+
+
+def add_prefer(
+    rule: models.Prefer, problem: Problem, v: Variables, model: cp_model.CpModel
+) -> list[Penalty]:
+    """The fellow is on the rotation in every block that overlaps start..end."""
+    return _add_wish(rule, problem, v, model, on=1)
 
 
 def add_avoid(
     rule: models.Avoid, problem: Problem, v: Variables, model: cp_model.CpModel
 ) -> list[Penalty]:
     """The fellow is not on the rotation in any block that overlaps start..end."""
-    penalties = []
-    for f in problem.selected(rule):
-        for b in problem.blocks_overlapping(rule.start, rule.end):
-            ok, p = v.guard(rule.key, rule.type, rule.weight, f, b)
-            penalties += p
-            model.add(v.on(f, b, rule.rotation) == 0).only_enforce_if(ok)
-    return penalties
+    return _add_wish(rule, problem, v, model, on=0)

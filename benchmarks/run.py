@@ -1,0 +1,90 @@
+"""Time the pipeline on the bundled example and on generated programs; print a table.
+
+python3 benchmarks/run.py [--time-limit 60] [--sizes S,L] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import SIZES, generate  # noqa: E402
+from rotations.check import check  # noqa: E402
+from rotations.config import load_config  # noqa: E402
+from rotations.model import build_model  # noqa: E402
+from rotations.problem import resolve  # noqa: E402
+from rotations.solve import SolveOptions, solve_model  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"
+
+
+def measure(name: str, path: Path, options: SolveOptions) -> dict:
+    t0 = time.perf_counter()
+    problem = resolve(load_config(path))
+    t1 = time.perf_counter()
+    model = build_model(problem)
+    t2 = time.perf_counter()
+    first: list[float] = []
+
+    def progress(elapsed: float, best: int | None, bound: int | None) -> None:
+        if best is not None and not first:
+            first.append(elapsed)
+
+    result = solve_model(problem, model, options, progress)
+    t3 = time.perf_counter()
+    hard = None
+    if result.schedule is not None:
+        hard = sum(v.hard for v in check(problem, result.schedule))
+    stats = result.stats
+    return {
+        "program": name,
+        "fellows": len(problem.fellows),
+        "blocks": len(problem.blocks),
+        "load s": f"{t1 - t0:.2f}",
+        "build s": f"{t2 - t1:.2f}",
+        "first s": f"{first[0]:.2f}" if first else "-",
+        "solve s": f"{t3 - t2:.2f}",
+        "status": stats.status,
+        "objective": stats.objective,
+        "bound": stats.bound,
+        "gap": "-" if stats.gap is None else f"{100 * stats.gap:.1f}%",
+        "hard violations": hard,
+        "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sizes", default="example,S,L")
+    args = parser.parse_args()
+    options = SolveOptions(time_limit=args.time_limit, seed=0, workers=args.workers)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes.split(","):
+            if size == "example":
+                rows.append(measure("example", EXAMPLE, options))
+                continue
+            path = Path(tmp) / f"{size}.yaml"
+            path.write_text(yaml.safe_dump(generate(SIZES[size], seed=0), sort_keys=False))
+            rows.append(measure(size, path, options))
+    columns = list(rows[0])
+    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
+    print(" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    print("-|-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
