@@ -66,3 +66,17 @@ def holiday_dates(spec: str | list[dt.date] | None, first: dt.date, last: dt.dat
 def working_days(block: Block, holidays: set[dt.date]) -> list[dt.date]:
     """Monday to Friday in the block, public holidays excluded."""
     return [d for d in block.days() if d.weekday() < 5 and d not in holidays]
+
+
+def session_dates(
+    weekday: int, every_weeks: int, first: dt.date, last: dt.date, skip: set[dt.date]
+) -> list[dt.date]:
+    """Every `every_weeks`-th `weekday` (0 = Monday) from the first on or after `first` to
+    `last`, leaving out the `skip` dates."""
+    day = first + dt.timedelta(days=(weekday - first.weekday()) % 7)
+    out = []
+    while day <= last:
+        if day not in skip:
+            out.append(day)
+        day += dt.timedelta(weeks=every_weeks)
+    return out

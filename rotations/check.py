@@ -5,6 +5,7 @@ without the solver or any model code. Every solve runs it: a hard violation is a
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -194,7 +195,123 @@ def check_requirements(problem: Problem, schedule: Schedule) -> list[Violation]:
     return out
 
 
-CORE_CHECKERS = (check_staffing, check_stint, check_leave_forbidden, check_requirements)
+def check_conferences(problem: Problem, schedule: Schedule) -> list[Violation]:
+    """Presenters and panels of every session, re-derived from dates, leave and rotations."""
+    out: list[Violation] = []
+    fellows = {f.id: i for i, f in enumerate(problem.fellows)}
+    faculty = {p.id: p for p in problem.faculty}
+    for c, conf in enumerate(problem.conferences):
+        key = f"conferences[{c}]"
+
+        def bad(part, message, fellow=None, block=None, cost=0, kind=None, key=key) -> None:
+            out.append(
+                Violation(
+                    f"{key}.{part}",
+                    f"{key}.{part}",
+                    kind or part,
+                    not cost,
+                    message,
+                    fellow,
+                    block,
+                    cost,
+                )
+            )
+
+        counts = dict.fromkeys(fellows, 0)
+        dates: dict[str, list] = {fid: [] for fid in fellows}
+        loads: dict[str, int] = {p.id: 0 for p in problem.faculty}
+        related = {r for r, rot in problem.config.rotations.items() if rot.discipline in conf.panel}
+        for session in problem.sessions_of(c):
+            day, block = session.date, session.block
+            roles = schedule.roles_on(conf.id, day.isoformat())
+            presenters = [r.person for r in roles if r.role == "presenter"]
+            if len(presenters) != conf.presenters:
+                bad(
+                    "presenters",
+                    f"{day}: {len(presenters)} presenters, needs {conf.presenters}",
+                    block=block + 1,
+                )
+            for fid in presenters:
+                counts[fid] += 1
+                dates[fid].append(day)
+                if problem.on_leave(fellows[fid], day):
+                    bad("presenters", f"{day}: {fid} presents while on leave", fid, block + 1)
+                rid = schedule.rotation_of(fid, block)
+                if rid in conf.no_presenting_on:
+                    bad(
+                        "no_presenting_on",
+                        f"{day}: {fid} presents while on {_name(problem, rid)}",
+                        fid,
+                        block + 1,
+                    )
+                recent = {schedule.rotation_of(fid, b) for b in (block - 1, block) if b >= 0}
+                if related and conf.relevance_weight and not recent & related:
+                    bad(
+                        "relevance",
+                        f"{day}: {fid} presents while not on (or just off) a "
+                        f"rotation of the panel's disciplines",
+                        fid,
+                        block + 1,
+                        cost=conf.relevance_weight,
+                    )
+            panel = [r for r in roles if r.role == "panel"]
+            for discipline in dict.fromkeys(conf.panel):
+                seated = [r.person for r in panel if r.discipline == discipline]
+                if len(seated) != conf.panel.count(discipline):
+                    bad(
+                        "panel",
+                        f"{day}: {len(seated)} {discipline} panelists, needs "
+                        f"{conf.panel.count(discipline)}",
+                        block=block + 1,
+                    )
+                for pid in seated:
+                    loads[pid] += 1
+                    person = faculty[pid]
+                    if person.discipline != discipline or person.away_on(day):
+                        bad(
+                            "panel",
+                            f"{day}: {pid} cannot sit as {discipline} (away or another discipline)",
+                            block=block + 1,
+                        )
+        sessions = len(problem.sessions_of(c))
+        if sessions and conf.presenters:
+            share = sessions * conf.presenters / len(problem.fellows)
+            lo, hi = int(share), -int(-share // 1)
+            for fid, n in counts.items():
+                if not lo <= n <= hi:
+                    bad("spread", f"{fid} presents {n} times, should be {lo} or {hi}", fid)
+        gap = dt.timedelta(weeks=conf.min_weeks_between_presentations)
+        for fid, days in dates.items():
+            for first, second in itertools.pairwise(sorted(days)):
+                if second - first < gap:
+                    bad(
+                        "min_weeks_between_presentations",
+                        f"{fid} presents on {first} and again on {second}",
+                        fid,
+                    )
+        for discipline in dict.fromkeys(conf.panel) if conf.balance_weight else []:
+            people = [p.id for p in problem.faculty if p.discipline == discipline]
+            even = -(-sessions * conf.panel.count(discipline) // len(people))
+            excess = max(loads[p] for p in people) - even
+            if excess > 0:
+                shares = ", ".join(f"{p} {loads[p]}" for p in people)
+                bad(
+                    "panel_balance",
+                    f"{discipline} panel duty is uneven ({shares}; an even "
+                    f"share is at most {even})",
+                    cost=conf.balance_weight * excess,
+                    kind="balance",
+                )
+    return out
+
+
+CORE_CHECKERS = (
+    check_staffing,
+    check_stint,
+    check_leave_forbidden,
+    check_requirements,
+    check_conferences,
+)
 
 
 # --- typed rules -------------------------------------------------------------------------------

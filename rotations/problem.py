@@ -7,8 +7,20 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rotations.calendar import Block, holiday_dates, make_blocks, working_days
-from rotations.config import models
+from rotations.calendar import Block, holiday_dates, make_blocks, session_dates, working_days
+from rotations.config import ConfigError, models
+from rotations.config.source import Problem as ConfigProblem
+from rotations.config.source import SourceMap
+
+
+@dataclass(frozen=True)
+class Session:
+    """One conference meeting: which conference, when, and in which block."""
+
+    conference: int  # index into config.conferences
+    date: dt.date
+    block: int  # 0-based block index
+    number: int  # 1-based within its conference
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,7 @@ class Problem:
     holidays: frozenset[dt.date]
     working_days: list[list[dt.date]]  # per block
     leave_days: list[frozenset[dt.date]]  # per fellow, clipped to the year
+    sessions: list[Session] = field(default_factory=list)
     digest: str = ""
     _fellow_index: dict[str, int] = field(default_factory=dict, repr=False)
     _rotation_index: dict[str, int] = field(default_factory=dict, repr=False)
@@ -72,6 +85,25 @@ class Problem:
     def on_leave(self, fellow: int, day: dt.date) -> bool:
         return day in self.leave_days[fellow]
 
+    @property
+    def faculty(self) -> list[models.Faculty]:
+        return self.config.faculty
+
+    @property
+    def conferences(self) -> list[models.Conference]:
+        return self.config.conferences
+
+    def sessions_of(self, conference: int) -> list[Session]:
+        return [s for s in self.sessions if s.conference == conference]
+
+    def panelists(self, session: Session, discipline: str) -> list[int]:
+        """Indices of the faculty of `discipline` who are not away on the session's day."""
+        return [
+            i
+            for i, person in enumerate(self.faculty)
+            if person.discipline == discipline and person.away_on(session.date) is None
+        ]
+
 
 def resolve(config: models.Config, config_file: Path | None = None) -> Problem:
     """Turn a validated Config into a Problem."""
@@ -87,7 +119,14 @@ def resolve(config: models.Config, config_file: Path | None = None) -> Problem:
         while day <= min(entry.end, last):
             leave[index[entry.fellow]].add(day)
             day += dt.timedelta(days=1)
-    return Problem(
+    sessions = []
+    for c, conf in enumerate(config.conferences):
+        skip = set(conf.skip) | (set(holidays) if conf.skip_holidays else set())
+        weekday = models.WEEKDAYS.index(conf.weekday)
+        for n, day in enumerate(session_dates(weekday, conf.every_weeks, first, last, skip)):
+            block = next(b.index for b in blocks if b.start <= day <= b.end)
+            sessions.append(Session(c, day, block, n + 1))
+    problem = Problem(
         config=config,
         blocks=blocks,
         fellows=fellows,
@@ -95,10 +134,52 @@ def resolve(config: models.Config, config_file: Path | None = None) -> Problem:
         holidays=holidays,
         working_days=[working_days(b, holidays) for b in blocks],
         leave_days=[frozenset(days) for days in leave],
+        sessions=sessions,
         digest=config_digest(config),
         _fellow_index=index,
         _rotation_index={r: i for i, r in enumerate(config.rotations)},
     )
+    impossible = session_problems(problem)
+    if impossible:
+        raise ConfigError(impossible)
+    return problem
+
+
+def session_problems(problem: Problem) -> list[ConfigProblem]:
+    """Sessions that no schedule can staff, each named by date and reason."""
+    source = problem.config._source or SourceMap()
+    out = []
+    for session in problem.sessions:
+        conf = problem.conferences[session.conference]
+        path = ("conferences", session.conference)
+        for d, discipline in enumerate(conf.panel):
+            if problem.panelists(session, discipline):
+                continue
+            reasons = []
+            for person in problem.faculty:
+                away = person.away_on(session.date) if person.discipline == discipline else None
+                if away is not None:
+                    reasons.append(f"{person.id} away {away.start}..{away.end}")
+            out.append(
+                source.problem(
+                    (*path, "panel", d),
+                    f"{session.date}: no {discipline} faculty available for {conf.name} — "
+                    f"{', '.join(reasons)}, and nobody else; add {discipline} faculty, shorten "
+                    f"the away dates or add {session.date} to skip",
+                )
+            )
+        here = [
+            f.id for i, f in enumerate(problem.fellows) if not problem.on_leave(i, session.date)
+        ]
+        if len(here) < conf.presenters:
+            out.append(
+                source.problem(
+                    (*path, "presenters"),
+                    f"{session.date}: {conf.presenters} presenter(s) needed for {conf.name} but "
+                    f"only {len(here)} fellow(s) are not on leave; add {session.date} to skip",
+                )
+            )
+    return out
 
 
 def config_digest(config: models.Config) -> str:

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rotations.check import Violation
+from rotations.output.tables import role_counts
 from rotations.problem import Problem
 from rotations.schedule import Schedule
 
@@ -49,6 +50,30 @@ def rotation_table(problem: Problem, schedule: Schedule) -> Table:
     return table
 
 
+def roster_table(problem: Problem, schedule: Schedule) -> Table:
+    """The conference roster, then presentations per fellow and panels per faculty member."""
+    table = Table(title="Conference roster", title_justify="left")
+    for column in ("date", "conference", "presenting", "panel"):
+        table.add_column(column)
+    for session in problem.sessions:
+        conf = problem.conferences[session.conference]
+        roles = schedule.roles_on(conf.id, session.date.isoformat())
+        table.add_row(
+            session.date.isoformat(),
+            conf.id,
+            ", ".join(r.person for r in roles if r.role == "presenter"),
+            ", ".join(f"{r.person} ({r.discipline})" for r in roles if r.role == "panel"),
+        )
+    counts = role_counts(problem, schedule)
+    table.caption = (
+        "presentations: "
+        + ", ".join(f"{k} {v}" for k, v in counts["fellows"].items())
+        + "\npanels: "
+        + ", ".join(f"{k} {v}" for k, v in counts["faculty"].items())
+    )
+    return table
+
+
 def print_summary(
     problem: Problem,
     schedule: Schedule,
@@ -61,6 +86,8 @@ def print_summary(
             console = Console(highlight=False, width=160)
     console.print(status_line(schedule))
     console.print(rotation_table(problem, schedule))
+    if problem.sessions:
+        console.print(roster_table(problem, schedule))
     soft = [v for v in violations if not v.hard]
     if not soft:
         console.print("Every soft rule and preference is met.")

@@ -32,6 +32,17 @@ class SolverStats:
         return abs(self.objective - self.bound) / max(1, abs(self.objective))
 
 
+@dataclass(frozen=True, order=True)
+class Role:
+    """One person's part in one conference session."""
+
+    date: str  # ISO date
+    conference: str  # conference id
+    role: str  # presenter | panel
+    person: str  # fellow or faculty id
+    discipline: str = ""  # the panel seat; empty for presenters
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Who is on which rotation in each block: `assignments[fellow_id][block_index]`."""
@@ -40,7 +51,11 @@ class Schedule:
     solver: SolverStats
     worst_wish_cost: int | None = None
     penalty_cost: int = 0
+    roles: list[Role] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     def rotation_of(self, fellow_id: str, block: int) -> str:
         return self.assignments[fellow_id][block]
+
+    def roles_on(self, conference: str, date: str) -> list[Role]:
+        return [r for r in self.roles if r.conference == conference and r.date == date]

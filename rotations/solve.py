@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 
 from rotations.model import Model, build_model
 from rotations.problem import Problem
-from rotations.schedule import Schedule, SolverStats
+from rotations.schedule import Role, Schedule, SolverStats
 
 Progress = Callable[[float, int | None, int | None], None]
 
@@ -102,10 +102,32 @@ def solve_model(
         ]
         for f, fellow in enumerate(problem.fellows)
     }
+    roles = []
+    for (i, f), var in model.vars.present.items():
+        if solver.boolean_value(var):
+            session = problem.sessions[i]
+            conf = problem.conferences[session.conference]
+            roles.append(
+                Role(session.date.isoformat(), conf.id, "presenter", problem.fellows[f].id)
+            )
+    for (i, p), var in model.vars.panel.items():
+        if solver.boolean_value(var):
+            session = problem.sessions[i]
+            person = problem.faculty[p]
+            roles.append(
+                Role(
+                    session.date.isoformat(),
+                    problem.conferences[session.conference].id,
+                    "panel",
+                    person.id,
+                    person.discipline,
+                )
+            )
     return Result(
         stats,
         Schedule(
             assignments=assignments,
+            roles=sorted(roles),
             solver=stats,
             worst_wish_cost=solver.value(model.worst) if model.worst is not None else None,
             penalty_cost=sum(p.weight * solver.value(p.literal) for p in model.penalties),

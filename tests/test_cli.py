@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from rotations.check import check
 from rotations.cli import cli
 from rotations.config import load_config
+from rotations.output.state import schedule_from_state
 from rotations.problem import resolve
-from rotations.schedule import Schedule, SolverStats
 from tests.conftest import EXAMPLE, program, write_yaml
 
 INVALID = Path(__file__).parent / "data" / "invalid"
@@ -87,17 +87,33 @@ def test_example_outputs_follow_the_contract(example_out: Path) -> None:
     assert {"status", "objective", "bound", "wall_time"} <= set(state["solver"])
     assert state["solver"]["status"] == "OPTIMAL"
     assert state["solver"]["objective"] == state["solver"]["bound"]
-    assert len(state["events"]) == len({e for e in state["events"]})
-    names = sorted(p.name for p in (example_out / "calendars").iterdir())
+    sessions = {r["date"] for r in state["roles"]}
+    assert len(state["events"]["calendars/ana.ics"]) == 52 + len(sessions)
+    names = sorted(p.name for p in (example_out / "calendars").glob("*.ics"))
     assert names == sorted(
         ["ana.ics", "ben.ics", "carlos.ics", "dana.ics", "elena.ics", "farid.ics", "program.ics"]
     )
+    assert len(list((example_out / "calendars" / "faculty").glob("*.ics"))) == 8
+    with open(example_out / "conferences.csv", newline="") as handle:
+        roles = list(csv.DictReader(handle))
+    assert list(roles[0]) == [
+        "date",
+        "start",
+        "end",
+        "conference",
+        "role",
+        "person",
+        "person_name",
+        "discipline",
+    ]
+    sessions = {r["date"] for r in roles}
+    assert len(roles) == len(sessions) * (1 + 4)  # a presenter and four panelists each
 
 
 def test_example_schedule_passes_the_checker(example_out: Path) -> None:
     problem = resolve(load_config(EXAMPLE))
     state = json.loads((example_out / "schedule.json").read_text())
-    schedule = Schedule(state["assignments"], SolverStats(status="OPTIMAL"))
+    schedule = schedule_from_state(state)
     violations = check(problem, schedule)
     assert [v for v in violations if v.hard] == []
     soft = sum(v.cost for v in violations)

@@ -136,6 +136,10 @@ class Rotation(Strict):
         default=None, description="length of each run of consecutive blocks"
     )
     leave: Literal["allowed", "forbidden"] = "allowed"
+    discipline: str | None = Field(
+        default=None,
+        description="the conference panel discipline this rotation belongs to (e.g. neurology)",
+    )
 
 
 class TagSelector(Strict):
@@ -364,6 +368,69 @@ RULE_TYPES: tuple[str, ...] = tuple(
 )
 
 
+class Away(Strict):
+    start: dt.date
+    end: dt.date
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Away:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Faculty(Strict):
+    id: Id
+    name: str
+    email: Email | None = None
+    discipline: str = Field(description="the panel seat they can fill, e.g. neurology")
+    away: list[Away] = []
+
+    def away_on(self, day: dt.date) -> Away | None:
+        return next((a for a in self.away if a.start <= day <= a.end), None)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _clock(value: Any) -> Any:
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError(f'expected a time "HH:MM" (24-hour), got "{value}"')
+        return f"{int(match[1]):02d}:{match[2]}"
+    return value
+
+
+class Conference(Strict):
+    id: Id
+    name: str
+    weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    time: Annotated[str, BeforeValidator(_clock)] = Field(description='start, quoted: "07:00"')
+    duration_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 60
+    every_weeks: Annotated[int, Field(ge=1)] = 1
+    location: str | None = None
+    skip_holidays: bool = False
+    skip: list[dt.date] = []
+    presenters: Annotated[int, Field(ge=0)] = 1
+    no_presenting_on: list[str] = []
+    min_weeks_between_presentations: Annotated[int, Field(ge=0)] = 0
+    panel: list[str] = Field(default=[], description="disciplines: one faculty member each")
+    relevance_weight: Annotated[int, Field(ge=0)] = Field(
+        default=0,
+        description="cost of a presentation by a fellow not on (or just off) a rotation whose "
+        "discipline sits on the panel; 0 (the default) turns this wish off",
+    )
+    balance_weight: Annotated[int, Field(ge=0)] = Field(
+        default=2, description="cost per panel session above an even share, per discipline"
+    )
+
+    @property
+    def start_time(self) -> dt.time:
+        return dt.time.fromisoformat(self.time)
+
+
 class Config(Strict):
     """A whole program: the merged YAML document."""
 
@@ -374,6 +441,8 @@ class Config(Strict):
     requirements: dict[str, Count] = {}
     leave: list[Leave] = []
     rules: list[Rule] = []
+    faculty: list[Faculty] = []
+    conferences: list[Conference] = []
     _source: Any = PrivateAttr(default=None)
 
     @field_validator("rotations")

@@ -83,4 +83,38 @@ def check_references(config: models.Config, source: SourceMap) -> list[Problem]:
                     )
         if isinstance(rule, models.Wish):
             in_year(path, rule.start, rule.end, "the dates")
+    _check_conferences(config, report, rotation, in_year)
     return problems
+
+
+def _check_conferences(config: models.Config, report, rotation, in_year) -> None:
+    disciplines: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for i, person in enumerate(config.faculty):
+        if person.id in seen or person.id in {f.id for f in config.fellows}:
+            report(("faculty", i, "id"), f"id '{person.id}' is already used by someone else")
+        seen.add(person.id)
+        disciplines.setdefault(person.discipline, []).append(person.id)
+        for j, away in enumerate(person.away):
+            in_year(("faculty", i, "away", j), away.start, away.end, "away")
+    ids: set[str] = set()
+    for i, conf in enumerate(config.conferences):
+        if conf.id in ids:
+            report(("conferences", i, "id"), f"conference id '{conf.id}' is used twice")
+        ids.add(conf.id)
+        for j, rid in enumerate(conf.no_presenting_on):
+            rotation(("conferences", i, "no_presenting_on", j), rid)
+        for j, discipline in enumerate(conf.panel):
+            if discipline not in disciplines:
+                known = ", ".join(sorted(disciplines)) or "none yet"
+                report(
+                    ("conferences", i, "panel", j),
+                    f"no faculty member has the discipline '{discipline}' "
+                    f"(faculty disciplines: {known}); add faculty with discipline: {discipline}",
+                )
+        if conf.presenters > len(config.fellows):
+            report(
+                ("conferences", i, "presenters"),
+                f"{conf.presenters} presenters per session, but the program has only "
+                f"{len(config.fellows)} fellows",
+            )

@@ -35,6 +35,8 @@ class Variables:
             for f in problem.fellows
         ]
         self.rule_literals: dict[str, cp_model.IntVar] = {}
+        self.present: dict[tuple[int, int], cp_model.IntVar] = {}  # (session, fellow)
+        self.panel: dict[tuple[int, int], cp_model.IntVar] = {}  # (session, faculty member)
 
     def on(self, fellow: int, block: int, rotation: str) -> cp_model.IntVar:
         return self.x[fellow][block][self.problem.rotation_index(rotation)]

@@ -10,7 +10,7 @@ from pathlib import Path
 from rotations.check import Violation
 from rotations.output.ics import calendars
 from rotations.output.state import schedule_state, state_json
-from rotations.output.tables import schedule_csv
+from rotations.output.tables import conferences_csv, schedule_csv
 from rotations.problem import Problem
 from rotations.schedule import Schedule
 
@@ -19,6 +19,8 @@ def render(problem: Problem, schedule: Schedule, violations: list[Violation]) ->
     """Relative path -> bytes of every output file."""
     files, events = calendars(problem, schedule)
     files["schedule.csv"] = schedule_csv(problem, schedule)
+    if problem.conferences:
+        files["conferences.csv"] = conferences_csv(problem, schedule)
     files["schedule.json"] = state_json(schedule_state(problem, schedule, violations, events))
     return dict(sorted(files.items()))
 

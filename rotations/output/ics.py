@@ -9,8 +9,9 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from rotations.calendar import DAY
 from rotations.problem import Problem
@@ -24,8 +25,8 @@ class EventSpec:
     """The content of one event; `digest` covers everything a calendar shows."""
 
     uid: str
-    start: dt.date
-    end: dt.date  # inclusive; written as the exclusive DTEND
+    start: dt.date | dt.datetime  # a date for all-day events, else a zoned datetime
+    end: dt.date | dt.datetime  # exclusive, as DTEND is written
     summary: str
     location: str | None
     description: str
@@ -79,7 +80,7 @@ def fellow_events(problem: Problem, schedule: Schedule, f: int) -> list[EventSpe
             EventSpec(
                 uid=make_uid(program.id, "fellow", fellow.id, "block", block.number),
                 start=block.start,
-                end=block.end,
+                end=block.end + DAY,
                 summary=rotation.name,
                 location=rotation.location,
                 description="\n".join(lines),
@@ -102,7 +103,7 @@ def program_events(problem: Problem, schedule: Schedule) -> list[EventSpec]:
                 EventSpec(
                     uid=make_uid(problem.program.id, "rotation", rid, "block", block.number),
                     start=block.start,
-                    end=block.end,
+                    end=block.end + DAY,
                     summary=f"{rotation.name}: {'; '.join(names)}",
                     location=rotation.location,
                     description=f"Block {block.number} of {len(problem.blocks)}: "
@@ -112,7 +113,55 @@ def program_events(problem: Problem, schedule: Schedule) -> list[EventSpec]:
     return events
 
 
-def calendar_bytes(name: str, events: list[EventSpec], stamp: dt.datetime) -> bytes:
+def session_events(
+    problem: Problem, schedule: Schedule, viewer: str | None = None
+) -> list[EventSpec]:
+    """Conference sessions as timed events. `viewer`: a fellow or faculty id whose calendar
+    this is (only sessions they take part in, for faculty); None for the program calendar."""
+    fellows = {f.id: f.name for f in problem.fellows}
+    faculty = {p.id: p for p in problem.faculty}
+    zone = ZoneInfo(problem.program.timezone)
+    events = []
+    for session in problem.sessions:
+        conf = problem.conferences[session.conference]
+        roles = schedule.roles_on(conf.id, session.date.isoformat())
+        presenters = [r.person for r in roles if r.role == "presenter"]
+        panel = [r for r in roles if r.role == "panel"]
+        if viewer in faculty and viewer not in {r.person for r in panel}:
+            continue
+        if viewer in presenters:
+            who = "you present" + (
+                f" with {', '.join(fellows[p] for p in presenters if p != viewer)}"
+                if len(presenters) > 1
+                else ""
+            )
+        elif viewer in faculty:
+            who = f"you sit on the panel ({faculty[viewer].discipline})"
+        else:
+            who = f"{' & '.join(fellows[p] for p in presenters)} presenting"
+        start = dt.datetime.combine(session.date, conf.start_time, zone)
+        lines = [f"Presenting: {', '.join(fellows[p] for p in presenters) or 'nobody'}"]
+        lines += [f"Panel ({r.discipline}): {faculty[r.person].name}" for r in panel]
+        events.append(
+            EventSpec(
+                uid=make_uid(problem.program.id, "conference", conf.id, session.date.isoformat()),
+                start=start,
+                end=start + dt.timedelta(minutes=conf.duration_minutes),
+                summary=f"{conf.name}: {who}",
+                location=conf.location,
+                description="\n".join(lines),
+            )
+        )
+    return events
+
+
+def calendar_bytes(
+    name: str,
+    events: list[EventSpec],
+    stamp: dt.datetime,
+    timezone: str | None = None,
+    span: tuple[dt.date, dt.date] = (dt.date(1970, 1, 1), dt.date(2038, 1, 1)),
+) -> bytes:
     """A VCALENDAR with no METHOD and no ATTENDEE, so importing it never e-mails anybody."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -124,36 +173,59 @@ def calendar_bytes(name: str, events: list[EventSpec], stamp: dt.datetime) -> by
         event.add("uid", spec.uid)
         event.add("dtstamp", stamp)
         event.add("dtstart", spec.start)
-        event.add("dtend", spec.end + DAY)
+        event.add("dtend", spec.end)
         event.add("summary", spec.summary)
         if spec.location:
             event.add("location", spec.location)
         event.add("description", spec.description)
         event.add("sequence", 0)
         event.add("status", spec.status)
-        event.add("transp", "TRANSPARENT")
+        event.add("transp", "OPAQUE" if isinstance(spec.start, dt.datetime) else "TRANSPARENT")
         cal.add_component(event)
+    if timezone is not None:
+        cal.add_component(Timezone.from_tzid(timezone, first_date=span[0], last_date=span[1]))
     return cal.to_ical()
 
 
 def calendars(problem: Problem, schedule: Schedule) -> tuple[dict[str, bytes], dict[str, dict]]:
-    """Relative path -> file content for every calendar, and UID -> what schedule.json keeps
-    about each event to update calendars in place later."""
+    """Relative path -> file content for every calendar, and for each calendar file, UID ->
+    what schedule.json keeps about the event to update calendars in place later."""
     stamp = publication_stamp(problem)
     program = problem.program
+    span = (problem.blocks[0].start - DAY * 7, problem.blocks[-1].end + DAY * 7)
     owned: list[tuple[str, str, list[EventSpec]]] = [
-        (fellow.id, f"{fellow.name}: {program.name}", fellow_events(problem, schedule, f))
+        (
+            f"calendars/{fellow.id}.ics",
+            f"{fellow.name}: {program.name}",
+            fellow_events(problem, schedule, f) + session_events(problem, schedule, fellow.id),
+        )
         for f, fellow in enumerate(problem.fellows)
     ]
-    owned.append(("program", program.name, program_events(problem, schedule)))
+    owned += [
+        (
+            f"calendars/faculty/{person.id}.ics",
+            f"{person.name}: {program.name} conferences",
+            session_events(problem, schedule, person.id),
+        )
+        for person in problem.faculty
+    ]
+    owned.append(
+        (
+            "calendars/program.ics",
+            program.name,
+            program_events(problem, schedule) + session_events(problem, schedule),
+        )
+    )
+    timezone = program.timezone if problem.sessions else None
     files, index = {}, {}
-    for owner, name, events in owned:
-        files[f"calendars/{owner}.ics"] = calendar_bytes(name, events, stamp)
-        for spec in events:
-            index[spec.uid] = {
-                "calendar": owner,
+    for path, name, events in owned:
+        files[path] = calendar_bytes(name, events, stamp, timezone, span)
+        index[path] = {
+            spec.uid: {
                 "sequence": 0,
                 "digest": spec.digest,
                 "dtstamp": stamp.strftime("%Y%m%dT%H%M%SZ"),
             }
+            for spec in events
+        }
     return files, index

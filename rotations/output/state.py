@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from rotations.check import Violation
+from rotations.output.tables import conference_rows, role_counts
 from rotations.problem import Problem
-from rotations.schedule import Schedule
+from rotations.schedule import Role, Schedule, SolverStats
 
 FORMAT = "rotations/schedule@1"
 
@@ -73,9 +74,32 @@ def schedule_state(
             "per_fellow": per_fellow,
         },
         "violations": [violation_record(v) for v in soft],
+        "conferences": [
+            {"id": c.id, "name": c.name, "time": c.time, "duration_minutes": c.duration_minutes}
+            for c in problem.conferences
+        ],
+        "roles": conference_rows(problem, schedule),
+        "role_counts": role_counts(problem, schedule),
         "events": events,
     }
 
 
 def state_json(state: dict[str, Any]) -> bytes:
     return (json.dumps(state, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def schedule_from_state(state: dict[str, Any]) -> Schedule:
+    """The Schedule a schedule.json describes (assignments, conference roles, solver status)."""
+    solver = state["solver"]
+    roles = [
+        Role(r["date"], r["conference"], r["role"], r["person"], r["discipline"])
+        for r in state.get("roles", [])
+    ]
+    return Schedule(
+        assignments=state["assignments"],
+        solver=SolverStats(
+            status=solver["status"], objective=solver["objective"], bound=solver["bound"]
+        ),
+        worst_wish_cost=state["costs"]["worst_fellow_wish_cost"],
+        roles=sorted(roles),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from rotations.problem import Problem
@@ -36,3 +37,60 @@ def schedule_csv(problem: Problem, schedule: Schedule) -> bytes:
     writer.writeheader()
     writer.writerows(schedule_rows(problem, schedule))
     return buffer.getvalue().encode("utf-8")
+
+
+CONFERENCE_COLUMNS = (
+    "date",
+    "start",
+    "end",
+    "conference",
+    "role",
+    "person",
+    "person_name",
+    "discipline",
+)
+
+
+def conference_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str]]:
+    """One row per presenter and per panelist per session: presenters first, then the panel
+    in the order the conference lists its disciplines."""
+    names = {f.id: f.name for f in problem.fellows} | {p.id: p.name for p in problem.faculty}
+    rows = []
+    for session in problem.sessions:
+        conf = problem.conferences[session.conference]
+        start = dt.datetime.combine(session.date, conf.start_time)
+        end = start + dt.timedelta(minutes=conf.duration_minutes)
+        roles = schedule.roles_on(conf.id, session.date.isoformat())
+        order = {d: i for i, d in reversed(list(enumerate(conf.panel)))}
+        roles.sort(key=lambda r: (r.role != "presenter", order.get(r.discipline, 0), r.person))
+        for role in roles:
+            rows.append(
+                {
+                    "date": session.date.isoformat(),
+                    "start": start.strftime("%H:%M"),
+                    "end": end.strftime("%H:%M"),
+                    "conference": conf.id,
+                    "role": role.role,
+                    "person": role.person,
+                    "person_name": names[role.person],
+                    "discipline": role.discipline,
+                }
+            )
+    return rows
+
+
+def conferences_csv(problem: Problem, schedule: Schedule) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CONFERENCE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(conference_rows(problem, schedule))
+    return buffer.getvalue().encode("utf-8")
+
+
+def role_counts(problem: Problem, schedule: Schedule) -> dict[str, dict[str, int]]:
+    """Presentations per fellow and panel sessions per faculty member."""
+    fellows = {f.id: 0 for f in problem.fellows}
+    faculty = {p.id: 0 for p in problem.faculty}
+    for role in schedule.roles:
+        (fellows if role.role == "presenter" else faculty)[role.person] += 1
+    return {"fellows": fellows, "faculty": faculty}

@@ -90,6 +90,3 @@ def add_requirements(problem: Problem, v: Variables, model: cp_model.CpModel) ->
             if count.max is not None and count.max < n:
                 model.add(total <= count.max).only_enforce_if(holds)
     return []
-
-
-CORE_BUILDERS = (add_one_rotation, add_staffing, add_stints, add_leave_forbidden, add_requirements)
