@@ -40,13 +40,12 @@ class Throttled:
 
 def _load(config_file: Path) -> Problem:
     try:
-        config = load_config(config_file)
+        return resolve(load_config(config_file))
     except ConfigError as exc:
         click.echo(f"{config_file}: the program has {len(exc.problems)} problem(s):", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(EXIT_INVALID)
-    return resolve(config)
 
 
 class _Group(click.Group):

@@ -171,3 +171,30 @@ def test_summary_lists_unmet_wishes(tmp_path) -> None:
     assert result.exit_code == 0
     assert "proven optimal" in result.output
     assert '"Both want a"' in result.output and "(cost 3)" in result.output
+
+
+def test_impossible_panel_exits_1_naming_the_date(tmp_path) -> None:
+    config = program(
+        faculty=[
+            {
+                "id": "lee",
+                "name": "Min Lee",
+                "discipline": "neurology",
+                "away": [{"start": "2027-08-02", "end": "2027-08-13"}],
+            }
+        ],
+        conferences=[
+            {
+                "id": "mdcc",
+                "name": "MDCC",
+                "weekday": "thursday",
+                "time": "07:00",
+                "panel": ["neurology"],
+            }
+        ],
+    )
+    out = tmp_path / "out"
+    result = invoke("solve", write_yaml(tmp_path, config), "--out", out)
+    assert result.exit_code == 1
+    assert "2027-08-05: no neurology faculty available for MDCC — lee away" in result.output
+    assert not out.exists()
