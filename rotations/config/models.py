@@ -156,17 +156,22 @@ class Fellow(Strict):
     tags: list[str] = []
 
 
-class Leave(Strict):
-    fellow: str
+class Period(Strict):
+    """Days from `start` to `end`, both inclusive."""
+
     start: dt.date
     end: dt.date
     reason: str | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> Leave:
+    def _ordered(self) -> Period:
         if self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
         return self
+
+
+class Leave(Period):
+    fellow: str
 
 
 class RuleBase(Strict):
@@ -368,16 +373,8 @@ RULE_TYPES: tuple[str, ...] = tuple(
 )
 
 
-class Away(Strict):
-    start: dt.date
-    end: dt.date
-    reason: str | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Away:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+class Away(Period):
+    """Days a faculty member cannot sit on a panel."""
 
 
 class Faculty(Strict):

@@ -31,12 +31,16 @@ def schedule_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | 
     return rows
 
 
-def schedule_csv(problem: Problem, schedule: Schedule) -> bytes:
+def _csv(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SCHEDULE_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(schedule_rows(problem, schedule))
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def schedule_csv(problem: Problem, schedule: Schedule) -> bytes:
+    return _csv(SCHEDULE_COLUMNS, schedule_rows(problem, schedule))
 
 
 CONFERENCE_COLUMNS = (
@@ -80,11 +84,7 @@ def conference_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str]
 
 
 def conferences_csv(problem: Problem, schedule: Schedule) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CONFERENCE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(conference_rows(problem, schedule))
-    return buffer.getvalue().encode("utf-8")
+    return _csv(CONFERENCE_COLUMNS, conference_rows(problem, schedule))
 
 
 def role_counts(problem: Problem, schedule: Schedule) -> dict[str, dict[str, int]]:
