@@ -35,6 +35,7 @@ class Problem:
     working_days: list[list[dt.date]]  # per block
     leave_days: list[frozenset[dt.date]]  # per fellow, clipped to the year
     sessions: list[Session] = field(default_factory=list)
+    leave_entries: dict[tuple[int, dt.date], tuple[int, ...]] = field(default_factory=dict)
     digest: str = ""
     _fellow_index: dict[str, int] = field(default_factory=dict, repr=False)
     _rotation_index: dict[str, int] = field(default_factory=dict, repr=False)
@@ -85,6 +86,16 @@ class Problem:
     def on_leave(self, fellow: int, day: dt.date) -> bool:
         return day in self.leave_days[fellow]
 
+    def entries_on(self, fellow: int, day: dt.date) -> tuple[int, ...]:
+        """Indices into config.leave of the entries that put `fellow` on leave on `day`."""
+        return self.leave_entries.get((fellow, day), ())
+
+    def entries_in_block(self, fellow: int, block: int) -> list[int]:
+        found: set[int] = set()
+        for day in self.blocks[block].days():
+            found.update(self.entries_on(fellow, day))
+        return sorted(found)
+
     @property
     def faculty(self) -> list[models.Faculty]:
         return self.config.faculty
@@ -113,11 +124,14 @@ def resolve(config: models.Config, config_file: Path | None = None) -> Problem:
     holidays = frozenset(holiday_dates(program.holidays, first, last))
     fellows = list(config.fellows)
     leave: list[set[dt.date]] = [set() for _ in fellows]
+    entries: dict[tuple[int, dt.date], tuple[int, ...]] = {}
     index = {f.id: i for i, f in enumerate(fellows)}
-    for entry in config.leave:
+    for e, entry in enumerate(config.leave):
+        f = index[entry.fellow]
         day = max(entry.start, first)
         while day <= min(entry.end, last):
-            leave[index[entry.fellow]].add(day)
+            leave[f].add(day)
+            entries[f, day] = (*entries.get((f, day), ()), e)
             day += dt.timedelta(days=1)
     sessions = []
     for c, conf in enumerate(config.conferences):
@@ -135,6 +149,7 @@ def resolve(config: models.Config, config_file: Path | None = None) -> Problem:
         working_days=[working_days(b, holidays) for b in blocks],
         leave_days=[frozenset(days) for days in leave],
         sessions=sessions,
+        leave_entries=entries,
         digest=config_digest(config),
         _fellow_index=index,
         _rotation_index={r: i for i, r in enumerate(config.rotations)},

@@ -19,14 +19,16 @@ class Penalty:
     kind: str  # the rule type, e.g. prefer
     fellow: int | None = None
     block: int | None = None
+    hard: bool = False  # a hard rule broken under --relax
 
 
 class Variables:
     """x[f][b][r] = 1 when fellow f is on rotation r in block b; one literal per hard rule."""
 
-    def __init__(self, model: cp_model.CpModel, problem: Problem) -> None:
+    def __init__(self, model: cp_model.CpModel, problem: Problem, relax: bool = False) -> None:
         self.model = model
         self.problem = problem
+        self.relax = relax
         self.x = [
             [
                 [model.new_bool_var(f"x[{f.id},{b.number},{r}]") for r in problem.rotations]
@@ -37,6 +39,7 @@ class Variables:
         self.rule_literals: dict[str, cp_model.IntVar] = {}
         self.present: dict[tuple[int, int], cp_model.IntVar] = {}  # (session, fellow)
         self.panel: dict[tuple[int, int], cp_model.IntVar] = {}  # (session, faculty member)
+        self.present_despite_leave: dict[tuple, cp_model.IntVar] = {}
 
     def on(self, fellow: int, block: int, rotation: str) -> cp_model.IntVar:
         return self.x[fellow][block][self.problem.rotation_index(rotation)]
@@ -46,6 +49,10 @@ class Variables:
         if key not in self.rule_literals:
             self.rule_literals[key] = self.model.new_bool_var(f"holds[{key}]")
         return self.rule_literals[key]
+
+    def leave_literal(self, entry: int) -> cp_model.IntVar:
+        """True when leave entry `entry` stands (always, except while explaining a conflict)."""
+        return self.rule_literal(f"leave[{entry}]")
 
     def guard(
         self,
@@ -58,8 +65,9 @@ class Variables:
         """The literal to enforce one unit of a rule with, and its penalty if the rule is soft.
 
         A hard rule shares one literal across its units; a soft rule gets a `violated` literal
-        per unit (fellow and/or block) whose negation enforces the unit."""
-        if weight is None:
+        per unit (fellow and/or block) whose negation enforces the unit. Under `relax`, hard
+        rules are treated like soft ones, their penalties marked hard."""
+        if weight is None and not self.relax:
             return self.rule_literal(key), []
         parts = [key]
         if fellow is not None:
@@ -67,4 +75,5 @@ class Variables:
         if block is not None:
             parts.append(f"block {block + 1}")
         violated = self.model.new_bool_var(f"violated[{','.join(parts)}]")
-        return ~violated, [Penalty(violated, weight, key, kind, fellow, block)]
+        hard = weight is None
+        return ~violated, [Penalty(violated, weight or 1, key, kind, fellow, block, hard)]

@@ -14,14 +14,26 @@ def add_max_concurrent_leave(
 ) -> list[Penalty]:
     """No working day with more than `max` of the fellows on leave.
 
-    Approved leave is fixed, so each working day is a constant: a day over the limit makes a
-    hard rule fail (its literal must be false) and costs `weight` once for a soft one."""
+    Each leave entry has a literal (true while it stands), so a day over the limit is a
+    conflict between this rule and those entries."""
     group, penalties = problem.selected(rule), []
     for b, days in enumerate(problem.working_days):
         for day in days:
-            away = sum(problem.on_leave(f, day) for f in group)
-            if away > rule.max:
-                ok, p = v.guard(rule.key, rule.type, rule.weight, None, b)
-                penalties += p
-                model.add_bool_or([~ok])
+            away = [problem.entries_on(f, day) for f in group if problem.on_leave(f, day)]
+            if len(away) <= rule.max:
+                continue
+            ok, p = v.guard(rule.key, rule.type, rule.weight, None, b)
+            penalties += p
+            gone = [_any_entry(v, model, entries) for entries in away]
+            model.add(sum(gone) <= rule.max).only_enforce_if(ok)
     return penalties
+
+
+def _any_entry(v: Variables, model: cp_model.CpModel, entries: tuple[int, ...]):
+    if len(entries) == 1:
+        return v.leave_literal(entries[0])
+    either = model.new_bool_var(f"leave_any{entries}")
+    model.add_bool_or([~either] + [v.leave_literal(e) for e in entries]).only_enforce_if(either)
+    for e in entries:
+        model.add_implication(v.leave_literal(e), either)
+    return either

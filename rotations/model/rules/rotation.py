@@ -18,75 +18,105 @@ def add_one_rotation(problem: Problem, v: Variables, model: cp_model.CpModel) ->
 
 def add_staffing(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
     """At most `max` fellows assigned; at least `min` present on every working day of a block."""
-    fellows = range(len(problem.fellows))
+    fellows, penalties = range(len(problem.fellows)), []
     for rid, rotation in problem.config.rotations.items():
         if rotation.staffing is None:
             continue
         lo, hi = rotation.staffing.min, rotation.staffing.max
-        holds = v.rule_literal(f"rotations.{rid}.staffing")
+        key = f"rotations.{rid}.staffing"
         for b in range(len(problem.blocks)):
+            ok, p = v.guard(key, "staffing", None, None, b)
+            penalties += p
             assigned = [v.on(f, b, rid) for f in fellows]
             if hi is not None and hi < len(assigned):
-                model.add(sum(assigned) <= hi).only_enforce_if(holds)
+                model.add(sum(assigned) <= hi).only_enforce_if(ok)
             if not lo:
                 continue
             absences = {
-                frozenset(f for f in fellows if problem.on_leave(f, day))
+                tuple((f, problem.entries_on(f, day)) for f in fellows if problem.on_leave(f, day))
                 for day in problem.working_days[b]
             }
-            for absent in sorted(absences, key=sorted):
-                present = [v.on(f, b, rid) for f in fellows if f not in absent]
-                model.add(sum(present) >= lo).only_enforce_if(holds)
-    return []
+            for absent in sorted(absences):
+                away = dict(absent)
+                present = [
+                    _present(v, model, f, b, rid, away[f]) if f in away else v.on(f, b, rid)
+                    for f in fellows
+                ]
+                model.add(sum(present) >= lo).only_enforce_if(ok)
+    return penalties
+
+
+def _present(
+    v: Variables, model: cp_model.CpModel, f: int, b: int, rid: str, entries: tuple[int, ...]
+) -> cp_model.IntVar:
+    """A literal that can be true only if f is on rid in b and none of `entries` stands."""
+    key = (f, b, rid, entries)
+    if key not in v.present_despite_leave:
+        var = model.new_bool_var(f"present[{f},{b},{rid}]")
+        model.add_implication(var, v.on(f, b, rid))
+        for e in entries:
+            model.add_implication(var, ~v.leave_literal(e))
+        v.present_despite_leave[key] = var
+    return v.present_despite_leave[key]
 
 
 def add_stints(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
     """Every maximal run of consecutive blocks on a rotation is min..max blocks long."""
-    n = len(problem.blocks)
+    n, penalties = len(problem.blocks), []
     for rid, rotation in problem.config.rotations.items():
         if rotation.stint is None:
             continue
         lo, hi = rotation.stint.min or 1, rotation.stint.max
-        holds = v.rule_literal(f"rotations.{rid}.stint")
+        key = f"rotations.{rid}.stint"
         for f in range(len(problem.fellows)):
             on = [v.on(f, b, rid) for b in range(n)]
             for b in range(n):
+                if lo < 2:
+                    break
+                ok, p = v.guard(key, "stint", None, f, b)
+                penalties += p
                 # A run starting at b (on[b] and not on[b-1]) goes on for lo blocks.
-                starts = [on[b]] if b == 0 else [on[b], ~on[b - 1]]
+                ends = [~on[b]] if b == 0 else [~on[b], on[b - 1]]
                 for k in range(1, lo):
-                    if b + k < n:
-                        model.add_bool_or([~s for s in starts] + [on[b + k]]).only_enforce_if(holds)
-                    else:
-                        model.add_bool_or([~s for s in starts]).only_enforce_if(holds)
+                    if b + k >= n:
+                        model.add_bool_or(ends).only_enforce_if(ok)
                         break
-            if hi is not None:
-                for b in range(n - hi):
-                    model.add_bool_or([~on[b + k] for k in range(hi + 1)]).only_enforce_if(holds)
-    return []
+                    model.add_bool_or([*ends, on[b + k]]).only_enforce_if(ok)
+            for b in range(n - hi if hi is not None else 0):
+                ok, p = v.guard(key, "stint", None, f, b)
+                penalties += p
+                model.add_bool_or([~on[b + k] for k in range(hi + 1)]).only_enforce_if(ok)
+    return penalties
 
 
 def add_leave_forbidden(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
     """No leave day falls in a block spent on a rotation with `leave: forbidden`."""
+    penalties = []
     for rid, rotation in problem.config.rotations.items():
         if rotation.leave != "forbidden":
             continue
         for f in range(len(problem.fellows)):
             for b in range(len(problem.blocks)):
-                if problem.leave_in_block(f, b):
-                    holds = v.rule_literal(f"rotations.{rid}.leave")
-                    model.add(v.on(f, b, rid) == 0).only_enforce_if(holds)
-    return []
+                entries = problem.entries_in_block(f, b)
+                if not entries:
+                    continue
+                ok, p = v.guard(f"rotations.{rid}.leave", "leave", None, f, b)
+                penalties += p
+                for e in entries:
+                    model.add(v.on(f, b, rid) == 0).only_enforce_if([ok, v.leave_literal(e)])
+    return penalties
 
 
 def add_requirements(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
     """Each fellow spends min..max blocks of the year on each required rotation."""
-    n = len(problem.blocks)
+    n, penalties = len(problem.blocks), []
     for rid, count in problem.config.requirements.items():
-        holds = v.rule_literal(f"requirements.{rid}")
         for f in range(len(problem.fellows)):
+            ok, p = v.guard(f"requirements.{rid}", "requirements", None, f)
+            penalties += p
             total = sum(v.on(f, b, rid) for b in range(n))
             if count.min:
-                model.add(total >= count.min).only_enforce_if(holds)
+                model.add(total >= count.min).only_enforce_if(ok)
             if count.max is not None and count.max < n:
-                model.add(total <= count.max).only_enforce_if(holds)
-    return []
+                model.add(total <= count.max).only_enforce_if(ok)
+    return penalties
