@@ -14,6 +14,7 @@ import click
 from rotations import __version__
 from rotations.check import check
 from rotations.config import ConfigError, load_config
+from rotations.explain import arithmetic_conflicts, format_conflict, minimal_conflict
 from rotations.output import render, write_folder
 from rotations.problem import Problem, resolve
 from rotations.report import print_summary
@@ -123,12 +124,24 @@ def check_command(config_file: Path) -> None:
     type=click.IntRange(min=1),
     help="Solver workers; results depend only on the input, seed and workers.",
 )
+@click.option(
+    "--relax",
+    is_flag=True,
+    help="Treat hard rules as heavily weighted soft ones: write the schedule that breaks the "
+    "fewest, and list what it breaks.",
+)
 def solve_command(
-    config_file: Path, out_dir: Path, time_limit: float, seed: int, workers: int
+    config_file: Path, out_dir: Path, time_limit: float, seed: int, workers: int, relax: bool
 ) -> None:
     """Solve CONFIG_FILE and write schedule.csv, schedule.json and calendars/ to --out."""
     problem = _load(config_file)
-    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, relax=relax)
+    conflicts = [] if relax else arithmetic_conflicts(problem)
+    if conflicts:
+        for conflict in conflicts:
+            click.echo(format_conflict(conflict) + "\n", err=True)
+        click.echo("Nothing was written.", err=True)
+        sys.exit(EXIT_INFEASIBLE)
     click.echo(
         f"Solving {problem.program.name}: {len(problem.fellows)} fellows × "
         f"{len(problem.blocks)} blocks (limit {time_limit:g}s, {workers} workers)",
@@ -143,9 +156,16 @@ def _finish(problem: Problem, result: Result, out_dir: Path) -> None:
     if result.schedule is None:
         if stats.status == "INFEASIBLE":
             click.echo(
-                "These rules cannot all hold together: no schedule keeps every hard rule.\n"
-                "Check staffing, requirements, stints, windows, pins and leave against each "
-                "other, or give some rules a weight to make them soft. Nothing was written.",
+                "No schedule keeps every hard rule; finding the rules that clash...", err=True
+            )
+            conflict = minimal_conflict(problem, time_limit=stats.time_limit)
+            if conflict is None:
+                click.echo("These rules cannot all hold together.", err=True)
+            else:
+                click.echo(format_conflict(conflict), err=True)
+            click.echo(
+                "Make one of them soft (give it a weight) or change it, or run with "
+                "--relax to see the closest schedule. Nothing was written.",
                 err=True,
             )
             sys.exit(EXIT_INFEASIBLE)
@@ -157,7 +177,13 @@ def _finish(problem: Problem, result: Result, out_dir: Path) -> None:
         sys.exit(EXIT_TIMEOUT)
     violations = check(problem, result.schedule)
     broken = [v for v in violations if v.hard]
-    if broken:
+    if broken and result.schedule.relaxed:
+        click.echo(
+            f"WARNING: relaxed schedule: it breaks {len(broken)} hard rule instance(s):", err=True
+        )
+        for v in broken:
+            click.echo(f"  {v.label}: {v.message}", err=True)
+    elif broken:
         click.echo("BUG: the solver's schedule breaks hard rules (nothing was written):", err=True)
         for v in broken:
             click.echo(f"  {v}", err=True)

@@ -52,6 +52,7 @@ class Schedule:
     worst_wish_cost: int | None = None
     penalty_cost: int = 0
     roles: list[Role] = field(default_factory=list)
+    relaxed: bool = False  # solved with --relax: hard rules may be broken
     extra: dict = field(default_factory=dict)
 
     def rotation_of(self, fellow_id: str, block: int) -> str:

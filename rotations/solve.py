@@ -22,6 +22,7 @@ class SolveOptions:
     time_limit: float = 60.0
     seed: int = 0
     workers: int = 2
+    relax: bool = False  # hard rules become heavily weighted soft ones
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 def solve(problem: Problem, options: SolveOptions, progress: Progress | None = None) -> Result:
     """Build and solve the model for `problem`."""
-    model = build_model(problem)
+    model = build_model(problem, relax=options.relax)
     return solve_model(problem, model, options, progress)
 
 
@@ -128,6 +129,7 @@ def solve_model(
         Schedule(
             assignments=assignments,
             roles=sorted(roles),
+            relaxed=options.relax,
             solver=stats,
             worst_wish_cost=solver.value(model.worst) if model.worst is not None else None,
             penalty_cost=sum(p.weight * solver.value(p.literal) for p in model.penalties),

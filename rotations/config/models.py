@@ -43,6 +43,14 @@ class Range(Strict):
         return self
 
     def describe(self, unit: str) -> str:
+        """ "exactly 2 blocks", "at most 1 block", "2 to 4 blocks" (`unit` in the plural)."""
+        single = unit.removesuffix("s")
+        if self.min is not None and self.min == self.max:
+            return f"exactly {self.min} {single if self.min == 1 else unit}"
+        if self.min is None and self.max == 1:
+            return f"at most 1 {single}"
+        if self.min == 1 and self.max is None:
+            return f"at least 1 {single}"
         if self.min is not None and self.min == self.max:
             return f"exactly {self.min} {unit}"
         if self.min is not None and self.max is not None:

@@ -24,10 +24,11 @@ class Model:
     worst: cp_model.IntVar | None
 
 
-def build_model(problem: Problem, enforce_hard: bool = True) -> Model:
-    """Build the model; with `enforce_hard` every hard rule literal is fixed true."""
+def build_model(problem: Problem, enforce_hard: bool = True, relax: bool = False) -> Model:
+    """Build the model; with `enforce_hard` every hard rule literal is fixed true; with `relax`
+    hard rules are soft, each broken instance costing more than all soft rules together."""
     cp = cp_model.CpModel()
-    v = Variables(cp, problem)
+    v = Variables(cp, problem, relax=relax)
     penalties: list[Penalty] = []
     for add in CORE_BUILDERS:
         penalties += add(problem, v, cp)

@@ -21,17 +21,29 @@ def add_objective(
     model: cp_model.CpModel, penalties: list[Penalty], fellows: int
 ) -> cp_model.IntVar | None:
     """Set the objective; return the worst-off fellow's wish cost variable (None if no wishes)."""
-    total = sum(p.weight * p.literal for p in penalties)
+    soft = [p for p in penalties if not p.hard]
+    total = sum(p.weight * p.literal for p in soft)
     per_fellow: dict[int, list[Penalty]] = {}
-    for p in penalties:
+    for p in soft:
         if p.kind in WISHES and p.fellow is not None:
             per_fellow.setdefault(p.fellow, []).append(p)
-    if not per_fellow:
-        model.minimize(total)
-        return None
-    bound = max(sum(p.weight for p in ps) for ps in per_fellow.values())
-    worst = model.new_int_var(0, bound, "worst_fellow_wish_cost")
-    for f in sorted(per_fellow):
-        model.add(worst >= sum(p.weight * p.literal for p in per_fellow[f]))
-    model.minimize(total + fellows * worst)
+    worst = None
+    if per_fellow:
+        bound = max(sum(p.weight for p in ps) for ps in per_fellow.values())
+        worst = model.new_int_var(0, bound, "worst_fellow_wish_cost")
+        for f in sorted(per_fellow):
+            model.add(worst >= sum(p.weight * p.literal for p in per_fellow[f]))
+        total += fellows * worst
+    broken = [p for p in penalties if p.hard]
+    if broken:
+        # Under --relax: one broken hard instance outweighs every soft cost at once.
+        ceiling = sum(p.weight * _upper(p.literal) for p in soft) + fellows * (
+            bound if worst else 0
+        )
+        total += (ceiling + 1) * sum(p.literal for p in broken)
+    model.minimize(total)
     return worst
+
+
+def _upper(var: cp_model.IntVar) -> int:
+    return var.proto.domain[-1]

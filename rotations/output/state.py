@@ -74,6 +74,8 @@ def schedule_state(
             "per_fellow": per_fellow,
         },
         "violations": [violation_record(v) for v in soft],
+        "relaxed": schedule.relaxed,
+        "broken_hard_rules": [violation_record(v) for v in violations if v.hard],
         "conferences": [
             {"id": c.id, "name": c.name, "time": c.time, "duration_minutes": c.duration_minutes}
             for c in problem.conferences
