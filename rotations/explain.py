@@ -305,8 +305,11 @@ def _solve_assuming(model, keys: list[str], time_limit: float) -> tuple[str, lis
 
 
 def minimal_conflict(problem: Problem, time_limit: float = 30.0) -> Conflict | None:
-    """A minimal set of rule groups that cannot all hold (None if the rules can all hold)."""
-    model = build_model(problem, enforce_hard=False)
+    """A minimal set of rule groups that cannot all hold (None if the rules can all hold).
+
+    Each hard rule has one literal per fellow it binds, so the set also says whom the conflict
+    concerns: dropping any one (rule, fellow) member lets a schedule exist."""
+    model = build_model(problem, enforce_hard=False, per_fellow=True)
     model.cp.clear_objective()
     keys = list(model.vars.rule_literals)
     status, core = _solve_assuming(model, keys, time_limit)
@@ -322,8 +325,19 @@ def minimal_conflict(problem: Problem, time_limit: float = 30.0) -> Conflict | N
         else:
             proven = proven and status in ("FEASIBLE", "OPTIMAL")
             i += 1
-    members = sorted((describe(problem, k) for k in core), key=_reading_order)
-    return Conflict(members, proven_minimal=proven)
+    whom: dict[str, list[int]] = {}
+    for key in core:
+        rule, _, fellow = key.partition("@")
+        whom.setdefault(rule, [])
+        if fellow:
+            whom[rule].append(int(fellow))
+    members = sorted((describe(problem, k) for k in whom), key=_reading_order)
+    fellows = sorted({f for fs in whom.values() for f in fs})
+    notes = []
+    if fellows and len(fellows) < len(problem.fellows):
+        names = ", ".join(problem.fellows[f].id for f in fellows)
+        notes.append(f"They already clash for {names} alone.")
+    return Conflict(members, proven_minimal=proven, notes=notes)
 
 
 def _reading_order(member: Member) -> tuple:
@@ -340,6 +354,7 @@ def format_conflict(conflict: Conflict) -> str:
         lines.append(f"  {place:<{pad}}  {member.title:<{width}}  {member.statement}")
     if conflict.reason:
         lines.append(conflict.reason)
+    lines += conflict.notes
     if len(conflict.members) == 1:
         lines.append("This rule cannot hold on its own: change it and rerun.")
     elif conflict.proven_minimal:

@@ -24,11 +24,14 @@ class Model:
     worst: cp_model.IntVar | None
 
 
-def build_model(problem: Problem, enforce_hard: bool = True, relax: bool = False) -> Model:
+def build_model(
+    problem: Problem, enforce_hard: bool = True, relax: bool = False, per_fellow: bool = False
+) -> Model:
     """Build the model; with `enforce_hard` every hard rule literal is fixed true; with `relax`
-    hard rules are soft, each broken instance costing more than all soft rules together."""
+    hard rules are soft, each broken instance costing more than all soft rules together; with
+    `per_fellow` each hard rule has a literal per fellow it binds (`key@fellow`)."""
     cp = cp_model.CpModel()
-    v = Variables(cp, problem, relax=relax)
+    v = Variables(cp, problem, relax=relax, per_fellow=per_fellow)
     penalties: list[Penalty] = []
     for add in CORE_BUILDERS:
         penalties += add(problem, v, cp)

@@ -25,10 +25,14 @@ class Penalty:
 class Variables:
     """x[f][b][r] = 1 when fellow f is on rotation r in block b; one literal per hard rule."""
 
-    def __init__(self, model: cp_model.CpModel, problem: Problem, relax: bool = False) -> None:
+    def __init__(
+        self, model: cp_model.CpModel, problem: Problem, relax: bool = False, per_fellow=False
+    ) -> None:
         self.model = model
         self.problem = problem
         self.relax = relax
+        self.per_fellow = per_fellow  # one literal per (hard rule, fellow), to say whom a
+        # conflict concerns
         self.x = [
             [
                 [model.new_bool_var(f"x[{f.id},{b.number},{r}]") for r in problem.rotations]
@@ -68,6 +72,8 @@ class Variables:
         per unit (fellow and/or block) whose negation enforces the unit. Under `relax`, hard
         rules are treated like soft ones, their penalties marked hard."""
         if weight is None and not self.relax:
+            if self.per_fellow and fellow is not None:
+                return self.rule_literal(f"{key}@{fellow}"), []
             return self.rule_literal(key), []
         parts = [key]
         if fellow is not None:
