@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-SIZES = {"S": 6, "L": 120}
+SIZES = {"S": 6, "E": 12, "L": 120}
 
 ROTATIONS = {
     # id: (name, staffing min per 6 fellows, max per 6, stint, leave forbidden)
@@ -126,3 +126,23 @@ def generate(fellows: int, seed: int = 0, blocks: int = 52) -> dict:
         "leave": leave,
         "rules": rules,
     }
+
+
+def make_infeasible(config: dict) -> dict:
+    """Add two windows that, with `before` and the requirements, no schedule can keep: a
+    conflict only the solver finds (the arithmetic pre-checks pass)."""
+    config["rules"] += [
+        {
+            "name": "Neurology in spring",
+            "type": "window",
+            "rotation": "neurology",
+            "not_before": dt.date(2028, 1, 3),
+        },
+        {
+            "name": "Palliative in autumn",
+            "type": "window",
+            "rotation": "palliative",
+            "not_after": dt.date(2027, 12, 31),
+        },
+    ]
+    return config

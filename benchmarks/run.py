@@ -17,9 +17,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import SIZES, generate  # noqa: E402
+from benchmarks.generate import SIZES, generate, make_infeasible  # noqa: E402
 from rotations.check import check  # noqa: E402
 from rotations.config import load_config  # noqa: E402
+from rotations.explain import arithmetic_conflicts, minimal_conflict  # noqa: E402
 from rotations.model import build_model  # noqa: E402
 from rotations.problem import resolve  # noqa: E402
 from rotations.solve import SolveOptions, solve_model  # noqa: E402
@@ -62,28 +63,58 @@ def measure(name: str, path: Path, options: SolveOptions) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--sizes", default="example,S,L")
-    args = parser.parse_args()
-    options = SolveOptions(time_limit=args.time_limit, seed=0, workers=args.workers)
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in args.sizes.split(","):
-            if size == "example":
-                rows.append(measure("example", EXAMPLE, options))
-                continue
-            path = Path(tmp) / f"{size}.yaml"
-            path.write_text(yaml.safe_dump(generate(SIZES[size], seed=0), sort_keys=False))
-            rows.append(measure(size, path, options))
+def measure_explain(name: str, path: Path) -> dict:
+    """Time to the minimal conflicting set of an infeasible program."""
+    problem = resolve(load_config(path))
+    t0 = time.perf_counter()
+    quick = arithmetic_conflicts(problem)
+    conflict = quick[0] if quick else minimal_conflict(problem)
+    t1 = time.perf_counter()
+    return {
+        "program": f"{name} (infeasible)",
+        "fellows": len(problem.fellows),
+        "blocks": len(problem.blocks),
+        "explain s": f"{t1 - t0:.2f}",
+        "members": len(conflict.members) if conflict else 0,
+        "proven minimal": conflict.proven_minimal if conflict else "-",
+    }
+
+
+def print_table(rows: list[dict]) -> None:
     columns = list(rows[0])
     widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
     print(" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
     print("-|-".join("-" * w for w in widths))
     for row in rows:
         print(" | ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths, strict=True)))
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sizes", default="example,S,L")
+    parser.add_argument("--explain", default="E", help="sizes to make infeasible and explain")
+    args = parser.parse_args()
+    options = SolveOptions(time_limit=args.time_limit, seed=0, workers=args.workers)
+    rows, explained = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in filter(None, args.sizes.split(",")):
+            if size == "example":
+                rows.append(measure("example", EXAMPLE, options))
+                continue
+            path = Path(tmp) / f"{size}.yaml"
+            path.write_text(yaml.safe_dump(generate(SIZES[size], seed=0), sort_keys=False))
+            rows.append(measure(size, path, options))
+        for size in filter(None, args.explain.split(",")):
+            path = Path(tmp) / f"{size}-infeasible.yaml"
+            config = make_infeasible(generate(SIZES[size], seed=0))
+            path.write_text(yaml.safe_dump(config, sort_keys=False))
+            explained.append(measure_explain(size, path))
+    for table in (rows, explained):
+        if table:
+            print_table(table)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,6 @@ def test_relax_writes_the_closest_schedule_and_lists_what_it_breaks(tmp_path) ->
 
 
 def test_a_conflict_confined_to_one_fellow_names_them(tmp_path) -> None:
-    path = next(p for p in INFEASIBLE if p.stem == "stints_cannot_tile_the_requirement")
+    path = next(p for p in INFEASIBLE if p.stem == "pin_against_requirement")
     conflict = minimal_conflict(resolve(load_config(path)))
     assert conflict.notes == ["They already clash for ana alone."]
