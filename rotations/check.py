@@ -35,11 +35,27 @@ class Violation:
 def check(problem: Problem, schedule: Schedule) -> list[Violation]:
     """Every violated rule instance, hard and soft, in a fixed order."""
     found: list[Violation] = []
+    away = problem.leave_taken(schedule.granted_leave)
+    problem = _Absences(problem, away)
     for checker in CORE_CHECKERS:
         found += checker(problem, schedule)
     for rule in problem.config.rules:
         found += RULE_CHECKERS[rule.type](rule, problem, schedule)
     return found
+
+
+class _Absences:
+    """The problem as the checker sees it: leave is approved leave plus granted requests."""
+
+    def __init__(self, problem: Problem, away: list[set]) -> None:
+        self._problem = problem
+        self.leave_days = away
+
+    def __getattr__(self, name: str):
+        return getattr(self._problem, name)
+
+    def on_leave(self, fellow: int, day) -> bool:
+        return day in self.leave_days[fellow]
 
 
 def hard_violations(problem: Problem, schedule: Schedule) -> list[Violation]:
@@ -305,7 +321,28 @@ def check_conferences(problem: Problem, schedule: Schedule) -> list[Violation]:
     return out
 
 
+def check_leave_requests(problem: Problem, schedule: Schedule) -> list[Violation]:
+    out = []
+    for e, entry in enumerate(problem.config.leave):
+        if entry.requested and e not in schedule.granted_leave:
+            key = f"leave[{e}]"
+            out.append(
+                Violation(
+                    key,
+                    key,
+                    "leave_request",
+                    False,
+                    f"{entry.fellow}'s requested leave {entry.start}..{entry.end} was not granted",
+                    entry.fellow,
+                    None,
+                    entry.weight or 1,
+                )
+            )
+    return out
+
+
 CORE_CHECKERS = (
+    check_leave_requests,
     check_staffing,
     check_stint,
     check_leave_forbidden,

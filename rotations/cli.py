@@ -14,7 +14,12 @@ import click
 from rotations import __version__
 from rotations.check import check
 from rotations.config import ConfigError, load_config
-from rotations.explain import arithmetic_conflicts, format_conflict, minimal_conflict
+from rotations.explain import (
+    arithmetic_conflicts,
+    format_conflict,
+    leave_request_report,
+    minimal_conflict,
+)
 from rotations.output import render, write_folder
 from rotations.problem import Problem, resolve
 from rotations.report import print_summary
@@ -188,9 +193,10 @@ def _finish(problem: Problem, result: Result, out_dir: Path) -> None:
         for v in broken:
             click.echo(f"  {v}", err=True)
         sys.exit(EXIT_BUG)
-    files = render(problem, result.schedule, violations)
+    requests = leave_request_report(problem, result.schedule)
+    files = render(problem, result.schedule, violations, requests)
     write_folder(out_dir, files)
-    print_summary(problem, result.schedule, violations)
+    print_summary(problem, result.schedule, violations, requests)
     calendars = sum(1 for name in files if name.endswith(".ics"))
     click.echo(
         f"\nWrote {out_dir}/: {', '.join(n for n in files if '/' not in n)}, "

@@ -304,14 +304,27 @@ def _solve_assuming(model, keys: list[str], time_limit: float) -> tuple[str, lis
     return solver.status_name(status), []
 
 
-def minimal_conflict(problem: Problem, time_limit: float = 30.0) -> Conflict | None:
+def minimal_conflict(
+    problem: Problem,
+    time_limit: float = 30.0,
+    leave_out: tuple[str, ...] | None = None,
+    fixed: dict[tuple[int, int], str] | None = None,
+) -> Conflict | None:
     """A minimal set of rule groups that cannot all hold (None if the rules can all hold).
 
     Each hard rule has one literal per fellow it binds, so the set also says whom the conflict
-    concerns: dropping any one (rule, fellow) member lets a schedule exist."""
+    concerns: dropping any one (rule, fellow) member lets a schedule exist. `leave_out` names
+    literal keys not to assume (e.g. denied leave requests); `fixed` pins (fellow, block) cells
+    to a rotation unconditionally (the frozen past of a reschedule). By default leave requests
+    are left out: they are wishes, not rules."""
+    if leave_out is None:
+        leave_out = tuple(f"leave[{e}]" for e in problem.requests())
     model = build_model(problem, enforce_hard=False, per_fellow=True)
     model.cp.clear_objective()
-    keys = list(model.vars.rule_literals)
+    for (f, b), rid in (fixed or {}).items():
+        if rid in problem.config.rotations:
+            model.cp.add(model.vars.on(f, b, rid) == 1)
+    keys = [k for k in model.vars.rule_literals if k not in leave_out]
     status, core = _solve_assuming(model, keys, time_limit)
     if status != "INFEASIBLE":
         return None
@@ -340,6 +353,22 @@ def minimal_conflict(problem: Problem, time_limit: float = 30.0) -> Conflict | N
     return Conflict(members, proven_minimal=proven, notes=notes)
 
 
+def request_blockers(
+    problem: Problem,
+    granted: tuple[int, ...],
+    request: int,
+    fixed: dict[tuple[int, int], str] | None = None,
+    time_limit: float = 10.0,
+) -> list[Member] | None:
+    """The rules that stand in the way of a denied leave request, or None when it could have
+    been granted and was denied only because it weighs less than what granting would cost."""
+    denied = tuple(f"leave[{e}]" for e in problem.requests() if e not in granted and e != request)
+    conflict = minimal_conflict(problem, time_limit, leave_out=denied, fixed=fixed)
+    if conflict is None:
+        return None
+    return [m for m in conflict.members if m.key != f"leave[{request}]"]
+
+
 def _reading_order(member: Member) -> tuple:
     pos = member.position
     return (pos.file, pos.line, pos.column, member.key) if pos else ("", 0, 0, member.key)
@@ -362,3 +391,40 @@ def format_conflict(conflict: Conflict) -> str:
     else:
         lines.append("(The solver ran out of time before proving every member is needed.)")
     return "\n".join(lines)
+
+
+def leave_request_report(
+    problem: Problem, schedule, fixed: dict[tuple[int, int], str] | None = None
+) -> list[dict]:
+    """Each requested leave: granted, or denied with the rules that stand in the way."""
+    report = []
+    for e in problem.requests():
+        entry = problem.config.leave[e]
+        granted = e in schedule.granted_leave
+        record = {
+            "leave": e,
+            "fellow": entry.fellow,
+            "start": entry.start.isoformat(),
+            "end": entry.end.isoformat(),
+            "reason": entry.reason,
+            "weight": entry.weight or 1,
+            "granted": granted,
+            "blocked_by": [],
+        }
+        if not granted:
+            blockers = request_blockers(problem, schedule.granted_leave, e, fixed)
+            if blockers is None:
+                record["why"] = "granting it would cost more than it weighs"
+            else:
+                record["why"] = "; ".join(f"{m.title}: {m.statement}" for m in blockers)
+                record["blocked_by"] = [
+                    {
+                        "rule": m.key,
+                        "name": m.name,
+                        "statement": m.statement,
+                        "where": str(m.position) if m.position else None,
+                    }
+                    for m in blockers
+                ]
+        report.append(record)
+    return report

@@ -33,7 +33,7 @@ class Problem:
     rotations: list[str]
     holidays: frozenset[dt.date]
     working_days: list[list[dt.date]]  # per block
-    leave_days: list[frozenset[dt.date]]  # per fellow, clipped to the year
+    leave_days: list[frozenset[dt.date]]  # approved leave per fellow, clipped to the year
     sessions: list[Session] = field(default_factory=list)
     leave_entries: dict[tuple[int, dt.date], tuple[int, ...]] = field(default_factory=dict)
     digest: str = ""
@@ -79,15 +79,24 @@ class Problem:
             and (not_after is None or b.end <= not_after)
         ]
 
-    def leave_in_block(self, fellow: int, block: int) -> list[dt.date]:
-        b = self.blocks[block]
-        return sorted(d for d in self.leave_days[fellow] if b.start <= d <= b.end)
+    def leave_taken(self, granted: tuple[int, ...] = ()) -> list[set[dt.date]]:
+        """Per fellow, the days of approved leave and of the granted requests."""
+        days: list[set[dt.date]] = [set(d) for d in self.leave_days]
+        for e in granted:
+            entry = self.config.leave[e]
+            f = self.fellow_index(entry.fellow)
+            days[f].update(d for (g, d), es in self.leave_entries.items() if g == f and e in es)
+        return days
+
+    def requests(self) -> list[int]:
+        """Indices into config.leave of the requested (not yet approved) entries."""
+        return [i for i, entry in enumerate(self.config.leave) if entry.requested]
 
     def on_leave(self, fellow: int, day: dt.date) -> bool:
         return day in self.leave_days[fellow]
 
     def entries_on(self, fellow: int, day: dt.date) -> tuple[int, ...]:
-        """Indices into config.leave of the entries that put `fellow` on leave on `day`."""
+        """Indices into config.leave of the entries (approved or requested) covering `day`."""
         return self.leave_entries.get((fellow, day), ())
 
     def entries_in_block(self, fellow: int, block: int) -> list[int]:
@@ -130,7 +139,8 @@ def resolve(config: models.Config, config_file: Path | None = None) -> Problem:
         f = index[entry.fellow]
         day = max(entry.start, first)
         while day <= min(entry.end, last):
-            leave[f].add(day)
+            if not entry.requested:
+                leave[f].add(day)
             entries[f, day] = (*entries.get((f, day), ()), e)
             day += dt.timedelta(days=1)
     sessions = []

@@ -78,6 +78,7 @@ def print_summary(
     problem: Problem,
     schedule: Schedule,
     violations: list[Violation],
+    requests: list[dict] | None = None,
     console: Console | None = None,
 ) -> None:
     if console is None:
@@ -88,6 +89,12 @@ def print_summary(
     console.print(rotation_table(problem, schedule))
     if problem.sessions:
         console.print(roster_table(problem, schedule))
+    for request in requests or []:
+        what = f"{request['fellow']} {request['start']}..{request['end']}"
+        if request["granted"]:
+            console.print(f"Leave request granted: {what}")
+        else:
+            console.print(f"Leave request denied: {what}: {request['why']}")
     soft = [v for v in violations if not v.hard]
     if not soft:
         console.print("Every soft rule and preference is met.")

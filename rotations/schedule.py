@@ -53,6 +53,7 @@ class Schedule:
     penalty_cost: int = 0
     roles: list[Role] = field(default_factory=list)
     relaxed: bool = False  # solved with --relax: hard rules may be broken
+    granted_leave: tuple[int, ...] = ()  # indices into config.leave of granted requests
     extra: dict = field(default_factory=dict)
 
     def rotation_of(self, fellow_id: str, block: int) -> str:

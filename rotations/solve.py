@@ -130,6 +130,11 @@ def solve_model(
             assignments=assignments,
             roles=sorted(roles),
             relaxed=options.relax,
+            granted_leave=tuple(
+                e
+                for e in problem.requests()
+                if solver.boolean_value(model.vars.rule_literals[f"leave[{e}]"])
+            ),
             solver=stats,
             worst_wish_cost=solver.value(model.worst) if model.worst is not None else None,
             penalty_cost=sum(p.weight * solver.value(p.literal) for p in model.penalties),

@@ -180,6 +180,18 @@ class Period(Strict):
 
 class Leave(Period):
     fellow: str
+    requested: bool = Field(
+        default=False, description="a request the solver may deny, not approved leave"
+    )
+    weight: Annotated[int, Field(gt=0)] | None = Field(
+        default=None, description="cost of denying a requested leave (default 1)"
+    )
+
+    @model_validator(mode="after")
+    def _weight_only_on_requests(self) -> Leave:
+        if self.weight is not None and not self.requested:
+            raise ValueError("weight applies only to requested leave: add requested: true")
+        return self
 
 
 class RuleBase(Strict):

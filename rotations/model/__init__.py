@@ -39,6 +39,8 @@ def build_model(
         penalties += RULE_BUILDERS[rule.type](rule, problem, v, cp)
     worst = add_objective(cp, penalties, len(problem.fellows))
     if enforce_hard:
-        for literal in v.rule_literals.values():
-            cp.add(literal == 1)
+        requested = {f"leave[{e}]" for e in problem.requests()}
+        for key, literal in v.rule_literals.items():
+            if key not in requested:
+                cp.add(literal == 1)
     return Model(cp, v, penalties, worst)

@@ -15,13 +15,20 @@ from rotations.problem import Problem
 from rotations.schedule import Schedule
 
 
-def render(problem: Problem, schedule: Schedule, violations: list[Violation]) -> dict[str, bytes]:
+def render(
+    problem: Problem,
+    schedule: Schedule,
+    violations: list[Violation],
+    requests: list[dict] | None = None,
+) -> dict[str, bytes]:
     """Relative path -> bytes of every output file."""
     files, events = calendars(problem, schedule)
     files["schedule.csv"] = schedule_csv(problem, schedule)
     if problem.conferences:
         files["conferences.csv"] = conferences_csv(problem, schedule)
-    files["schedule.json"] = state_json(schedule_state(problem, schedule, violations, events))
+    state = schedule_state(problem, schedule, violations, events)
+    state["leave_requests"] = requests or []
+    files["schedule.json"] = state_json(state)
     return dict(sorted(files.items()))
 
 

@@ -64,6 +64,7 @@ def publication_stamp(problem: Problem) -> dt.datetime:
 def fellow_events(problem: Problem, schedule: Schedule, f: int) -> list[EventSpec]:
     fellow = problem.fellows[f]
     program = problem.program
+    taken = problem.leave_taken(schedule.granted_leave)
     events = []
     for block in problem.blocks:
         rotation = problem.rotation(schedule.rotation_of(fellow.id, block.index))
@@ -71,7 +72,7 @@ def fellow_events(problem: Problem, schedule: Schedule, f: int) -> list[EventSpe
             f"Block {block.number} of {len(problem.blocks)}: {block.start} to {block.end}",
             f"{fellow.name}, {program.name}",
         ]
-        leave = problem.leave_in_block(f, block.index)
+        leave = sorted(d for d in taken[f] if block.start <= d <= block.end)
         if leave:
             lines.append(f"On leave {leave[0]} to {leave[-1]}")
         if rotation.description:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rotations.model.rules.conferences import add_conferences
-from rotations.model.rules.leave import add_max_concurrent_leave
+from rotations.model.rules.leave import add_leave_requests, add_max_concurrent_leave
 from rotations.model.rules.placement import add_apart, add_avoid, add_pin, add_prefer, add_window
 from rotations.model.rules.rotation import (
     add_leave_forbidden,
@@ -28,6 +28,7 @@ CORE_BUILDERS: tuple[Callable, ...] = (
     add_leave_forbidden,
     add_requirements,
     add_conferences,
+    add_leave_requests,
 )
 
 RULE_BUILDERS: dict[str, Callable] = {

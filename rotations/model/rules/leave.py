@@ -19,7 +19,7 @@ def add_max_concurrent_leave(
     group, penalties = problem.selected(rule), []
     for b, days in enumerate(problem.working_days):
         for day in days:
-            away = [problem.entries_on(f, day) for f in group if problem.on_leave(f, day)]
+            away = [problem.entries_on(f, day) for f in group if problem.entries_on(f, day)]
             if len(away) <= rule.max:
                 continue
             ok, p = v.guard(rule.key, rule.type, rule.weight, None, b)
@@ -37,3 +37,15 @@ def _any_entry(v: Variables, model: cp_model.CpModel, entries: tuple[int, ...]):
     for e in entries:
         model.add_implication(v.leave_literal(e), either)
     return either
+
+
+def add_leave_requests(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
+    """A requested leave is granted when its literal is true; denying it costs its weight."""
+    penalties = []
+    for e in problem.requests():
+        entry = problem.config.leave[e]
+        denied = model.new_bool_var(f"denied[leave[{e}]]")
+        model.add(denied + v.leave_literal(e) == 1)
+        fellow = problem.fellow_index(entry.fellow)
+        penalties.append(Penalty(denied, entry.weight or 1, f"leave[{e}]", "leave_request", fellow))
+    return penalties

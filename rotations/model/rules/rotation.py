@@ -33,7 +33,9 @@ def add_staffing(problem: Problem, v: Variables, model: cp_model.CpModel) -> lis
             if not lo:
                 continue
             absences = {
-                tuple((f, problem.entries_on(f, day)) for f in fellows if problem.on_leave(f, day))
+                tuple(
+                    (f, problem.entries_on(f, day)) for f in fellows if problem.entries_on(f, day)
+                )
                 for day in problem.working_days[b]
             }
             for absent in sorted(absences):
