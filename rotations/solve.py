@@ -81,13 +81,25 @@ def solve_model(
         code = solver.solve(model.cp, reporter)
     else:
         code = solver.solve(model.cp)
+    return read_schedule(problem, model, solver, code, options, time.monotonic() - started)
+
+
+def read_schedule(
+    problem: Problem,
+    model: Model,
+    solver: cp_model.CpSolver,
+    code: int,
+    options: SolveOptions,
+    wall_time: float,
+) -> Result:
+    """The solver's answer as plain data: statistics and, when one was found, the Schedule."""
     status = solver.status_name(code)
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     stats = SolverStats(
         status=status,
         objective=round(solver.objective_value) if found else None,
         bound=round(solver.best_objective_bound) if found else None,
-        wall_time=round(time.monotonic() - started, 3),
+        wall_time=round(wall_time, 3),
         deterministic_time=round(solver.deterministic_time, 3),
         workers=options.workers,
         seed=options.seed,

@@ -23,10 +23,16 @@ def test_a_request_that_fits_is_granted(load) -> None:
 
 def test_a_request_against_a_pin_on_a_no_leave_rotation_is_denied_naming_both(load) -> None:
     rotations = {"a": {"name": "Alpha", "leave": "forbidden"}, "b": {"name": "Beta"}}
-    rules = [{"name": "Ana on Alpha", "type": "pin", "fellow": "ana", "rotation": "a",
-              "blocks": [2]}]
-    problem = load(program(rotations=rotations, rules=rules,
-                           leave=[request("ana", "2027-07-13", "2027-07-14", weight=5)]))
+    rules = [
+        {"name": "Ana on Alpha", "type": "pin", "fellow": "ana", "rotation": "a", "blocks": [2]}
+    ]
+    problem = load(
+        program(
+            rotations=rotations,
+            rules=rules,
+            leave=[request("ana", "2027-07-13", "2027-07-14", weight=5)],
+        )
+    )
     result = run(problem)
     assert result.schedule.granted_leave == ()
     (denied,) = [v for v in check(problem, result.schedule) if v.kind == "leave_request"]
@@ -38,8 +44,10 @@ def test_a_request_against_a_pin_on_a_no_leave_rotation_is_denied_naming_both(lo
 
 def test_competing_requests_the_heavier_wins(load) -> None:
     rules = [{"type": "max_concurrent_leave", "max": 1}]
-    leave = [request("ana", "2027-07-13", "2027-07-13", weight=1),
-             request("ben", "2027-07-13", "2027-07-13", weight=3)]
+    leave = [
+        request("ana", "2027-07-13", "2027-07-13", weight=1),
+        request("ben", "2027-07-13", "2027-07-13", weight=3),
+    ]
     problem = load(program(rules=rules, leave=leave))
     result = run(problem)
     assert result.schedule.granted_leave == (1,)

@@ -25,13 +25,17 @@ class Model:
 
 
 def build_model(
-    problem: Problem, enforce_hard: bool = True, relax: bool = False, per_fellow: bool = False
+    problem: Problem,
+    enforce_hard: bool = True,
+    relax: bool = False,
+    per_fellow: bool = False,
+    frozen_before: int = 0,
 ) -> Model:
     """Build the model; with `enforce_hard` every hard rule literal is fixed true; with `relax`
     hard rules are soft, each broken instance costing more than all soft rules together; with
     `per_fellow` each hard rule has a literal per fellow it binds (`key@fellow`)."""
     cp = cp_model.CpModel()
-    v = Variables(cp, problem, relax=relax, per_fellow=per_fellow)
+    v = Variables(cp, problem, relax, per_fellow, frozen_before)
     penalties: list[Penalty] = []
     for add in CORE_BUILDERS:
         penalties += add(problem, v, cp)

@@ -27,7 +27,7 @@ def add_objective(
     for p in soft:
         if p.kind in WISHES and p.fellow is not None:
             per_fellow.setdefault(p.fellow, []).append(p)
-    worst = None
+    worst, bound = None, 0
     if per_fellow:
         bound = max(sum(p.weight for p in ps) for ps in per_fellow.values())
         worst = model.new_int_var(0, bound, "worst_fellow_wish_cost")
@@ -36,10 +36,9 @@ def add_objective(
         total += fellows * worst
     broken = [p for p in penalties if p.hard]
     if broken:
-        # Under --relax: one broken hard instance outweighs every soft cost at once.
-        ceiling = sum(p.weight * _upper(p.literal) for p in soft) + fellows * (
-            bound if worst else 0
-        )
+        # Under --relax (or in a reschedule's frozen past): one broken hard instance outweighs
+        # every soft cost at once.
+        ceiling = sum(p.weight * _upper(p.literal) for p in soft) + fellows * bound
         total += (ceiling + 1) * sum(p.literal for p in broken)
     model.minimize(total)
     return worst

@@ -26,13 +26,20 @@ class Variables:
     """x[f][b][r] = 1 when fellow f is on rotation r in block b; one literal per hard rule."""
 
     def __init__(
-        self, model: cp_model.CpModel, problem: Problem, relax: bool = False, per_fellow=False
+        self,
+        model: cp_model.CpModel,
+        problem: Problem,
+        relax: bool = False,
+        per_fellow: bool = False,
+        frozen_before: int = 0,
     ) -> None:
         self.model = model
         self.problem = problem
         self.relax = relax
         self.per_fellow = per_fellow  # one literal per (hard rule, fellow), to say whom a
         # conflict concerns
+        self.frozen_before = frozen_before  # blocks before it are published and kept: hard
+        # rules that touch them (or span the year) may break there, at a cost
         self.x = [
             [
                 [model.new_bool_var(f"x[{f.id},{b.number},{r}]") for r in problem.rotations]
@@ -71,7 +78,8 @@ class Variables:
         A hard rule shares one literal across its units; a soft rule gets a `violated` literal
         per unit (fellow and/or block) whose negation enforces the unit. Under `relax`, hard
         rules are treated like soft ones, their penalties marked hard."""
-        if weight is None and not self.relax:
+        touches_past = self.frozen_before and (block is None or block < self.frozen_before)
+        if weight is None and not self.relax and not touches_past:
             if self.per_fellow and fellow is not None:
                 return self.rule_literal(f"{key}@{fellow}"), []
             return self.rule_literal(key), []

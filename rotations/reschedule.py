@@ -1,0 +1,196 @@
+"""Minimal-change re-solve against a published schedule.json.
+
+Blocks that start before the freeze date keep their published rotations, and sessions before
+it keep their presenters and panels. After it, the solver first grants as many leave requests
+as it can (weighted), then changes as few published cells and conference roles as it must (a
+change soon costs more than one months away), and only then optimises the usual objective."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ortools.sat.python import cp_model
+
+from rotations.config import ConfigError
+from rotations.config import Problem as ConfigProblem
+from rotations.model import Model, build_model
+from rotations.model.objective import add_objective
+from rotations.output.state import FORMAT, schedule_from_state
+from rotations.problem import Problem
+from rotations.schedule import Schedule
+from rotations.solve import Result, SolveOptions, read_schedule, solver_for
+
+SOON, NEAR = dt.timedelta(weeks=4), dt.timedelta(weeks=13)
+
+
+def change_weight(block_start: dt.date, freeze_until: dt.date) -> int:
+    """3 for a change within four weeks of the freeze date, 2 within three months, else 1."""
+    if block_start < freeze_until + SOON:
+        return 3
+    return 2 if block_start < freeze_until + NEAR else 1
+
+
+@dataclass(frozen=True)
+class Previous:
+    """A published schedule.json, checked against the current config."""
+
+    path: Path
+    state: dict
+    schedule: Schedule
+    joined: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+
+def load_previous(path: Path, problem: Problem) -> Previous:
+    """Read a published schedule.json; refuse one that belongs to another program or year."""
+
+    def refuse(message: str) -> ConfigError:
+        return ConfigError([ConfigProblem(None, str(path), message)])
+
+    try:
+        state = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise refuse(f"cannot read it: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise refuse(f"not a schedule.json (invalid JSON at line {exc.lineno})") from None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise refuse(f"not a schedule.json written by rotations (format {FORMAT})")
+    program = problem.program
+    theirs = state["program"]
+    if theirs["id"] != program.id:
+        raise refuse(
+            f"it belongs to program '{theirs['id']}', but this config is '{program.id}'; "
+            "pass the schedule.json this program published"
+        )
+    ours = {
+        "start": program.start.isoformat(),
+        "blocks": program.blocks,
+        "block_length": program.block_length,
+    }
+    for key, value in ours.items():
+        if theirs[key] != value:
+            raise refuse(
+                f"its {key} is {theirs[key]} but the config says {value}: the blocks differ, so "
+                "it cannot be rescheduled; run `rotations solve` for a new year"
+            )
+    before = [f["id"] for f in state["fellows"]]
+    now = [f.id for f in problem.fellows]
+    if not set(before) & set(now):
+        raise refuse("it has none of this config's fellows")
+    if state.get("relaxed"):
+        raise refuse("it was solved with --relax and breaks hard rules; it was never publishable")
+    return Previous(
+        path=Path(path),
+        state=state,
+        schedule=schedule_from_state(state),
+        joined=[f for f in now if f not in before],
+        left=[f for f in before if f not in now],
+    )
+
+
+@dataclass(frozen=True)
+class Rescheduled:
+    """The new schedule, how many changes it makes and whether that number is proven minimal."""
+
+    result: Result
+    frozen_before: int  # index of the first block that may change
+    fixed: dict[tuple[int, int], str]  # (fellow, block) -> published rotation, frozen
+    changes: int  # weighted change cost the solver minimised
+    proven_minimal: bool
+
+
+def reschedule(
+    problem: Problem, previous: Previous, freeze_until: dt.date, options: SolveOptions
+) -> Rescheduled:
+    """Solve again, keeping the past and changing as little as possible of the future."""
+    frozen_before = next(
+        (b.index for b in problem.blocks if b.start >= freeze_until), len(problem.blocks)
+    )
+    model = build_model(problem, frozen_before=frozen_before)
+    v = model.vars
+    old = previous.schedule
+    fixed: dict[tuple[int, int], str] = {}
+    change_terms = []
+    for f, fellow in enumerate(problem.fellows):
+        published = old.assignments.get(fellow.id)
+        if published is None:
+            continue
+        for b, block in enumerate(problem.blocks):
+            rid = published[b]
+            known = rid in problem.config.rotations
+            if known:
+                model.cp.add_hint(v.on(f, b, rid), 1)
+            if b < frozen_before:
+                fixed[f, b] = rid
+                if known:
+                    model.cp.add(v.on(f, b, rid) == 1)
+            else:
+                weight = change_weight(block.start, freeze_until)
+                change_terms.append(weight * (1 - v.on(f, b, rid)) if known else weight)
+    change_terms += _role_terms(problem, model, old, freeze_until)
+    changes = sum(change_terms)
+    requests = [p for p in model.penalties if p.kind == "leave_request"]
+    broken = [p for p in model.penalties if p.hard]
+    # Lexicographic: past-forced breaks of hard rules, then denied requests, then changes.
+    change_ceiling = sum(_upper(t) for t in change_terms)
+    request_weight = change_ceiling + 1
+    request_ceiling = sum(p.weight for p in requests) * request_weight + change_ceiling
+    first = (request_ceiling + 1) * sum(p.literal for p in broken)
+    first += request_weight * sum(p.weight * p.literal for p in requests) + changes
+    model.cp.minimize(first)
+    started = time.monotonic()
+    solver = solver_for(options)
+    code = solver.solve(model.cp)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        result = read_schedule(problem, model, solver, code, options, time.monotonic() - started)
+        return Rescheduled(result, frozen_before, fixed, 0, False)
+    proven = code == cp_model.OPTIMAL
+    model.cp.add(first <= round(solver.objective_value))
+    model.cp.clear_hints()
+    for var in _all_vars(model):
+        model.cp.add_hint(var, solver.value(var))
+    model.worst = add_objective(model.cp, model.penalties, len(problem.fellows))
+    solver = solver_for(options)
+    code = solver.solve(model.cp)
+    result = read_schedule(problem, model, solver, code, options, time.monotonic() - started)
+    weighted = 0
+    if result.schedule is not None:
+        weighted = sum(t if isinstance(t, int) else solver.value(t) for t in change_terms)
+    return Rescheduled(result, frozen_before, fixed, weighted, proven)
+
+
+def _upper(term) -> int:
+    return term if isinstance(term, int) else 3
+
+
+def _all_vars(model: Model) -> list:
+    out = [var for per_block in model.vars.x for per_rot in per_block for var in per_rot]
+    return out + list(model.vars.present.values()) + list(model.vars.panel.values())
+
+
+def _role_terms(problem: Problem, model: Model, old: Schedule, freeze_until: dt.date) -> list:
+    """Frozen sessions keep their roles; later ones cost a change per role given to another."""
+    v = model.vars
+    fellows = {f.id: i for i, f in enumerate(problem.fellows)}
+    faculty = {p.id: i for i, p in enumerate(problem.faculty)}
+    terms = []
+    for s, session in enumerate(problem.sessions):
+        conf = problem.conferences[session.conference]
+        for role in old.roles_on(conf.id, session.date.isoformat()):
+            if role.role == "presenter":
+                var = v.present.get((s, fellows.get(role.person, -1)))
+            else:
+                var = v.panel.get((s, faculty.get(role.person, -1)))
+            if var is not None:
+                model.cp.add_hint(var, 1)
+            if session.date < freeze_until:
+                if var is not None:
+                    model.cp.add(var == 1)
+                continue
+            weight = change_weight(session.date, freeze_until)
+            terms.append(weight * (1 - var) if var is not None else weight)
+    return terms
