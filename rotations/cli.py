@@ -5,6 +5,8 @@ time limit · 4 internal error (a bug; traceback with --debug)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sys
 import time
 from pathlib import Path
@@ -14,6 +16,7 @@ import click
 from rotations import __version__
 from rotations.check import check
 from rotations.config import ConfigError, load_config
+from rotations.diff import changes_csv, describe_changes, diff_states
 from rotations.explain import (
     arithmetic_conflicts,
     format_conflict,
@@ -21,8 +24,11 @@ from rotations.explain import (
     minimal_conflict,
 )
 from rotations.output import render, write_folder
+from rotations.output.ics import republication_stamp
+from rotations.output.state import schedule_state
 from rotations.problem import Problem, resolve
 from rotations.report import print_summary
+from rotations.reschedule import load_previous, reschedule
 from rotations.solve import Result, SolveOptions, solve
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
@@ -156,43 +162,52 @@ def solve_command(
     _finish(problem, result, out_dir)
 
 
-def _finish(problem: Problem, result: Result, out_dir: Path) -> None:
+def _no_schedule(
+    problem: Problem, result: Result, fixed: dict[tuple[int, int], str] | None = None
+) -> None:
+    """Explain why there is no schedule and exit 2 (the rules clash) or 3 (out of time)."""
     stats = result.stats
-    if result.schedule is None:
-        if stats.status == "INFEASIBLE":
-            click.echo(
-                "No schedule keeps every hard rule; finding the rules that clash...", err=True
-            )
-            conflict = minimal_conflict(problem, time_limit=stats.time_limit)
-            if conflict is None:
-                click.echo("These rules cannot all hold together.", err=True)
-            else:
-                click.echo(format_conflict(conflict), err=True)
-            click.echo(
-                "Make one of them soft (give it a weight) or change it, or run with "
-                "--relax to see the closest schedule. Nothing was written.",
-                err=True,
-            )
-            sys.exit(EXIT_INFEASIBLE)
+    if stats.status == "INFEASIBLE":
+        click.echo("No schedule keeps every hard rule; finding the rules that clash...", err=True)
+        conflict = minimal_conflict(problem, time_limit=stats.time_limit, fixed=fixed)
+        if conflict is None:
+            click.echo("These rules cannot all hold together.", err=True)
+        else:
+            click.echo(format_conflict(conflict), err=True)
         click.echo(
-            f"No schedule found within the time limit ({stats.time_limit:g}s, status "
-            f"{stats.status}). Try a longer --time-limit. Nothing was written.",
+            "Make one of them soft (give it a weight) or change it, or run with "
+            "--relax to see the closest schedule. Nothing was written.",
             err=True,
         )
-        sys.exit(EXIT_TIMEOUT)
+        sys.exit(EXIT_INFEASIBLE)
+    click.echo(
+        f"No schedule found within the time limit ({stats.time_limit:g}s, status "
+        f"{stats.status}). Try a longer --time-limit. Nothing was written.",
+        err=True,
+    )
+    sys.exit(EXIT_TIMEOUT)
+
+
+def _bug(broken: list) -> None:
+    click.echo("BUG: the solver's schedule breaks hard rules (nothing was written):", err=True)
+    for v in broken:
+        click.echo(f"  {v}", err=True)
+    sys.exit(EXIT_BUG)
+
+
+def _finish(problem: Problem, result: Result, out_dir: Path) -> None:
+    if result.schedule is None:
+        _no_schedule(problem, result)
     violations = check(problem, result.schedule)
     broken = [v for v in violations if v.hard]
-    if broken and result.schedule.relaxed:
+    if broken and not result.schedule.relaxed:
+        _bug(broken)
+    if broken:
         click.echo(
             f"WARNING: relaxed schedule: it breaks {len(broken)} hard rule instance(s):", err=True
         )
         for v in broken:
             click.echo(f"  {v.label}: {v.message}", err=True)
-    elif broken:
-        click.echo("BUG: the solver's schedule breaks hard rules (nothing was written):", err=True)
-        for v in broken:
-            click.echo(f"  {v}", err=True)
-        sys.exit(EXIT_BUG)
     requests = leave_request_report(problem, result.schedule)
     files = render(problem, result.schedule, violations, requests)
     write_folder(out_dir, files)
@@ -202,6 +217,127 @@ def _finish(problem: Problem, result: Result, out_dir: Path) -> None:
         f"\nWrote {out_dir}/: {', '.join(n for n in files if '/' not in n)}, "
         f"{calendars} calendars in {out_dir}/calendars/"
     )
+
+
+@cli.command("reschedule")
+@click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--previous",
+    "previous_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The published schedule.json to stay close to.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the new publication (not the previous one).",
+)
+@click.option(
+    "--freeze-until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Blocks starting before this date keep their published rotations [default: today].",
+)
+@click.option(
+    "--time-limit",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Budget per solver phase, in deterministic seconds.",
+)
+@click.option("--seed", default=0, show_default=True, type=int, help="Solver random seed.")
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Solver workers."
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+def reschedule_command(
+    config_file: Path,
+    previous_file: Path,
+    out_dir: Path,
+    freeze_until: dt.datetime | None,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    dry_run: bool,
+) -> None:
+    """Re-solve CONFIG_FILE after a change (say, new leave), keeping the published schedule
+    in --previous as far as the rules allow and the past untouched."""
+    problem = _load(config_file)
+    if out_dir.resolve() == previous_file.resolve().parent:
+        _refuse(
+            f"--out {out_dir} is the folder of --previous: write the new publication to "
+            "another folder, so the published one is never lost"
+        )
+    try:
+        previous = load_previous(previous_file, problem)
+    except ConfigError as exc:
+        _refuse(str(exc.problems[0]))
+    freeze = (freeze_until or dt.datetime.now()).date()
+    for fid in previous.joined:
+        click.echo(f"{fid} joined since {previous_file} was published.", err=True)
+    for fid in previous.left:
+        click.echo(
+            f"{fid} left since {previous_file} was published; their calendar events are cancelled.",
+            err=True,
+        )
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    done = reschedule(problem, previous, freeze, options)
+    result = done.result
+    if result.schedule is None:
+        _no_schedule(problem, result, fixed=done.fixed)
+    schedule = result.schedule
+    violations = check(problem, schedule)
+    late = [v for v in violations if v.hard and v.block and v.block > done.frozen_before]
+    if late:
+        _bug(late)
+    kept = [v for v in violations if v.hard]
+    if kept:
+        click.echo("Kept as published, although the rules now object:", err=True)
+        for v in kept:
+            click.echo(f"  {v.label}: {v.message}", err=True)
+    changes = diff_states(previous.state, schedule_state(problem, schedule, violations, {}))
+    names = {r: problem.rotation(r).name for r in problem.rotations}
+    for line in describe_changes(changes, names):
+        click.echo(line)
+    proof = "proven minimal" if done.proven_minimal else "not proven minimal (time limit)"
+    click.echo(
+        f"Weighted change cost {done.changes} ({proof}); frozen before "
+        f"{freeze} (blocks 1..{done.frozen_before} kept)."
+    )
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    requests = leave_request_report(problem, schedule, done.fixed)
+    stamp = republication_stamp(problem, previous.state, freeze)
+    files = render(problem, schedule, violations, requests, previous.state["events"], stamp)
+    files["changes.csv"] = changes_csv(changes)
+    write_folder(out_dir, dict(sorted(files.items())))
+    print_summary(problem, schedule, violations, requests)
+    click.echo(f"\nWrote {out_dir}/ ({len(changes)} change(s) in changes.csv).")
+
+
+@cli.command("diff")
+@click.argument("old_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("new_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def diff_command(old_dir: Path, new_dir: Path) -> None:
+    """Print what changed from OLD_DIR's schedule to NEW_DIR's (two output folders)."""
+    states = []
+    for folder in (old_dir, new_dir):
+        try:
+            states.append(json.loads((folder / "schedule.json").read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError) as exc:
+            _refuse(f"{folder}/schedule.json: cannot read it ({exc})")
+    changes = diff_states(*states)
+    for line in describe_changes(changes, states[1].get("rotations", {})):
+        click.echo(line)
+
+
+def _refuse(message: str) -> None:
+    click.echo(f"error: {message}. Nothing was written.", err=True)
+    sys.exit(EXIT_INVALID)
 
 
 def main() -> None:

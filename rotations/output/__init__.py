@@ -20,9 +20,12 @@ def render(
     schedule: Schedule,
     violations: list[Violation],
     requests: list[dict] | None = None,
+    previous_events: dict | None = None,
+    stamp=None,
 ) -> dict[str, bytes]:
-    """Relative path -> bytes of every output file."""
-    files, events = calendars(problem, schedule)
+    """Relative path -> bytes of every output file. With the `events` of a previously
+    published schedule.json, calendars keep its UIDs and SEQUENCE numbers."""
+    files, events = calendars(problem, schedule, previous_events, stamp)
     files["schedule.csv"] = schedule_csv(problem, schedule)
     if problem.conferences:
         files["conferences.csv"] = conferences_csv(problem, schedule)

@@ -61,6 +61,19 @@ def publication_stamp(problem: Problem) -> dt.datetime:
     return dt.datetime.combine(problem.program.start, dt.time(0, 0), dt.UTC)
 
 
+def republication_stamp(problem: Problem, state: dict, freeze_until: dt.date) -> dt.datetime:
+    """DTSTAMP for what changes in a republication: later than every stamp already published,
+    and no earlier than the freeze date (deterministic: no clock is read)."""
+    stamps = [
+        _parse_stamp(event["dtstamp"])
+        for events in state.get("events", {}).values()
+        for event in events.values()
+    ]
+    floor = dt.datetime.combine(freeze_until, dt.time(0, 0), dt.UTC)
+    latest = max(stamps, default=floor) + dt.timedelta(seconds=1)
+    return max(floor, latest, publication_stamp(problem))
+
+
 def fellow_events(problem: Problem, schedule: Schedule, f: int) -> list[EventSpec]:
     fellow = problem.fellows[f]
     program = problem.program
@@ -156,10 +169,18 @@ def session_events(
     return events
 
 
+@dataclass(frozen=True)
+class Published:
+    """An event as it goes out: its content, and the SEQUENCE and DTSTAMP it carries."""
+
+    spec: EventSpec
+    sequence: int
+    stamp: dt.datetime
+
+
 def calendar_bytes(
     name: str,
-    events: list[EventSpec],
-    stamp: dt.datetime,
+    events: list[Published],
     timezone: str | None = None,
     span: tuple[dt.date, dt.date] = (dt.date(1970, 1, 1), dt.date(2038, 1, 1)),
 ) -> bytes:
@@ -169,30 +190,92 @@ def calendar_bytes(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    for spec in events:
+    for published in events:
+        spec = published.spec
         event = Event()
         event.add("uid", spec.uid)
-        event.add("dtstamp", stamp)
+        event.add("dtstamp", published.stamp)
+        event.add("last-modified", published.stamp)
         event.add("dtstart", spec.start)
         event.add("dtend", spec.end)
         event.add("summary", spec.summary)
         if spec.location:
             event.add("location", spec.location)
         event.add("description", spec.description)
-        event.add("sequence", 0)
+        event.add("sequence", published.sequence)
         event.add("status", spec.status)
         event.add("transp", "OPAQUE" if isinstance(spec.start, dt.datetime) else "TRANSPARENT")
         cal.add_component(event)
-    if timezone is not None:
+    timed = any(isinstance(p.spec.start, dt.datetime) for p in events)
+    if timezone is not None and timed:
         cal.add_component(Timezone.from_tzid(timezone, first_date=span[0], last_date=span[1]))
     return cal.to_ical()
 
 
-def calendars(problem: Problem, schedule: Schedule) -> tuple[dict[str, bytes], dict[str, dict]]:
+def _stamp_text(stamp: dt.datetime) -> str:
+    return stamp.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _parse_stamp(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+
+
+def _parse_when(text: str, zone: ZoneInfo) -> dt.date | dt.datetime:
+    if len(text) == 10:
+        return dt.date.fromisoformat(text)
+    return dt.datetime.fromisoformat(text).astimezone(zone)
+
+
+def _update(
+    path: str,
+    events: list[EventSpec],
+    previous: dict[str, dict],
+    stamp: dt.datetime,
+    zone: ZoneInfo,
+) -> list[Published]:
+    """SEQUENCE and DTSTAMP stay on unchanged events and move on changed ones; an event that
+    disappeared goes out once more, cancelled."""
+    out = []
+    for spec in events:
+        before = previous.get(spec.uid)
+        if before is None:
+            out.append(Published(spec, 0, stamp))
+        elif before["digest"] == spec.digest:
+            out.append(Published(spec, before["sequence"], _parse_stamp(before["dtstamp"])))
+        else:
+            out.append(Published(spec, before["sequence"] + 1, stamp))
+    current = {spec.uid for spec in events}
+    for uid, before in previous.items():
+        if uid in current or before.get("status") == "CANCELLED":
+            continue
+        gone = EventSpec(
+            uid=uid,
+            start=_parse_when(before["start"], zone),
+            end=_parse_when(before["end"], zone),
+            summary=f"Cancelled: {before['summary']}",
+            location=None,
+            description="This event no longer takes place.",
+            status="CANCELLED",
+        )
+        out.append(Published(gone, before["sequence"] + 1, stamp))
+    return out
+
+
+def calendars(
+    problem: Problem,
+    schedule: Schedule,
+    previous: dict[str, dict[str, dict]] | None = None,
+    stamp: dt.datetime | None = None,
+) -> tuple[dict[str, bytes], dict[str, dict]]:
     """Relative path -> file content for every calendar, and for each calendar file, UID ->
-    what schedule.json keeps about the event to update calendars in place later."""
-    stamp = publication_stamp(problem)
+    what schedule.json keeps about the event to update calendars in place later.
+
+    With `previous` (the `events` of a published schedule.json) the same UIDs keep their
+    SEQUENCE and DTSTAMP unless their content changed; `stamp` is the DTSTAMP of what changed."""
+    previous = previous or {}
+    stamp = stamp or publication_stamp(problem)
     program = problem.program
+    zone = ZoneInfo(program.timezone)
     span = (problem.blocks[0].start - DAY * 7, problem.blocks[-1].end + DAY * 7)
     owned: list[tuple[str, str, list[EventSpec]]] = [
         (
@@ -217,16 +300,27 @@ def calendars(problem: Problem, schedule: Schedule) -> tuple[dict[str, bytes], d
             program_events(problem, schedule) + session_events(problem, schedule),
         )
     )
-    timezone = program.timezone if problem.sessions else None
+    paths = {path for path, _, _ in owned}
+    owned += [  # calendars of people who left: their events go out once more, cancelled
+        (path, f"{program.name} (no longer scheduled)", [])
+        for path in sorted(previous)
+        if path not in paths
+        and any(e.get("status") != "CANCELLED" for e in previous[path].values())
+    ]
     files, index = {}, {}
     for path, name, events in owned:
-        files[path] = calendar_bytes(name, events, stamp, timezone, span)
+        published = _update(path, events, previous.get(path, {}), stamp, zone)
+        files[path] = calendar_bytes(name, published, program.timezone, span)
         index[path] = {
-            spec.uid: {
-                "sequence": 0,
-                "digest": spec.digest,
-                "dtstamp": stamp.strftime("%Y%m%dT%H%M%SZ"),
+            p.spec.uid: {
+                "sequence": p.sequence,
+                "digest": p.spec.digest,
+                "dtstamp": _stamp_text(p.stamp),
+                "start": p.spec.start.isoformat(),
+                "end": p.spec.end.isoformat(),
+                "summary": p.spec.summary,
+                "status": p.spec.status,
             }
-            for spec in events
+            for p in published
         }
     return files, index

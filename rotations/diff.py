@@ -1,0 +1,96 @@
+"""What changed between two published schedules: rotation cells and conference roles."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Change:
+    """One cell or one conference seat that differs; `old`/`new` are ids ('' when none)."""
+
+    kind: str  # rotation | presenter | panel
+    block: int
+    start: str
+    end: str
+    subject: str  # the fellow (rotation) or "conference" / "conference discipline" (roles)
+    old: str
+    new: str
+
+
+CHANGE_COLUMNS = ("kind", "block", "start", "end", "subject", "old", "new")
+
+
+def _block_of(blocks: list[dict], day: str) -> int:
+    return next((b["number"] for b in blocks if b["start"] <= day <= b["end"]), 0)
+
+
+def diff_states(old: dict, new: dict) -> list[Change]:
+    """Every change from the schedule.json `old` to `new`, in calendar order."""
+    changes = []
+    blocks = new["blocks"]
+    for fellow in [f["id"] for f in new["fellows"]]:
+        before = old["assignments"].get(fellow)
+        if before is None:
+            continue
+        for block, was, now in zip(blocks, before, new["assignments"][fellow], strict=True):
+            if was != now:
+                changes.append(
+                    Change(
+                        "rotation", block["number"], block["start"], block["end"], fellow, was, now
+                    )
+                )
+
+    def seats(state: dict) -> dict[tuple, list[str]]:
+        out: dict[tuple, list[str]] = {}
+        for role in state.get("roles", []):
+            key = (role["date"], role["conference"], role["role"], role["discipline"])
+            out.setdefault(key, []).append(role["person"])
+        return out
+
+    before, after = seats(old), seats(new)
+    for key in sorted(set(before) | set(after)):
+        was, now = sorted(before.get(key, [])), sorted(after.get(key, []))
+        if was != now:
+            date, conference, role, discipline = key
+            subject = f"{conference} {discipline}".strip()
+            changes.append(
+                Change(
+                    role, _block_of(blocks, date), date, date, subject, ";".join(was), ";".join(now)
+                )
+            )
+    return sorted(changes, key=lambda c: (c.start, c.kind != "rotation", c.subject))
+
+
+def changes_csv(changes: list[Change]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CHANGE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(asdict(c) for c in changes)
+    return buffer.getvalue().encode("utf-8")
+
+
+def describe_changes(changes: list[Change], names: dict[str, str]) -> list[str]:
+    """Lines for the terminal: per fellow their changed blocks, then the changed sessions."""
+    lines = []
+    cells = [c for c in changes if c.kind == "rotation"]
+    for fellow in dict.fromkeys(c.subject for c in cells):
+        lines.append(f"{fellow}:")
+        for c in (c for c in cells if c.subject == fellow):
+            lines.append(
+                f"  block {c.block} ({c.start}..{c.end}): "
+                f"{names.get(c.old, c.old)} → {names.get(c.new, c.new)}"
+            )
+    roles = [c for c in changes if c.kind != "rotation"]
+    if roles:
+        lines.append("conference sessions:")
+        for c in roles:
+            lines.append(f"  {c.start} {c.subject} {c.kind}: {c.old or '-'} → {c.new or '-'}")
+    fellows = len({c.subject for c in cells})
+    lines.append(
+        f"{len(cells)} rotation block(s) changed for {fellows} fellow(s); "
+        f"{len(roles)} conference seat(s) changed."
+    )
+    return lines
