@@ -22,7 +22,9 @@ from rotations.check import check  # noqa: E402
 from rotations.config import load_config  # noqa: E402
 from rotations.explain import arithmetic_conflicts, minimal_conflict  # noqa: E402
 from rotations.model import build_model  # noqa: E402
+from rotations.output import render  # noqa: E402
 from rotations.problem import resolve  # noqa: E402
+from rotations.reschedule import load_previous, reschedule  # noqa: E402
 from rotations.solve import SolveOptions, solve_model  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"
@@ -63,6 +65,51 @@ def measure(name: str, path: Path, options: SolveOptions) -> dict:
     }
 
 
+def measure_reschedule(name: str, path: Path, options: SolveOptions, tmp: Path) -> dict:
+    """Publish a schedule, add one week of leave in the middle of the year, reschedule."""
+    problem = resolve(load_config(path))
+    result = solve_model(problem, build_model(problem), options)
+    row = {
+        "program": f"{name} + 1 leave",
+        "fellows": len(problem.fellows),
+        "reschedule s": "-",
+        "status": result.stats.status,
+        "weighted changes": "-",
+        "proven minimal": "-",
+    }
+    if result.schedule is None:
+        return row
+    published = tmp / f"{name}-published.json"
+    published.write_bytes(render(problem, result.schedule, [])["schedule.json"])
+    config = yaml.safe_load(path.read_text())
+    middle = problem.blocks[len(problem.blocks) // 2]
+    fellow = next(
+        f
+        for f, rots in result.schedule.assignments.items()
+        if problem.rotation(rots[middle.index]).leave == "forbidden"
+    )
+    config.setdefault("leave", []).append(
+        {"fellow": fellow, "start": middle.start, "end": middle.end, "reason": "family leave"}
+    )
+    changed = tmp / f"{name}-changed.yaml"
+    changed.write_text(yaml.safe_dump(config, sort_keys=False))
+    for include in config.get("include", []):
+        (tmp / include).write_text((path.parent / include).read_text())
+    problem = resolve(load_config(changed))
+    freeze = problem.blocks[len(problem.blocks) // 3].start
+    t0 = time.perf_counter()
+    done = reschedule(problem, load_previous(published, problem), freeze, options)
+    row.update(
+        {
+            "reschedule s": f"{time.perf_counter() - t0:.2f}",
+            "status": done.result.stats.status,
+            "weighted changes": done.changes,
+            "proven minimal": done.proven_minimal,
+        }
+    )
+    return row
+
+
 def measure_explain(name: str, path: Path) -> dict:
     """Time to the minimal conflicting set of an infeasible program."""
     problem = resolve(load_config(path))
@@ -96,9 +143,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sizes", default="example,S,L")
     parser.add_argument("--explain", default="E", help="sizes to make infeasible and explain")
+    parser.add_argument("--reschedule", default="example", help="programs to reschedule")
     args = parser.parse_args()
     options = SolveOptions(time_limit=args.time_limit, seed=0, workers=args.workers)
-    rows, explained = [], []
+    rows, explained, rescheduled = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for size in filter(None, args.sizes.split(",")):
             if size == "example":
@@ -112,7 +160,12 @@ def main() -> None:
             config = make_infeasible(generate(SIZES[size], seed=0))
             path.write_text(yaml.safe_dump(config, sort_keys=False))
             explained.append(measure_explain(size, path))
-    for table in (rows, explained):
+        for size in filter(None, args.reschedule.split(",")):
+            path = EXAMPLE if size == "example" else Path(tmp) / f"{size}.yaml"
+            if size != "example":
+                path.write_text(yaml.safe_dump(generate(SIZES[size], seed=0), sort_keys=False))
+            rescheduled.append(measure_reschedule(size, path, options, Path(tmp)))
+    for table in (rows, explained, rescheduled):
         if table:
             print_table(table)
 
