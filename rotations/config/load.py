@@ -169,6 +169,8 @@ def _message(error: dict, path: Path_, source: SourceMap) -> str:
         message = "expected a short id of letters, digits, - _ . (no spaces)"
         if "@" in str(error["ctx"].get("pattern", "")):
             message = "expected an e-mail address"
+        if "#" in str(error["ctx"].get("pattern", "")):
+            message = 'expected a colour "#RRGGBB", quoted (an unquoted # starts a YAML comment)'
     if kind == "value_error":
         pass
     elif isinstance(value, bool) and source.plain_text.get(path, "").lower() not in (

@@ -148,6 +148,9 @@ class Rotation(Strict):
         default=None,
         description="the conference panel discipline this rotation belongs to (e.g. neurology)",
     )
+    color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] | None = Field(
+        default=None, description='colour in the report and workbook, e.g. "#88CCEE"'
+    )
 
 
 class TagSelector(Strict):

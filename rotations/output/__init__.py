@@ -8,9 +8,11 @@ import tempfile
 from pathlib import Path
 
 from rotations.check import Violation
+from rotations.output.html import report_html
 from rotations.output.ics import calendars
 from rotations.output.state import schedule_state, state_json
 from rotations.output.tables import conferences_csv, schedule_csv
+from rotations.output.xlsx import workbook_bytes
 from rotations.problem import Problem
 from rotations.schedule import Schedule
 
@@ -29,6 +31,8 @@ def render(
     files["schedule.csv"] = schedule_csv(problem, schedule)
     if problem.conferences:
         files["conferences.csv"] = conferences_csv(problem, schedule)
+    files["report.html"] = report_html(problem, schedule, violations, requests)
+    files["schedule.xlsx"] = workbook_bytes(problem, schedule)
     state = schedule_state(problem, schedule, violations, events)
     state["leave_requests"] = requests or []
     files["schedule.json"] = state_json(state)

@@ -1,0 +1,246 @@
+"""report.html: the year at a glance in one self-contained file (inline CSS, no scripts)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from rotations.check import Violation
+from rotations.output.palette import rotation_colors, text_color
+from rotations.output.tables import role_counts
+from rotations.problem import Problem
+from rotations.schedule import Schedule
+
+CSS = """
+body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px;
+       color: #222; }
+h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 8px; }
+.meta { color: #555; margin-bottom: 12px; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #ccc; padding: 2px 4px; text-align: center; }
+th.name, td.name { text-align: left; white-space: nowrap; }
+table.grid td.cell { width: 18px; min-width: 18px; font-size: 10px; padding: 2px 0; }
+table.grid th.block { font-size: 9px; font-weight: normal; writing-mode: vertical-rl;
+                      transform: rotate(180deg); padding: 2px 0; }
+td.leave { background-image: repeating-linear-gradient(45deg, transparent 0 3px,
+           rgba(0,0,0,.35) 3px 5px); }
+.legend span { display: inline-block; margin: 2px 8px 2px 0; padding: 1px 6px;
+               border: 1px solid #999; }
+.bad { background: #f8d0d0; font-weight: bold; } .ok { background: #e3f4e3; }
+.status { padding: 6px 10px; border-radius: 4px; display: inline-block; }
+.status.optimal { background: #e3f4e3; } .status.other { background: #fff3cd; }
+.warning { background: #f8d0d0; padding: 8px; border: 1px solid #c66; }
+ul.soft li { margin: 2px 0; }
+@page { size: landscape; margin: 10mm; }
+@media print { body { margin: 0; } section { break-before: page; }
+               section:first-of-type { break-before: auto; } }
+"""
+
+
+def _abbrev(rid: str) -> str:
+    return rid[:3].title()
+
+
+def report_html(
+    problem: Problem,
+    schedule: Schedule,
+    violations: list[Violation],
+    requests: list[dict] | None = None,
+) -> bytes:
+    """The report as UTF-8 bytes; deterministic for the same schedule."""
+    program = problem.program
+    colors = rotation_colors(problem)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{escape(program.name)}: schedule</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{escape(program.name)}</h1>",
+        f'<div class="meta">{problem.blocks[0].start} to {problem.blocks[-1].end} · '
+        f"{len(problem.blocks)} blocks of {escape(program.block_length)} · "
+        f"{len(problem.fellows)} fellows</div>",
+        _status(schedule),
+    ]
+    if schedule.relaxed:
+        broken = [v for v in violations if v.hard]
+        parts.append(
+            f'<p class="warning">Relaxed schedule: it breaks {len(broken)} hard rule '
+            "instance(s), listed at the end. Do not publish it as it is.</p>"
+        )
+    parts += [
+        _grid(problem, schedule, colors),
+        _requirements(problem, schedule),
+        _staffing(problem, schedule),
+    ]
+    if problem.sessions:
+        parts.append(_roster(problem, schedule))
+    parts.append(_soft(violations, requests or []))
+    parts.append("</body></html>\n")
+    return "\n".join(parts).encode("utf-8")
+
+
+def _status(schedule: Schedule) -> str:
+    s = schedule.solver
+    kind = "optimal" if s.optimal else "other"
+    gap = (
+        "proven optimal"
+        if s.optimal
+        else (f"gap {100 * s.gap:.1f}%" if s.gap is not None else "not proven optimal")
+    )
+    return (
+        f'<p class="status {kind}">Solver: {escape(s.status)} · objective {s.objective} · '
+        f"bound {s.bound} · {gap} · {s.deterministic_time:.1f} deterministic s</p>"
+    )
+
+
+def _grid(problem: Problem, schedule: Schedule, colors: dict[str, str]) -> str:
+    taken = problem.leave_taken(schedule.granted_leave)
+    rows = [
+        '<section id="grid"><h2>The year</h2><table class="grid"><thead><tr>',
+        '<th class="name">fellow</th>',
+    ]
+    for block in problem.blocks:
+        rows.append(
+            f'<th class="block" title="block {block.number}: {block.start} to {block.end}">'
+            f"{block.number} · {block.start:%b %d}</th>"
+        )
+    rows.append("</tr></thead><tbody>")
+    for f, fellow in enumerate(problem.fellows):
+        cells = [f'<tr><td class="name">{escape(fellow.name)}</td>']
+        for block in problem.blocks:
+            rid = schedule.rotation_of(fellow.id, block.index)
+            color = colors[rid]
+            leave = [d for d in taken[f] if block.start <= d <= block.end]
+            title = f"{fellow.name}, block {block.number} ({block.start} to {block.end}): "
+            title += problem.rotation(rid).name
+            if leave:
+                title += f"; on leave {min(leave)} to {max(leave)}"
+            cells.append(
+                f'<td class="cell{" leave" if leave else ""}" data-rotation="{escape(rid)}" '
+                f'style="background-color:{color};color:{text_color(color)}" '
+                f'title="{escape(title)}">{escape(_abbrev(rid))}</td>'
+            )
+        rows.append("".join(cells) + "</tr>")
+    rows.append("</tbody></table>")
+    legend = "".join(
+        f'<span style="background-color:{colors[rid]};color:{text_color(colors[rid])}">'
+        f"{escape(_abbrev(rid))} = {escape(problem.rotation(rid).name)}</span>"
+        for rid in problem.rotations
+    )
+    rows.append(
+        f'<p class="legend">{legend}<span class="leave-key" '
+        'style="background-image:repeating-linear-gradient(45deg,transparent 0 3px,'
+        'rgba(0,0,0,.35) 3px 5px)">leave</span></p></section>'
+    )
+    return "\n".join(rows)
+
+
+def _requirements(problem: Problem, schedule: Schedule) -> str:
+    required = problem.config.requirements
+    head = "".join(f"<th>{escape(problem.rotation(r).name)}</th>" for r in problem.rotations)
+    rows = [
+        '<section id="requirements"><h2>Blocks per rotation, against the requirements</h2>',
+        f'<table><thead><tr><th class="name">fellow</th>{head}</tr></thead><tbody>',
+    ]
+    for fellow in problem.fellows:
+        cells = [f'<td class="name">{escape(fellow.name)}</td>']
+        for rid in problem.rotations:
+            got = schedule.assignments[fellow.id].count(rid)
+            need = required.get(rid)
+            if need is None:
+                cells.append(f"<td>{got}</td>")
+                continue
+            inside = (need.min is None or got >= need.min) and (need.max is None or got <= need.max)
+            cells.append(
+                f'<td class="{"ok" if inside else "bad"}">{got} '
+                f"<small>({escape(need.describe('blocks'))})</small></td>"
+            )
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    rows.append("</tbody></table></section>")
+    return "\n".join(rows)
+
+
+def _staffing(problem: Problem, schedule: Schedule) -> str:
+    head = "".join(f"<th>{b.number}</th>" for b in problem.blocks)
+    rows = [
+        '<section id="staffing"><h2>Fellows per rotation in each block, against staffing</h2>',
+        f'<table><thead><tr><th class="name">rotation</th><th>min–max</th>{head}</tr>'
+        "</thead><tbody>",
+    ]
+    for rid in problem.rotations:
+        rotation = problem.rotation(rid)
+        staffing = rotation.staffing
+        lo = staffing.min if staffing and staffing.min is not None else 0
+        hi = staffing.max if staffing else None
+        cells = [
+            f'<td class="name">{escape(rotation.name)}</td>',
+            f"<td>{lo}–{'' if hi is None else hi}</td>",
+        ]
+        for block in problem.blocks:
+            n = sum(1 for f in problem.fellows if schedule.rotation_of(f.id, block.index) == rid)
+            inside = n >= lo and (hi is None or n <= hi)
+            cells.append(f'<td class="{"ok" if inside else "bad"}">{n}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    rows.append(
+        "</tbody></table>"
+        "<p><small>Counts are fellows assigned; the minimum must also hold on every "
+        "working day counting only fellows not on leave.</small></p></section>"
+    )
+    return "\n".join(rows)
+
+
+def _roster(problem: Problem, schedule: Schedule) -> str:
+    names = {f.id: f.name for f in problem.fellows} | {p.id: p.name for p in problem.faculty}
+    rows = [
+        '<section id="conferences"><h2>Conference roster</h2>',
+        '<table><thead><tr><th>date</th><th class="name">conference</th>'
+        '<th class="name">presenting</th><th class="name">panel</th></tr></thead><tbody>',
+    ]
+    for session in problem.sessions:
+        conf = problem.conferences[session.conference]
+        roles = schedule.roles_on(conf.id, session.date.isoformat())
+        presenters = ", ".join(escape(names[r.person]) for r in roles if r.role == "presenter")
+        panel = ", ".join(
+            f"{escape(names[r.person])} ({escape(r.discipline)})"
+            for r in roles
+            if r.role == "panel"
+        )
+        rows.append(
+            f'<tr><td>{session.date} {conf.time}</td><td class="name">'
+            f'{escape(conf.name)}</td><td class="name">{presenters}</td>'
+            f'<td class="name">{panel}</td></tr>'
+        )
+    counts = role_counts(problem, schedule)
+    rows.append(
+        "</tbody></table><p>Presentations: "
+        + ", ".join(f"{escape(names[k])} {v}" for k, v in counts["fellows"].items())
+        + "<br>Panels: "
+        + ", ".join(f"{escape(names[k])} {v}" for k, v in counts["faculty"].items())
+        + "</p></section>"
+    )
+    return "\n".join(rows)
+
+
+def _soft(violations: list[Violation], requests: list[dict]) -> str:
+    rows = ['<section id="soft"><h2>Soft rules and preferences not met</h2>']
+    soft = [v for v in violations if not v.hard]
+    if soft:
+        rows.append(f'<p>Total cost {sum(v.cost for v in soft)}.</p><ul class="soft">')
+        for v in sorted(soft, key=lambda v: (v.fellow or "", v.block or 0, v.key)):
+            who = f"{escape(v.fellow)}: " if v.fellow else ""
+            rows.append(f"<li>{who}{escape(v.label)}: {escape(v.message)} (cost {v.cost})</li>")
+        rows.append("</ul>")
+    else:
+        rows.append("<p>Every soft rule and preference is met.</p>")
+    if requests:
+        rows.append("<h2>Leave requests</h2><ul>")
+        for r in requests:
+            verdict = "granted" if r["granted"] else f"denied: {escape(r['why'])}"
+            rows.append(f"<li>{escape(r['fellow'])} {r['start']} to {r['end']}: {verdict}</li>")
+        rows.append("</ul>")
+    hard = [v for v in violations if v.hard]
+    if hard:
+        rows.append('<h2>Hard rules broken</h2><ul class="soft">')
+        rows += [f"<li>{escape(v.label)}: {escape(v.message)}</li>" for v in hard]
+        rows.append("</ul>")
+    rows.append("</section>")
+    return "\n".join(rows)

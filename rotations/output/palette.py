@@ -1,0 +1,40 @@
+"""Rotation colours shared by the HTML report and the Excel workbook."""
+
+from __future__ import annotations
+
+from rotations.problem import Problem
+
+# Colour-blind-friendly, light enough for black text (after the Okabe-Ito and Tol palettes).
+PALETTE = (
+    "#88CCEE",
+    "#CC6677",
+    "#DDCC77",
+    "#117733",
+    "#AA4499",
+    "#44AA99",
+    "#999933",
+    "#882255",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#BBBBBB",
+    "#332288",
+)
+
+
+def rotation_colors(problem: Problem) -> dict[str, str]:
+    """Rotation id -> `#RRGGBB`: its `color` key if set, else the palette in config order."""
+    colors = {}
+    for i, rid in enumerate(problem.rotations):
+        chosen = problem.rotation(rid).color
+        colors[rid] = (chosen or PALETTE[i % len(PALETTE)]).upper()
+    return colors
+
+
+def text_color(background: str) -> str:
+    """Black or white, whichever reads better on `background`."""
+    r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"

@@ -1,0 +1,147 @@
+"""schedule.xlsx: the year as a coloured grid, a sheet per fellow, the conferences, the raw rows.
+
+openpyxl stamps the save time into the file; the workbook is re-zipped with fixed times so the
+same schedule gives the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from rotations.output.palette import rotation_colors, text_color
+from rotations.output.tables import (
+    CONFERENCE_COLUMNS,
+    SCHEDULE_COLUMNS,
+    conference_rows,
+    schedule_rows,
+)
+from rotations.problem import Problem
+from rotations.schedule import Schedule
+
+FIXED = dt.datetime(2000, 1, 1)
+BOLD = Font(bold=True)
+
+
+def _fill(color: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=color[1:], end_color=color[1:])
+
+
+def workbook_bytes(problem: Problem, schedule: Schedule) -> bytes:
+    colors = rotation_colors(problem)
+    book = Workbook()
+    book.properties.creator = "rotations"
+    book.properties.created = FIXED
+    grid = book.active
+    grid.title = "Year"
+    _grid(grid, problem, schedule, colors)
+    for f, fellow in enumerate(problem.fellows):
+        _fellow_sheet(book.create_sheet(_sheet_name(fellow.id)), problem, schedule, f, colors)
+    if problem.sessions:
+        _table(
+            book.create_sheet("Conferences"), CONFERENCE_COLUMNS, conference_rows(problem, schedule)
+        )
+    _table(book.create_sheet("schedule.csv"), SCHEDULE_COLUMNS, schedule_rows(problem, schedule))
+    raw = io.BytesIO()
+    book.save(raw)
+    return _deterministic(raw.getvalue())
+
+
+def _sheet_name(fellow_id: str) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", "_", fellow_id)[:31]
+    return name if name not in ("Year", "Conferences", "schedule.csv") else f"fellow {name}"
+
+
+def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str]) -> None:
+    sheet.cell(1, 1, "Fellow").font = BOLD
+    for block in problem.blocks:
+        cell = sheet.cell(1, block.number + 1, f"{block.number}\n{block.start:%b %d}")
+        cell.font = BOLD
+        cell.alignment = Alignment(wrap_text=True, horizontal="center")
+        sheet.column_dimensions[get_column_letter(block.number + 1)].width = 6.5
+    sheet.column_dimensions["A"].width = max(len(f.name) for f in problem.fellows) + 2
+    sheet.row_dimensions[1].height = 30
+    taken = problem.leave_taken(schedule.granted_leave)
+    for f, fellow in enumerate(problem.fellows):
+        sheet.cell(f + 2, 1, fellow.name)
+        for block in problem.blocks:
+            rid = schedule.rotation_of(fellow.id, block.index)
+            on_leave = any(block.start <= d <= block.end for d in taken[f])
+            cell = sheet.cell(f + 2, block.number + 1, rid[:3].title() + (" ✈" if on_leave else ""))
+            cell.fill = _fill(colors[rid])
+            cell.font = Font(color=text_color(colors[rid])[1:], italic=on_leave)
+            cell.alignment = Alignment(horizontal="center")
+    sheet.freeze_panes = "B2"
+    row = len(problem.fellows) + 3
+    sheet.cell(row, 1, "Legend").font = BOLD
+    for i, rid in enumerate(problem.rotations):
+        cell = sheet.cell(row + 1 + i, 1, f"{rid[:3].title()} = {problem.rotation(rid).name}")
+        cell.fill = _fill(colors[rid])
+        cell.font = Font(color=text_color(colors[rid])[1:])
+    sheet.cell(row + 2 + len(problem.rotations), 1, "✈ = leave in that block")
+
+
+def _fellow_sheet(sheet, problem: Problem, schedule: Schedule, f: int, colors) -> None:
+    fellow = problem.fellows[f]
+    taken = problem.leave_taken(schedule.granted_leave)[f]
+    header = ("block", "start", "end", "rotation", "location", "leave")
+    sheet.append([fellow.name])
+    sheet["A1"].font = BOLD
+    sheet.append(list(header))
+    for cell in sheet[2]:
+        cell.font = BOLD
+    for block in problem.blocks:
+        rid = schedule.rotation_of(fellow.id, block.index)
+        rotation = problem.rotation(rid)
+        leave = sorted(d for d in taken if block.start <= d <= block.end)
+        sheet.append(
+            [
+                block.number,
+                block.start,
+                block.end,
+                rotation.name,
+                rotation.location or "",
+                f"{leave[0]} to {leave[-1]}" if leave else "",
+            ]
+        )
+        sheet.cell(sheet.max_row, 4).fill = _fill(colors[rid])
+        sheet.cell(sheet.max_row, 4).font = Font(color=text_color(colors[rid])[1:])
+    for column, width in zip("ABCDEF", (6, 12, 12, 36, 36, 26), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+
+
+def _table(sheet, columns: tuple[str, ...], rows: list[dict]) -> None:
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = BOLD
+    for row in rows:
+        sheet.append([row[c] for c in columns])
+    sheet.freeze_panes = "A2"
+
+
+def _deterministic(data: bytes) -> bytes:
+    """Re-zip with fixed entry times and a fixed modified date in docProps/core.xml."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                    content,
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, content)
+    return out.getvalue()
