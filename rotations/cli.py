@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -27,27 +26,12 @@ from rotations.output import render, write_folder
 from rotations.output.ics import republication_stamp
 from rotations.output.state import schedule_state
 from rotations.problem import Problem, resolve
+from rotations.progress import SolveProgress
 from rotations.report import print_summary
 from rotations.reschedule import load_previous, reschedule
 from rotations.solve import Result, SolveOptions, solve
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
-
-
-class Throttled:
-    """Prints solver progress to stderr at most once a second."""
-
-    def __init__(self) -> None:
-        self.last = -1.0
-
-    def __call__(self, elapsed: float, best: int | None, bound: int | None) -> None:
-        now = time.monotonic()
-        if now - self.last < 1.0:
-            return
-        self.last = now
-        best_text = "-" if best is None else str(best)
-        bound_text = "-" if bound is None else str(bound)
-        click.echo(f"  {elapsed:6.1f}s  best {best_text:>8}  bound {bound_text:>8}", err=True)
 
 
 def _load(config_file: Path) -> Problem:
@@ -158,7 +142,8 @@ def solve_command(
         f"{len(problem.blocks)} blocks (limit {time_limit:g}s, {workers} workers)",
         err=True,
     )
-    result = solve(problem, options, progress=Throttled())
+    with SolveProgress() as progress:
+        result = solve(problem, options, progress=progress)
     _finish(problem, result, out_dir)
 
 

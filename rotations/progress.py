@@ -1,0 +1,56 @@
+"""Solver progress on stderr: a live line on a terminal, plain lines (at most one a second)
+when stderr is a file or a pipe."""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+
+from rich.console import Console
+from rich.live import Live
+from rich.text import Text
+
+
+def progress_text(elapsed: float, best: int | None, bound: int | None) -> str:
+    best_text = "-" if best is None else str(best)
+    bound_text = "-" if bound is None else str(bound)
+    gap = ""
+    if best is not None and bound is not None:
+        gap = f"  gap {100 * abs(best - bound) / max(1, abs(best)):5.1f}%"
+    return f"{elapsed:6.1f}s  best {best_text:>8}  bound {bound_text:>8}{gap}"
+
+
+class SolveProgress:
+    """Call it with (elapsed, best, bound) from the solver; use it as a context manager."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True, highlight=False)
+        self.live: Live | None = None
+        self.last = -1.0
+
+    def __enter__(self) -> SolveProgress:
+        if self.console.is_terminal:
+            self.live = Live(
+                Text("  solving..."), console=self.console, refresh_per_second=4, transient=True
+            )
+            self.live.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.live is not None:
+            self.live.__exit__(kind, value, trace)
+
+    def __call__(self, elapsed: float, best: int | None, bound: int | None) -> None:
+        text = "  " + progress_text(elapsed, best, bound)
+        if self.live is not None:
+            self.live.update(Text(text))
+            return
+        now = time.monotonic()
+        if now - self.last >= 1.0:
+            self.last = now
+            self.console.print(text)
