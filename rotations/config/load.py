@@ -121,9 +121,13 @@ def _copy_positions(src: SourceMap, dst: SourceMap, old: Path_, new: Path_) -> N
 
 def _translate(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
     """Pydantic errors -> Problems at the position of the offending node, one per key path."""
+    errors = exc.errors()
+    paths = [_document_path(data, e["loc"], e["type"] == "missing") for e in errors]
+    specific = {p for p, e in zip(paths, errors, strict=True) if not e["type"].endswith("_type")}
     grouped: dict[Path_, list[str]] = {}
-    for error in exc.errors():
-        path = _document_path(data, error["loc"])
+    for path, error in zip(paths, errors, strict=True):
+        if error["type"].endswith("_type") and path in specific:
+            continue  # a union member of the wrong kind; the other member says what is wrong
         message = _message(error, path, source)
         grouped.setdefault(path, [])
         if message not in grouped[path]:
@@ -131,7 +135,7 @@ def _translate(exc: ValidationError, data: Any, source: SourceMap) -> list[Probl
     return [source.problem(path, "; or ".join(messages)) for path, messages in grouped.items()]
 
 
-def _document_path(data: Any, loc: tuple) -> Path_:
+def _document_path(data: Any, loc: tuple, missing: bool = False) -> Path_:
     """The part of a pydantic `loc` that names nodes of the document (drops union tags)."""
     path: list[str | int] = []
     node = data
@@ -143,7 +147,7 @@ def _document_path(data: Any, loc: tuple) -> Path_:
             path.append(part)
         elif isinstance(node, dict) and part == node.get("type"):
             continue  # the tag pydantic adds for a discriminated union
-        elif i == len(loc) - 1 and isinstance(node, dict) and isinstance(part, str):
+        elif missing and i == len(loc) - 1 and isinstance(node, dict):
             path.append(part)  # a missing key
     return tuple(path)
 

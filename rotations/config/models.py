@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -62,13 +63,15 @@ class Range(Strict):
         return f"any number of {unit}"
 
 
-def _exact_count(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return {"min": value, "max": value}
-    return value
+def _as_range(value: int | Range) -> Range:
+    return Range(min=value, max=value) if isinstance(value, int) else value
 
 
-Count = Annotated[Range, BeforeValidator(_exact_count)]
+Count = Annotated[
+    Annotated[int, Field(ge=0, strict=True)] | Range,
+    AfterValidator(_as_range),
+    Field(description="a number (exactly), or {min, max}"),
+]
 
 
 class Organizer(Strict):
