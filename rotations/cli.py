@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -27,8 +28,10 @@ from rotations.output.ics import republication_stamp
 from rotations.output.state import schedule_state
 from rotations.problem import Problem, resolve
 from rotations.progress import SolveProgress
+from rotations.reference import reference_markdown
 from rotations.report import print_summary
 from rotations.reschedule import load_previous, reschedule
+from rotations.schema import schema_text
 from rotations.solve import Result, SolveOptions, solve
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
@@ -304,6 +307,43 @@ def reschedule_command(
     click.echo(f"\nWrote {out_dir}/ ({len(changes)} change(s) in changes.csv).")
 
 
+@cli.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--template", default="starter", show_default=True, help="Which starter program to copy."
+)
+def init_command(folder: Path, template: str) -> None:
+    """Write a commented starter program to FOLDER that solves as it is."""
+    source = _configs() / "templates" / template
+    if not source.is_dir():
+        _refuse(f"no template '{template}'")
+    names = sorted(item.name for item in source.iterdir() if item.name.endswith(".yaml"))
+    clash = [name for name in names if (folder / name).exists()]
+    if clash:
+        _refuse(f"{folder / clash[0]} already exists; init never overwrites a program")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_bytes((source / name).read_bytes())
+    (folder / "rotations.schema.json").write_text(schema_text(), encoding="utf-8")
+    click.echo(
+        f"Wrote {', '.join(names)} and rotations.schema.json to {folder}/.\n"
+        f"Next: edit {folder}/program.yaml, then run\n"
+        f"  rotations solve {folder}/program.yaml --out {folder}/out/"
+    )
+
+
+@cli.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the config language (configs/rotations.schema.json)."""
+    click.echo(schema_text(), nl=False)
+
+
+@cli.command("reference")
+def reference_command() -> None:
+    """Print the config reference in Markdown (docs/config-reference.md)."""
+    click.echo(reference_markdown(), nl=False)
+
+
 @cli.command("diff")
 @click.argument("old_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("new_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -318,6 +358,15 @@ def diff_command(old_dir: Path, new_dir: Path) -> None:
     changes = diff_states(*states)
     for line in describe_changes(changes, states[1].get("rotations", {})):
         click.echo(line)
+
+
+def _configs():
+    """configs/ (templates, schema): packaged as rotations.configs when installed from a wheel,
+    the repository's own folder in a development checkout."""
+    try:
+        return resources.files("rotations.configs")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "configs"
 
 
 def _refuse(message: str) -> None:

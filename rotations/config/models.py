@@ -75,6 +75,8 @@ Count = Annotated[
 
 
 class Organizer(Strict):
+    """Who publishes the schedule (shown in calendars' descriptions, never as an attendee)."""
+
     name: str
     email: Email | None = None
 
@@ -92,17 +94,21 @@ def _holiday_spec(value: Any) -> Any:
 
 
 class Program(Strict):
+    """The fellowship year: its id, time zone, first day and blocks."""
+
     id: Id = Field(description="stable id of the program; part of every calendar UID")
-    name: str
+    name: str = Field(description="shown in reports and calendar names")
     timezone: str = Field(description="IANA time zone, e.g. America/Chicago")
     start: dt.date = Field(description="first day of block 1")
     blocks: Annotated[int, Field(gt=0, le=520)] = Field(description="how many blocks the year has")
-    block_length: BlockLength = "1 week"
+    block_length: BlockLength = Field(
+        default="1 week", description="1 week, 2 weeks, 4 weeks or 1 month (calendar months)"
+    )
     holidays: Annotated[str | list[dt.date] | None, BeforeValidator(_holiday_spec)] = Field(
         default=None,
         description="a country code (US, or US-CA with a subdivision) or a list of dates",
     )
-    organizer: Organizer | None = None
+    organizer: Organizer | None = Field(default=None, description="{name, email}")
 
     @field_validator("timezone")
     @classmethod
@@ -137,16 +143,20 @@ class Program(Strict):
 
 
 class Rotation(Strict):
-    name: str
-    location: str | None = None
-    description: str | None = None
+    """A rotation fellows spend blocks on, keyed by its id under `rotations:`."""
+
+    name: str = Field(description="shown in calendars, reports and messages")
+    location: str | None = Field(default=None, description="calendar event location")
+    description: str | None = Field(default=None, description="added to calendar events")
     staffing: Count | None = Field(
         default=None, description="fellows on it in every block; min counts fellows present"
     )
     stint: Count | None = Field(
         default=None, description="length of each run of consecutive blocks"
     )
-    leave: Literal["allowed", "forbidden"] = "allowed"
+    leave: Literal["allowed", "forbidden"] = Field(
+        default="allowed", description="forbidden: no leave day may fall in a block on it"
+    )
     discipline: str | None = Field(
         default=None,
         description="the conference panel discipline this rotation belongs to (e.g. neurology)",
@@ -157,6 +167,8 @@ class Rotation(Strict):
 
 
 class TagSelector(Strict):
+    """Selects the fellows that carry any of the tags."""
+
     tags: list[str] = Field(min_length=1)
 
 
@@ -164,17 +176,19 @@ Selector = list[str] | TagSelector
 
 
 class Fellow(Strict):
+    """A fellow; `id` is stable and names their calendar file."""
+
     id: Id
-    name: str
+    name: str = Field(description="as shown in calendars and reports")
     email: Email | None = None
-    tags: list[str] = []
+    tags: list[str] = Field(default=[], description="backgrounds or groups rules can select")
 
 
 class Period(Strict):
     """Days from `start` to `end`, both inclusive."""
 
-    start: dt.date
-    end: dt.date
+    start: dt.date = Field(description="first day, inclusive")
+    end: dt.date = Field(description="last day, inclusive")
     reason: str | None = None
 
     @model_validator(mode="after")
@@ -185,7 +199,9 @@ class Period(Strict):
 
 
 class Leave(Period):
-    fellow: str
+    """Leave: approved (a fact the schedule works around) or requested (a wish it may deny)."""
+
+    fellow: str = Field(description="fellow id")
     requested: bool = Field(
         default=False, description="a request the solver may deny, not approved leave"
     )
@@ -203,9 +219,13 @@ class Leave(Period):
 class RuleBase(Strict):
     """Keys every rule takes: `name`, `fellows` (whom it binds), `weight` (makes it soft)."""
 
-    name: str | None = None
-    fellows: Selector | None = None
-    weight: Annotated[int, Field(gt=0)] | None = None
+    name: str | None = Field(default=None, description="used in messages and reports")
+    fellows: Selector | None = Field(
+        default=None, description="ids, or {tags: [...]}: whom the rule binds (default: all)"
+    )
+    weight: Annotated[int, Field(gt=0)] | None = Field(
+        default=None, description="makes the rule soft: the cost of each broken instance"
+    )
     _key: str = PrivateAttr(default="rule")  # its key path, e.g. rules[3]
     _where: str = PrivateAttr(default="")  # file:line:column and key path, for messages
 
@@ -233,7 +253,7 @@ class RuleBase(Strict):
 class SingleFellowRule(RuleBase):
     """A rule written for one fellow (`fellow: ana`) or several (`fellows: [...]`)."""
 
-    fellow: str | None = None
+    fellow: str | None = Field(default=None, description="the fellow it is for")
 
     @model_validator(mode="after")
     def _someone(self) -> SingleFellowRule:
@@ -249,6 +269,8 @@ def _name(rotations: dict[str, Rotation], rid: str) -> str:
 
 
 class Gap(RuleBase):
+    """At least `min_blocks` blocks between two stints of `rotation`."""
+
     type: Literal["gap"]
     rotation: str
     min_blocks: Annotated[int, Field(gt=0)]
@@ -261,6 +283,8 @@ class Gap(RuleBase):
 
 
 class Before(RuleBase):
+    """All of a fellow's `first` blocks come before any of their `then` blocks."""
+
     type: Literal["before"]
     first: str
     then: str
@@ -273,6 +297,8 @@ class Before(RuleBase):
 
 
 class Window(RuleBase):
+    """`rotation` only in blocks lying wholly inside `not_before`..`not_after`."""
+
     type: Literal["window"]
     rotation: str
     not_before: dt.date | None = None
@@ -296,6 +322,8 @@ class Window(RuleBase):
 
 
 class MaxConsecutive(RuleBase):
+    """No run of more than `blocks` consecutive blocks on any mix of `rotations`."""
+
     type: Literal["max_consecutive"]
     rotations: list[str] = Field(min_length=1)
     blocks: Annotated[int, Field(gt=0)]
@@ -306,6 +334,8 @@ class MaxConsecutive(RuleBase):
 
 
 class ForbidSequence(RuleBase):
+    """`from` is never directly followed by `to`."""
+
     type: Literal["forbid_sequence"]
     from_: str = Field(alias="from")
     to: str
@@ -318,6 +348,8 @@ class ForbidSequence(RuleBase):
 
 
 class MaxConcurrentLeave(RuleBase):
+    """No working day with more than `max` of the fellows on leave."""
+
     type: Literal["max_concurrent_leave"]
     max: Annotated[int, Field(ge=0)]
 
@@ -326,6 +358,8 @@ class MaxConcurrentLeave(RuleBase):
 
 
 class Pin(SingleFellowRule):
+    """The fellow is on `rotation` in the given (1-based) `blocks`."""
+
     type: Literal["pin"]
     rotation: str
     blocks: list[int] = Field(min_length=1, description="1-based block numbers")
@@ -335,6 +369,8 @@ class Pin(SingleFellowRule):
 
 
 class Apart(RuleBase):
+    """No two of `fellows` on `rotation` in the same block."""
+
     type: Literal["apart"]
     rotation: str
 
@@ -363,6 +399,8 @@ class Wish(SingleFellowRule):
 
 
 class Prefer(Wish):
+    """The fellow wants `rotation` in every block overlapping `start`..`end`."""
+
     type: Literal["prefer"]
 
     def describe(self, rotations: dict[str, Rotation]) -> str:
@@ -370,6 +408,8 @@ class Prefer(Wish):
 
 
 class Avoid(Wish):
+    """The fellow wants no `rotation` block overlapping `start`..`end`."""
+
     type: Literal["avoid"]
 
     def describe(self, rotations: dict[str, Rotation]) -> str:
@@ -404,11 +444,13 @@ class Away(Period):
 
 
 class Faculty(Strict):
+    """A faculty member who sits on conference panels for one discipline."""
+
     id: Id
     name: str
     email: Email | None = None
     discipline: str = Field(description="the panel seat they can fill, e.g. neurology")
-    away: list[Away] = []
+    away: list[Away] = Field(default=[], description="[{start, end}]: days they cannot sit")
 
     def away_on(self, day: dt.date) -> Away | None:
         return next((a for a in self.away if a.start <= day <= a.end), None)
@@ -427,18 +469,28 @@ def _clock(value: Any) -> Any:
 
 
 class Conference(Strict):
+    """A recurring case conference: presenting fellows and a faculty panel at every session."""
+
     id: Id
     name: str
-    weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    weekday: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = Field(description="the day sessions fall on")
     time: Annotated[str, BeforeValidator(_clock)] = Field(description='start, quoted: "07:00"')
     duration_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 60
-    every_weeks: Annotated[int, Field(ge=1)] = 1
+    every_weeks: Annotated[int, Field(ge=1)] = Field(default=1, description="1 = weekly")
     location: str | None = None
-    skip_holidays: bool = False
-    skip: list[dt.date] = []
-    presenters: Annotated[int, Field(ge=0)] = 1
-    no_presenting_on: list[str] = []
-    min_weeks_between_presentations: Annotated[int, Field(ge=0)] = 0
+    skip_holidays: bool = Field(default=False, description="no session on public holidays")
+    skip: list[dt.date] = Field(default=[], description="dates without a session")
+    presenters: Annotated[int, Field(ge=0)] = Field(
+        default=1, description="fellows presenting at each session"
+    )
+    no_presenting_on: list[str] = Field(
+        default=[], description="rotations whose fellows cannot present"
+    )
+    min_weeks_between_presentations: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="weeks between two presentations by the same fellow"
+    )
     panel: list[str] = Field(default=[], description="disciplines: one faculty member each")
     relevance_weight: Annotated[int, Field(ge=0)] = Field(
         default=0,
@@ -457,15 +509,21 @@ class Conference(Strict):
 class Config(Strict):
     """A whole program: the merged YAML document."""
 
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, frozen=True, title="rotations program"
+    )
+
     include: list[str] = Field(default=[], description="further files whose lists are merged in")
-    program: Program
-    rotations: dict[str, Rotation] = Field(min_length=1)
-    fellows: list[Fellow] = Field(min_length=1)
-    requirements: dict[str, Count] = {}
-    leave: list[Leave] = []
-    rules: list[Rule] = []
-    faculty: list[Faculty] = []
-    conferences: list[Conference] = []
+    program: Program = Field(description="the year: id, time zone, start, blocks")
+    rotations: dict[str, Rotation] = Field(min_length=1, description="rotation id -> rotation")
+    fellows: list[Fellow] = Field(min_length=1, description="the fellows")
+    requirements: dict[str, Count] = Field(
+        default={}, description="rotation id -> blocks every fellow spends on it"
+    )
+    leave: list[Leave] = Field(default=[], description="approved or requested leave")
+    rules: list[Rule] = Field(default=[], description="typed rules; hard unless weighted")
+    faculty: list[Faculty] = Field(default=[], description="conference panelists")
+    conferences: list[Conference] = Field(default=[], description="recurring case conferences")
     _source: Any = PrivateAttr(default=None)
 
     @field_validator("rotations")

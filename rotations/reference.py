@@ -1,0 +1,132 @@
+"""The config reference (docs/config-reference.md), generated from the pydantic models so it
+cannot drift from what the loader accepts.
+
+Regenerate with: rotations reference > docs/config-reference.md"""
+
+from __future__ import annotations
+
+import inspect
+
+import yaml
+from pydantic import BaseModel
+
+from rotations.config import models
+
+SECTIONS: list[tuple[str, type[BaseModel]]] = [
+    ("Top level", models.Config),
+    ("program", models.Program),
+    ("program.organizer", models.Organizer),
+    ("rotations.&lt;id&gt;", models.Rotation),
+    ("Counts (`staffing`, `stint`, `requirements.<id>`)", models.Range),
+    ("fellows[]", models.Fellow),
+    ("leave[]", models.Leave),
+    ("faculty[]", models.Faculty),
+    ("faculty[].away[]", models.Away),
+    ("conferences[]", models.Conference),
+]
+
+EXAMPLES: dict[str, dict] = {
+    "gap": {"type": "gap", "rotation": "procedures", "min_blocks": 2},
+    "before": {"type": "before", "first": "neurology", "then": "palliative"},
+    "window": {"type": "window", "rotation": "elective", "not_before": "2027-09-01"},
+    "max_consecutive": {
+        "type": "max_consecutive",
+        "rotations": ["procedures", "acute"],
+        "blocks": 6,
+    },
+    "forbid_sequence": {"type": "forbid_sequence", "from": "acute", "to": "neurology"},
+    "max_concurrent_leave": {"type": "max_concurrent_leave", "max": 1},
+    "pin": {"type": "pin", "fellow": "ben", "rotation": "procedures", "blocks": [1, 2]},
+    "apart": {"type": "apart", "fellows": ["ana", "ben"], "rotation": "neurology"},
+    "prefer": {
+        "type": "prefer",
+        "fellow": "ana",
+        "rotation": "elective",
+        "start": "2028-03-01",
+        "end": "2028-04-30",
+        "weight": 5,
+    },
+    "avoid": {
+        "type": "avoid",
+        "fellow": "ben",
+        "rotation": "acute",
+        "start": "2027-12-01",
+        "end": "2027-12-31",
+        "weight": 3,
+    },
+}
+
+
+def _type_text(schema: dict) -> str:
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if "enum" in schema:
+        return " \\| ".join(f"`{v}`" for v in schema["enum"])
+    if "const" in schema:
+        return f"`{schema['const']}`"
+    if "anyOf" in schema or "oneOf" in schema:
+        options = [_type_text(s) for s in schema.get("anyOf", schema.get("oneOf", []))]
+        return " or ".join(o for o in options if o != "null")
+    kind = schema.get("type", "")
+    if kind == "array":
+        return f"list of {_type_text(schema.get('items', {}))}"
+    if kind == "object" and "additionalProperties" in schema:
+        return f"map of {_type_text(schema['additionalProperties'])}"
+    if schema.get("format") == "date":
+        return "date"
+    return {"integer": "integer", "string": "text", "boolean": "true/false"}.get(kind, kind)
+
+
+def _table(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[str]:
+    properties = model.model_json_schema(by_alias=True)["properties"]
+    required = set(model.model_json_schema(by_alias=True).get("required", []))
+    lines = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if key in skip:
+            continue
+        schema = properties[key]
+        default = "required" if key in required else f"`{field.default!r}`".replace("|", "\\|")
+        meaning = (field.description or schema.get("description", "")).replace("|", "\\|")
+        lines.append(f"| `{key}` | {_type_text(schema)} | {default} | {meaning} |")
+    return lines
+
+
+def _doc(model: type) -> str:
+    return inspect.cleandoc(model.__doc__ or "")
+
+
+def reference_markdown() -> str:
+    out = [
+        "# Config reference",
+        "",
+        "Generated from the pydantic models by `rotations reference > docs/config-reference.md`;"
+        " do not edit by hand (a test fails when it is stale). Editors can validate and complete"
+        " keys with `configs/rotations.schema.json`.",
+        "",
+    ]
+    for title, model in SECTIONS:
+        out += [f"## {title}", "", _doc(model), "", *_table(model), ""]
+    out += [
+        "## rules[]",
+        "",
+        "Every rule is hard unless it has a `weight`. Keys every rule takes:",
+        "",
+        *_table(models.Gap, skip=("type", "rotation", "min_blocks")),
+        "",
+    ]
+    for rule in models.RULE_TYPES:
+        model = next(
+            m for m in _rule_models() if m.model_fields["type"].annotation.__args__ == (rule,)
+        )
+        common = ("name", "fellows", "weight")
+        out += [f"### `{rule}`", "", _doc(model), "", *_table(model, skip=common), ""]
+        example = yaml.safe_dump([EXAMPLES[rule]], sort_keys=False, default_flow_style=None)
+        out += ["```yaml", "rules:", *("  " + line for line in example.splitlines()), "```", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _rule_models() -> list[type[BaseModel]]:
+    from typing import get_args
+
+    return list(get_args(get_args(models.Rule)[0]))

@@ -1,0 +1,175 @@
+"""report.html, schedule.xlsx, `init`, the editor schema and the generated reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+from pydantic import TypeAdapter
+
+from rotations.cli import cli
+from rotations.config import load_config, models
+from rotations.output.palette import rotation_colors
+from rotations.problem import resolve
+from rotations.reference import EXAMPLES, reference_markdown
+from rotations.schema import config_schema, schema_text
+from tests.conftest import EXAMPLE, ROOT
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "out"
+    assert CliRunner().invoke(cli, ["solve", str(EXAMPLE), "--out", str(out)]).exit_code == 0
+    return out
+
+
+def test_report_shows_every_fellow_rotation_and_session(example: Path) -> None:
+    problem = resolve(load_config(EXAMPLE))
+    html = (example / "report.html").read_text()
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    for fellow in problem.fellows:
+        assert fellow.name.replace("&", "&amp;") in html
+    for rid in problem.rotations:
+        assert problem.rotation(rid).name.replace("&", "&amp;") in html
+        assert f'data-rotation="{rid}"' in html
+    for session in problem.sessions:
+        assert str(session.date) in html
+    assert html.count('class="cell') == len(problem.fellows) * len(problem.blocks)
+    assert "Solver: OPTIMAL" in html
+
+
+def test_workbook_has_the_grid_fellows_conferences_and_raw_rows(example: Path) -> None:
+    problem = resolve(load_config(EXAMPLE))
+    book = openpyxl.load_workbook(io.BytesIO((example / "schedule.xlsx").read_bytes()))
+    fellows = [f.id for f in problem.fellows]
+    assert book.sheetnames == ["Year", *fellows, "Conferences", "schedule.csv"]
+    grid = book["Year"]
+    assert grid.freeze_panes == "B2"
+    assert [grid.cell(r + 2, 1).value for r in range(len(fellows))] == [
+        f.name for f in problem.fellows
+    ]
+    assert book["schedule.csv"].max_row == 1 + len(fellows) * len(problem.blocks)
+    dates = {row[0] for row in book["Conferences"].iter_rows(min_row=2, values_only=True)}
+    assert dates == {s.date.isoformat() for s in problem.sessions}
+
+
+def test_colours_match_between_report_and_workbook(example: Path) -> None:
+    problem = resolve(load_config(EXAMPLE))
+    colors = rotation_colors(problem)
+    html = (example / "report.html").read_text()
+    for rid, color in colors.items():
+        found = set(re.findall(rf'data-rotation="{rid}" style="background-color:(#\w+)', html))
+        assert found == {color}
+    grid = openpyxl.load_workbook(io.BytesIO((example / "schedule.xlsx").read_bytes()))["Year"]
+    assignments = json.loads((example / "schedule.json").read_text())["assignments"]
+    for f, fellow in enumerate(problem.fellows):
+        for block in problem.blocks:
+            rid = assignments[fellow.id][block.index]
+            fill = grid.cell(f + 2, block.number + 1).fill.start_color.rgb
+            assert fill.endswith(colors[rid][1:])
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium not installed")
+def test_report_loads_in_headless_chromium_without_console_errors(example: Path, tmp_path):
+    shot = tmp_path / "report.png"
+    run = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1600,1000",
+            f"--screenshot={shot}",
+            (example / "report.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert shot.exists() and shot.stat().st_size > 20_000
+    assert "CONSOLE" not in run.stderr and "Uncaught" not in run.stderr
+
+
+def _as_json(value):
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+PROGRAMS = [EXAMPLE, ROOT / "configs" / "templates" / "starter" / "program.yaml"]
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=lambda p: p.parent.name)
+def test_schema_accepts_every_example_and_template(path: Path) -> None:
+    document = _as_json(yaml.safe_load(path.read_text()))
+    jsonschema.validate(document, config_schema())
+    assert path.read_text().startswith("# yaml-language-server: $schema=")
+
+
+def test_schema_rejects_a_typo() -> None:
+    document = _as_json(yaml.safe_load(EXAMPLE.read_text()))
+    document["rotations"]["neurology"]["stnt"] = 2
+    with pytest.raises(jsonschema.ValidationError, match="stnt"):
+        jsonschema.validate(document, config_schema())
+
+
+def test_schema_file_is_current() -> None:
+    current = (ROOT / "configs" / "rotations.schema.json").read_text()
+    assert current == schema_text(), "regenerate: rotations schema > configs/rotations.schema.json"
+
+
+def test_reference_is_current() -> None:
+    current = (ROOT / "docs" / "config-reference.md").read_text()
+    assert current == reference_markdown(), (
+        "regenerate: rotations reference > docs/config-reference.md"
+    )
+
+
+def test_reference_documents_every_rule_with_a_valid_example() -> None:
+    text = reference_markdown()
+    adapter = TypeAdapter(models.Rule)
+    for rule in models.RULE_TYPES:
+        assert f"### `{rule}`" in text
+        adapter.validate_python(EXAMPLES[rule])
+
+
+def test_init_writes_a_program_that_solves(tmp_path) -> None:
+    folder = tmp_path / "new"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(folder)]).exit_code == 0
+    assert (folder / "rotations.schema.json").exists()
+    result = runner.invoke(
+        cli, ["solve", str(folder / "program.yaml"), "--out", str(folder / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "proven optimal" in result.output
+    again = runner.invoke(cli, ["init", str(folder)])
+    assert again.exit_code == 1 and "never overwrites" in again.output
+
+
+def test_every_command_is_documented() -> None:
+    for name, command in cli.commands.items():
+        assert command.help and len(command.help) > 20, name
