@@ -86,6 +86,34 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def solver_options(command):
+    """--time-limit, --seed and --workers, shared by the commands that solve."""
+    for option in reversed(
+        [
+            click.option(
+                "--time-limit",
+                default=60.0,
+                show_default=True,
+                type=click.FloatRange(min=0.1),
+                help="Solver budget in deterministic seconds (about wall-clock seconds); "
+                "for reschedule, per phase.",
+            ),
+            click.option(
+                "--seed", default=0, show_default=True, type=int, help="Solver random seed."
+            ),
+            click.option(
+                "--workers",
+                default=2,
+                show_default=True,
+                type=click.IntRange(min=1),
+                help="Solver workers; results depend only on the input, seed and workers.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @cli.command("check")
 @click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check_command(config_file: Path) -> None:
@@ -107,21 +135,7 @@ def check_command(config_file: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the schedule, calendars and schedule.json (replaced as a whole).",
 )
-@click.option(
-    "--time-limit",
-    default=60.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Solver budget in deterministic seconds (about wall-clock seconds).",
-)
-@click.option("--seed", default=0, show_default=True, type=int, help="Solver random seed.")
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Solver workers; results depend only on the input, seed and workers.",
-)
+@solver_options
 @click.option(
     "--relax",
     is_flag=True,
@@ -229,17 +243,7 @@ def _finish(problem: Problem, result: Result, out_dir: Path) -> None:
     default=None,
     help="Blocks starting before this date keep their published rotations [default: today].",
 )
-@click.option(
-    "--time-limit",
-    default=60.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Budget per solver phase, in deterministic seconds.",
-)
-@click.option("--seed", default=0, show_default=True, type=int, help="Solver random seed.")
-@click.option(
-    "--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Solver workers."
-)
+@solver_options
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def reschedule_command(
     config_file: Path,
