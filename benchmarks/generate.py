@@ -1,65 +1,97 @@
-"""Generated programs at fixed seeds: the example's rotations and rules, scaled to n fellows."""
+"""Realistic generated programs at fixed seeds: S, M, L and XL (see benchmarks/README.md).
+
+Each is a pain-medicine-style program: the bundled example's rotations and rules, with
+staffing scaled to the number of trainees (minimums at about 80 % of the average load, maximums
+at about 130 %, as a department has slack), two weeks of vacation each, wishes for a third of
+the trainees, and a weekly case conference with a four-discipline faculty panel."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
+from dataclasses import dataclass
 
-SIZES = {"S": 6, "E": 12, "L": 120}
+START = dt.date(2027, 7, 5)
 
-ROTATIONS = {
-    # id: (name, staffing min per 6 fellows, max per 6, stint, leave forbidden)
-    "procedures": ("Interventional Procedures", 2, 3, {"min": 2, "max": 4}, False),
-    "clinic": ("Pain Clinic", 1, 2, {"min": 1, "max": 4}, False),
-    "acute": ("Acute Pain Service", 1, 1, {"min": 2, "max": 3}, True),
-    "neurology": ("Neurology", 0, 1, 2, False),
-    "psychology": ("Pain Psychology & Psychiatry", 0, 1, 2, False),
-    "pt": ("Physical Therapy & Rehabilitation", 0, 1, 2, False),
-    "palliative": ("Palliative Care", 0, 1, {"min": 2, "max": 4}, True),
-    "elective": ("Research / Elective", 0, 2, None, False),
+
+@dataclass(frozen=True)
+class Size:
+    fellows: int
+    blocks: int
+    weeks_per_block: int
+    presenters: int
+    faculty_per_discipline: int
+
+
+SIZES = {
+    "S": Size(6, 52, 1, 1, 2),
+    "E": Size(12, 52, 1, 1, 2),  # made infeasible to time explanations
+    "M": Size(30, 26, 2, 1, 3),
+    "L": Size(120, 52, 1, 2, 4),
+    "XL": Size(250, 52, 1, 3, 6),
 }
-REQUIREMENTS = {
-    "procedures": {"min": 16, "max": 20},
-    "clinic": {"min": 8, "max": 12},
-    "acute": {"min": 8, "max": 10},
-    "neurology": 2,
-    "psychology": 2,
-    "pt": 2,
-    "palliative": 4,
-    "elective": {"min": 4, "max": 6},
+
+# id: (name, weeks per year min, max, stint weeks min, max, leave forbidden, panel discipline)
+ROTATIONS = {
+    "procedures": ("Interventional Procedures", 16, 20, 2, 4, False, None),
+    "clinic": ("Pain Clinic", 8, 12, 1, 4, False, None),
+    "acute": ("Acute Pain Service", 8, 10, 2, 4, True, None),
+    "neurology": ("Neurology", 2, 2, 2, 2, False, "neurology"),
+    "psychology": ("Pain Psychology & Psychiatry", 2, 2, 2, 2, False, "psychology"),
+    "pt": ("Physical Therapy & Rehabilitation", 2, 2, 2, 2, False, "pt"),
+    "palliative": ("Palliative Care", 4, 4, 2, 4, True, "palliative"),
+    "elective": ("Research / Elective", 4, 6, 1, 6, False, None),
 }
 TAGS = ["anesthesiology", "pmr", "neurology", "psychiatry"]
 
 
-def generate(fellows: int, seed: int = 0, blocks: int = 52) -> dict:
-    """A program of `fellows` fellows and weekly blocks, deterministic for a seed."""
+def _count(lo: int, hi: int) -> int | dict:
+    return lo if lo == hi else {"min": lo, "max": hi}
+
+
+def generate(size: Size | int, seed: int = 0) -> dict:
+    """A program for `size` (or a number of weekly-block fellows), deterministic for a seed."""
+    if isinstance(size, int):
+        size = Size(size, 52, 1, 1, 2)
     rng = random.Random(seed)
-    k = fellows / 6
-    start = dt.date(2027, 7, 5)
-    rotations = {}
-    for rid, (name, lo, hi, stint, forbidden) in ROTATIONS.items():
-        spec: dict = {"name": name, "staffing": {"min": round(lo * k), "max": round(hi * k)}}
-        if stint is not None:
-            spec["stint"] = stint
+    n, blocks, weeks = size.fellows, size.blocks, size.weeks_per_block
+    rotations, requirements = {}, {}
+    for rid, (name, lo, hi, s_lo, s_hi, forbidden, discipline) in ROTATIONS.items():
+        need_lo, need_hi = max(1, round(lo / weeks)), max(1, round(hi / weeks))
+        average_lo, average_hi = n * need_lo / blocks, n * need_hi / blocks
+        spec: dict = {
+            "name": name,
+            "staffing": {
+                "min": math.floor(0.8 * average_lo)
+                if rid in ("procedures", "clinic", "acute")
+                else 0,
+                "max": max(1, math.ceil(1.3 * average_hi)),
+            },
+            "stint": _count(max(1, s_lo // weeks), max(1, s_hi // weeks)),
+        }
         if forbidden:
             spec["leave"] = "forbidden"
+        if discipline:
+            spec["discipline"] = discipline
         rotations[rid] = spec
+        requirements[rid] = _count(need_lo, need_hi)
     people = [
-        {"id": f"f{i:03d}", "name": f"Fellow {i:03d}", "tags": [TAGS[i % len(TAGS)]]}
-        for i in range(fellows)
+        {"id": f"t{i:03d}", "name": f"Trainee {i:03d}", "tags": [TAGS[i % len(TAGS)]]}
+        for i in range(n)
     ]
     leave = []
     for person in people:
-        week = rng.randrange(4, blocks - 2)
-        first = start + dt.timedelta(weeks=week)
-        leave.append(
-            {
-                "fellow": person["id"],
-                "start": first,
-                "end": first + dt.timedelta(4),
-                "reason": "vacation",
-            }
-        )
+        for week in sorted(rng.sample(range(6, 50), 2)):
+            first = START + dt.timedelta(weeks=week)
+            leave.append(
+                {
+                    "fellow": person["id"],
+                    "start": first,
+                    "end": first + dt.timedelta(days=4),
+                    "reason": "vacation",
+                }
+            )
     rules: list[dict] = [
         {
             "name": "Core months first",
@@ -73,12 +105,17 @@ def generate(fellows: int, seed: int = 0, blocks: int = 52) -> dict:
             "first": "neurology",
             "then": "palliative",
         },
-        {"name": "Rest between acute stints", "type": "gap", "rotation": "acute", "min_blocks": 4},
+        {
+            "name": "Rest between acute stints",
+            "type": "gap",
+            "rotation": "acute",
+            "min_blocks": max(1, 4 // weeks),
+        },
         {
             "name": "Six straight weeks at most",
             "type": "max_consecutive",
             "rotations": ["procedures", "acute"],
-            "blocks": 6,
+            "blocks": 6 // weeks,
         },
         {
             "name": "No acute into palliative",
@@ -86,45 +123,73 @@ def generate(fellows: int, seed: int = 0, blocks: int = 52) -> dict:
             "from": "acute",
             "to": "palliative",
         },
-        {"name": "Leave spread", "type": "max_concurrent_leave", "max": max(2, round(k))},
+        {"name": "Leave spread", "type": "max_concurrent_leave", "max": max(2, n // 8)},
         {
-            "name": "Procedure gaps",
+            "name": "A month between procedure stints",
             "type": "gap",
             "rotation": "procedures",
-            "min_blocks": 2,
+            "min_blocks": 4 // weeks,
             "weight": 1,
         },
     ]
-    for person in rng.sample(people, k=max(2, fellows // 3)):
-        week = rng.randrange(8, blocks - 2)
-        day = start + dt.timedelta(weeks=week)
+    for person in rng.sample(people, k=max(2, n // 3)):
+        week = rng.randrange(8, 50)
+        day = START + dt.timedelta(weeks=week)
         kind = rng.choice(["prefer", "avoid"])
-        rotation = rng.choice(["elective", "pt"] if kind == "prefer" else ["acute", "procedures"])
+        rotation = rng.choice(
+            ["elective", "clinic"] if kind == "prefer" else ["acute", "procedures"]
+        )
         rules.append(
             {
                 "type": kind,
                 "fellow": person["id"],
                 "rotation": rotation,
                 "start": day,
-                "end": day + dt.timedelta(6),
+                "end": day + dt.timedelta(days=6 * weeks),
                 "weight": rng.randint(1, 5),
             }
         )
+    faculty = []
+    for discipline in ("neurology", "psychology", "pt", "palliative"):
+        for k in range(size.faculty_per_discipline):
+            away_week = rng.randrange(4, 50)
+            away = START + dt.timedelta(weeks=away_week)
+            faculty.append(
+                {
+                    "id": f"{discipline[:4]}{k}",
+                    "name": f"Dr {discipline.title()} {k}",
+                    "discipline": discipline,
+                    "away": [{"start": away, "end": away + dt.timedelta(days=11)}],
+                }
+            )
+    conference = {
+        "id": "mdcc",
+        "name": "Multidisciplinary Pain Case Conference",
+        "weekday": "thursday",
+        "time": "07:00",
+        "skip_holidays": True,
+        "presenters": size.presenters,
+        "no_presenting_on": ["palliative"],
+        "min_weeks_between_presentations": 4,
+        "panel": ["neurology", "psychology", "pt", "palliative"],
+    }
     return {
         "program": {
-            "id": f"bench-{fellows}",
-            "name": f"Benchmark {fellows}",
+            "id": f"bench-{n}",
+            "name": f"Benchmark {n}",
             "timezone": "America/Chicago",
-            "start": start,
+            "start": START,
             "blocks": blocks,
-            "block_length": "1 week",
+            "block_length": f"{weeks} week" + ("s" if weeks > 1 else ""),
             "holidays": "US",
         },
         "rotations": rotations,
         "fellows": people,
-        "requirements": REQUIREMENTS,
+        "requirements": requirements,
         "leave": leave,
         "rules": rules,
+        "faculty": faculty,
+        "conferences": [conference],
     }
 
 

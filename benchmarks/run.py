@@ -1,12 +1,20 @@
 """Time the pipeline on the bundled example and on generated programs; print a table.
 
-python3 benchmarks/run.py [--time-limit 60] [--sizes S,L] [--workers 2]
-"""
+    python3 benchmarks/run.py [--sizes example,S,M,L,XL] [--time-limit 60] [--workers 2]
+                              [--explain E] [--reschedule-limit 60]
+
+Each program runs in a fresh process (so peak memory is its own): load, model build, solve
+(time to the first schedule, to the end, status and gap), then a reschedule after one new week
+of leave on a `leave: forbidden` rotation in the middle of the year, frozen up to a third of
+the year (time and whether the change count is proven minimal)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import platform
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +38,18 @@ from rotations.solve import SolveOptions, solve_model  # noqa: E402
 EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"
 
 
-def measure(name: str, path: Path, options: SolveOptions) -> dict:
+def program_file(size: str, folder: Path) -> Path:
+    if size == "example":
+        return EXAMPLE
+    path = folder / f"{size}.yaml"
+    path.write_text(yaml.safe_dump(generate(SIZES[size], seed=0), sort_keys=False))
+    return path
+
+
+def measure(size: str, options: SolveOptions, reschedule_options: SolveOptions) -> dict:
+    """One program, in this process: solve, then reschedule after one new leave."""
+    folder = Path(tempfile.mkdtemp())
+    path = program_file(size, folder)
     t0 = time.perf_counter()
     problem = resolve(load_config(path))
     t1 = time.perf_counter()
@@ -40,134 +59,139 @@ def measure(name: str, path: Path, options: SolveOptions) -> dict:
 
     def progress(elapsed: float, best: int | None, bound: int | None) -> None:
         if best is not None and not first:
-            first.append(elapsed)
+            first.append(time.perf_counter() - t2)
 
     result = solve_model(problem, model, options, progress)
     t3 = time.perf_counter()
-    hard = None
-    if result.schedule is not None:
-        hard = sum(v.hard for v in check(problem, result.schedule))
     stats = result.stats
-    return {
-        "program": name,
-        "fellows": len(problem.fellows),
+    row = {
+        "program": size,
+        "trainees": len(problem.fellows),
         "blocks": len(problem.blocks),
-        "load s": f"{t1 - t0:.2f}",
-        "build s": f"{t2 - t1:.2f}",
-        "first s": f"{first[0]:.2f}" if first else "-",
-        "solve s": f"{t3 - t2:.2f}",
+        "load s": round(t1 - t0, 2),
+        "build s": round(t2 - t1, 2),
+        "first s": round(first[0], 2) if first else None,
+        "solve s": round(t3 - t2, 2),
         "status": stats.status,
         "objective": stats.objective,
         "bound": stats.bound,
-        "gap": "-" if stats.gap is None else f"{100 * stats.gap:.1f}%",
-        "hard violations": hard,
-        "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "gap": None if stats.gap is None else f"{100 * stats.gap:.1f}%",
+        "hard broken": None,
+        "reschedule s": None,
+        "changes": None,
+        "proven minimal": None,
     }
+    if result.schedule is not None:
+        row["hard broken"] = sum(v.hard for v in check(problem, result.schedule))
+        row.update(measure_reschedule(path, problem, result.schedule, folder, reschedule_options))
+    row["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return row
 
 
-def measure_reschedule(name: str, path: Path, options: SolveOptions, tmp: Path) -> dict:
-    """Publish a schedule, add one week of leave in the middle of the year, reschedule."""
-    problem = resolve(load_config(path))
-    result = solve_model(problem, build_model(problem), options)
-    row = {
-        "program": f"{name} + 1 leave",
-        "fellows": len(problem.fellows),
-        "reschedule s": "-",
-        "status": result.stats.status,
-        "weighted changes": "-",
-        "proven minimal": "-",
-    }
-    if result.schedule is None:
-        return row
-    published = tmp / f"{name}-published.json"
-    published.write_bytes(render(problem, result.schedule, [])["schedule.json"])
+def measure_reschedule(path, problem, schedule, folder: Path, options: SolveOptions) -> dict:
+    published = folder / "published.json"
+    published.write_bytes(render(problem, schedule, [])["schedule.json"])
     config = yaml.safe_load(path.read_text())
     middle = problem.blocks[len(problem.blocks) // 2]
     fellow = next(
-        f
-        for f, rots in result.schedule.assignments.items()
-        if problem.rotation(rots[middle.index]).leave == "forbidden"
+        (
+            f
+            for f, rots in schedule.assignments.items()
+            if problem.rotation(rots[middle.index]).leave == "forbidden"
+        ),
+        problem.fellows[0].id,
     )
     config.setdefault("leave", []).append(
         {"fellow": fellow, "start": middle.start, "end": middle.end, "reason": "family leave"}
     )
-    changed = tmp / f"{name}-changed.yaml"
-    changed.write_text(yaml.safe_dump(config, sort_keys=False))
     for include in config.get("include", []):
-        (tmp / include).write_text((path.parent / include).read_text())
+        (folder / include).write_text((path.parent / include).read_text())
+    changed = folder / "changed.yaml"
+    changed.write_text(yaml.safe_dump(config, sort_keys=False))
     problem = resolve(load_config(changed))
     freeze = problem.blocks[len(problem.blocks) // 3].start
     t0 = time.perf_counter()
     done = reschedule(problem, load_previous(published, problem), freeze, options)
-    row.update(
-        {
-            "reschedule s": f"{time.perf_counter() - t0:.2f}",
-            "status": done.result.stats.status,
-            "weighted changes": done.changes,
-            "proven minimal": done.proven_minimal,
-        }
-    )
-    return row
+    return {
+        "reschedule s": round(time.perf_counter() - t0, 2),
+        "changes": done.changes if done.result.schedule else None,
+        "proven minimal": done.proven_minimal,
+    }
 
 
-def measure_explain(name: str, path: Path) -> dict:
-    """Time to the minimal conflicting set of an infeasible program."""
+def measure_explain(size: str) -> dict:
+    """Time to the minimal conflicting set of a program made infeasible."""
+    folder = Path(tempfile.mkdtemp())
+    path = folder / f"{size}-infeasible.yaml"
+    path.write_text(yaml.safe_dump(make_infeasible(generate(SIZES[size], seed=0)), sort_keys=False))
     problem = resolve(load_config(path))
     t0 = time.perf_counter()
     quick = arithmetic_conflicts(problem)
     conflict = quick[0] if quick else minimal_conflict(problem)
-    t1 = time.perf_counter()
     return {
-        "program": f"{name} (infeasible)",
-        "fellows": len(problem.fellows),
+        "program": f"{size} made infeasible",
+        "trainees": len(problem.fellows),
         "blocks": len(problem.blocks),
-        "explain s": f"{t1 - t0:.2f}",
+        "explain s": round(time.perf_counter() - t0, 2),
         "members": len(conflict.members) if conflict else 0,
-        "proven minimal": conflict.proven_minimal if conflict else "-",
+        "proven minimal": conflict.proven_minimal if conflict else None,
     }
 
 
 def print_table(rows: list[dict]) -> None:
     columns = list(rows[0])
-    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
-    print(" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-    print("-|-".join("-" * w for w in widths))
-    for row in rows:
-        print(" | ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths, strict=True)))
+    text = [[("-" if r.get(c) is None else str(r[c])) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(t[i]) for t in text)) for i, c in enumerate(columns)]
+    print("| " + " | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for t in text:
+        print("| " + " | ".join(v.ljust(w) for v, w in zip(t, widths, strict=True)) + " |")
     print()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="example,S,M,L,XL")
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--reschedule-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--sizes", default="example,S,L")
     parser.add_argument("--explain", default="E", help="sizes to make infeasible and explain")
-    parser.add_argument("--reschedule", default="example", help="programs to reschedule")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     options = SolveOptions(time_limit=args.time_limit, seed=0, workers=args.workers)
-    rows, explained, rescheduled = [], [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in filter(None, args.sizes.split(",")):
-            if size == "example":
-                rows.append(measure("example", EXAMPLE, options))
-                continue
-            path = Path(tmp) / f"{size}.yaml"
-            path.write_text(yaml.safe_dump(generate(SIZES[size], seed=0), sort_keys=False))
-            rows.append(measure(size, path, options))
-        for size in filter(None, args.explain.split(",")):
-            path = Path(tmp) / f"{size}-infeasible.yaml"
-            config = make_infeasible(generate(SIZES[size], seed=0))
-            path.write_text(yaml.safe_dump(config, sort_keys=False))
-            explained.append(measure_explain(size, path))
-        for size in filter(None, args.reschedule.split(",")):
-            path = EXAMPLE if size == "example" else Path(tmp) / f"{size}.yaml"
-            if size != "example":
-                path.write_text(yaml.safe_dump(generate(SIZES[size], seed=0), sort_keys=False))
-            rescheduled.append(measure_reschedule(size, path, options, Path(tmp)))
-    for table in (rows, explained, rescheduled):
-        if table:
-            print_table(table)
+    again = SolveOptions(time_limit=args.reschedule_limit, seed=0, workers=args.workers)
+    if args.one:
+        kind, size = args.one.split(":")
+        row = measure(size, options, again) if kind == "solve" else measure_explain(size)
+        print(json.dumps(row))
+        return
+    print(
+        f"{time.strftime('%Y-%m-%d')} · {platform.machine()} · {platform.python_version()} · "
+        f"time limit {args.time_limit:g} deterministic s, {args.workers} workers\n"
+    )
+    for kind, sizes in (("solve", args.sizes), ("explain", args.explain)):
+        rows = []
+        for size in filter(None, sizes.split(",")):
+            child = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--one",
+                    f"{kind}:{size}",
+                    "--time-limit",
+                    str(args.time_limit),
+                    "--workers",
+                    str(args.workers),
+                    "--reschedule-limit",
+                    str(args.reschedule_limit),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        if rows:
+            print_table(rows)
 
 
 if __name__ == "__main__":
