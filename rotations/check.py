@@ -58,10 +58,6 @@ class _Absences:
         return day in self.leave_days[fellow]
 
 
-def hard_violations(problem: Problem, schedule: Schedule) -> list[Violation]:
-    return [v for v in check(problem, schedule) if v.hard]
-
-
 def _runs(rotations: list[str], wanted: set[str]) -> Iterator[tuple[int, int]]:
     """(first, last) 0-based block indices of each maximal run on any of `wanted`."""
     start = None

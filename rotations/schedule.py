@@ -54,7 +54,6 @@ class Schedule:
     roles: list[Role] = field(default_factory=list)
     relaxed: bool = False  # solved with --relax: hard rules may be broken
     granted_leave: tuple[int, ...] = ()  # indices into config.leave of granted requests
-    extra: dict = field(default_factory=dict)
 
     def rotation_of(self, fellow_id: str, block: int) -> str:
         return self.assignments[fellow_id][block]
