@@ -132,6 +132,7 @@ def reschedule(
                 weight = change_weight(block.start, freeze_until)
                 change_terms.append(weight * (1 - v.on(f, b, rid)) if known else weight)
     change_terms += _role_terms(problem, model, old, freeze_until)
+    _keep_past_requests(problem, model, previous.state, freeze_until)
     changes = sum(change_terms)
     requests = [p for p in model.penalties if p.kind == "leave_request"]
     broken = [p for p in model.penalties if p.hard]
@@ -161,6 +162,18 @@ def reschedule(
     if result.schedule is not None:
         weighted = sum(t if isinstance(t, int) else solver.value(t) for t in change_terms)
     return Rescheduled(result, frozen_before, fixed, weighted, proven)
+
+
+def _keep_past_requests(problem: Problem, model: Model, state: dict, freeze_until: dt.date) -> None:
+    """A leave request that began before the freeze date keeps its published answer."""
+    answered = {
+        (r["fellow"], r["start"], r["end"]): r["granted"] for r in state.get("leave_requests", [])
+    }
+    for e in problem.requests():
+        entry = problem.config.leave[e]
+        granted = answered.get((entry.fellow, entry.start.isoformat(), entry.end.isoformat()))
+        if granted is not None and entry.start < freeze_until:
+            model.cp.add(model.vars.leave_literal(e) == int(granted))
 
 
 def _upper(term) -> int:

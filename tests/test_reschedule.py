@@ -206,3 +206,22 @@ def test_a_fellow_who_joined_is_reported(published, tmp_path):
     result, _ = reschedule(tmp_path, config, out)
     assert result.exit_code == 0, result.output
     assert "dee joined since" in result.output
+
+
+def test_a_request_answered_in_the_past_keeps_its_answer(tmp_path):
+    config = base() | {
+        "leave": [
+            {"fellow": "ana", "start": "2027-07-06", "end": "2027-07-06", "requested": True},
+        ]
+    }
+    first = write_yaml(tmp_path, config, "v1.yaml")
+    out = tmp_path / "v1"
+    assert invoke("solve", first, "--out", out).exit_code == 0
+    granted = json.loads((out / "schedule.json").read_text())["leave_requests"][0]["granted"]
+    assert granted is True
+    # A rule added since objects to that (past) leave; the past stays as published anyway.
+    config["rules"] = [{"type": "max_concurrent_leave", "max": 0}]
+    result, new = reschedule(tmp_path, config, out)
+    assert result.exit_code == 0, result.output
+    assert json.loads((new / "schedule.json").read_text())["leave_requests"][0]["granted"]
+    assert "Kept as published, although the rules now object" in result.output
