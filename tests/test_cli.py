@@ -198,3 +198,11 @@ def test_impossible_panel_exits_1_naming_the_date(tmp_path) -> None:
     assert result.exit_code == 1
     assert "2027-08-05: no neurology faculty available for MDCC — lee away" in result.output
     assert not out.exists()
+
+
+def test_no_schedule_within_the_time_limit_exits_3_and_writes_nothing(tmp_path) -> None:
+    out = tmp_path / "out"
+    result = invoke("solve", EXAMPLE, "--out", out, "--time-limit", "0.1")
+    assert result.exit_code == 3
+    assert "No schedule found within the time limit" in result.output
+    assert not out.exists()
