@@ -31,8 +31,16 @@ td.leave { background-image: repeating-linear-gradient(45deg, transparent 0 3px,
 .warning { background: #f8d0d0; padding: 8px; border: 1px solid #c66; }
 ul.soft li { margin: 2px 0; }
 @page { size: landscape; margin: 10mm; }
-@media print { body { margin: 0; } section { break-before: page; }
-               section:first-of-type { break-before: auto; } }
+@media print {
+  body { margin: 0; font-size: 9px; }
+  section { break-before: page; } section:first-of-type { break-before: auto; }
+  table.grid, table.wide { width: 100%; table-layout: fixed; }
+  table.grid th.name, table.wide th.name { width: 13em; }
+  table.wide th, table.wide td, table.grid td.cell { font-size: 7px; padding: 1px 0;
+                                                    width: auto; min-width: 0; }
+  table.grid th.block { font-size: 6px; }
+  table.roster th, table.roster td { font-size: 7px; padding: 0 3px; }
+}
 """
 
 
@@ -163,7 +171,7 @@ def _staffing(problem: Problem, schedule: Schedule) -> str:
     head = "".join(f"<th>{b.number}</th>" for b in problem.blocks)
     rows = [
         '<section id="staffing"><h2>Fellows per rotation in each block, against staffing</h2>',
-        f'<table><thead><tr><th class="name">rotation</th><th>min–max</th>{head}</tr>'
+        f'<table class="wide"><thead><tr><th class="name">rotation</th><th>min–max</th>{head}</tr>'
         "</thead><tbody>",
     ]
     for rid in problem.rotations:
@@ -192,7 +200,7 @@ def _roster(problem: Problem, schedule: Schedule) -> str:
     names = {f.id: f.name for f in problem.fellows} | {p.id: p.name for p in problem.faculty}
     rows = [
         '<section id="conferences"><h2>Conference roster</h2>',
-        '<table><thead><tr><th>date</th><th class="name">conference</th>'
+        '<table class="roster"><thead><tr><th>date</th><th class="name">conference</th>'
         '<th class="name">presenting</th><th class="name">panel</th></tr></thead><tbody>',
     ]
     for session in problem.sessions:
