@@ -82,10 +82,13 @@ class Problem:
     def leave_taken(self, granted: tuple[int, ...] = ()) -> list[set[dt.date]]:
         """Per fellow, the days of approved leave and of the granted requests."""
         days: list[set[dt.date]] = [set(d) for d in self.leave_days]
+        first, last = self.blocks[0].start, self.blocks[-1].end
         for e in granted:
             entry = self.config.leave[e]
-            f = self.fellow_index(entry.fellow)
-            days[f].update(d for (g, d), es in self.leave_entries.items() if g == f and e in es)
+            day = max(entry.start, first)
+            while day <= min(entry.end, last):
+                days[self.fellow_index(entry.fellow)].add(day)
+                day += dt.timedelta(days=1)
         return days
 
     def requests(self) -> list[int]:

@@ -35,7 +35,7 @@ def rotation_table(problem: Problem, schedule: Schedule) -> Table:
         row = [fellow.id]
         for rid in problem.rotations:
             got = schedule.assignments[fellow.id].count(rid)
-            row.append(str(got) if rid not in required else f"{got}")
+            row.append(str(got))
         table.add_row(*row)
     need = ["required"]
     for rid in problem.rotations:

@@ -114,7 +114,8 @@ def reschedule(
     v = model.vars
     old = previous.schedule
     fixed: dict[tuple[int, int], str] = {}
-    change_terms = []
+    # A change: (weight, the literal that keeps the published value, or None if it cannot).
+    kept: list[tuple[int, cp_model.IntVar | None]] = []
     for f, fellow in enumerate(problem.fellows):
         published = old.assignments.get(fellow.id)
         if published is None:
@@ -130,14 +131,14 @@ def reschedule(
                     model.cp.add(v.on(f, b, rid) == 1)
             else:
                 weight = change_weight(block.start, freeze_until)
-                change_terms.append(weight * (1 - v.on(f, b, rid)) if known else weight)
-    change_terms += _role_terms(problem, model, old, freeze_until)
+                kept.append((weight, v.on(f, b, rid) if known else None))
+    kept += _kept_roles(problem, model, old, freeze_until)
     _keep_past_requests(problem, model, previous.state, freeze_until)
-    changes = sum(change_terms)
+    changes = sum(w * (1 - lit) if lit is not None else w for w, lit in kept)
     requests = [p for p in model.penalties if p.kind == "leave_request"]
     broken = [p for p in model.penalties if p.hard]
     # Lexicographic: past-forced breaks of hard rules, then denied requests, then changes.
-    change_ceiling = sum(_upper(t) for t in change_terms)
+    change_ceiling = sum(w for w, _ in kept)
     request_weight = change_ceiling + 1
     request_ceiling = sum(p.weight for p in requests) * request_weight + change_ceiling
     first = (request_ceiling + 1) * sum(p.literal for p in broken)
@@ -160,7 +161,7 @@ def reschedule(
     result = read_schedule(problem, model, solver, code, options, time.monotonic() - started)
     weighted = 0
     if result.schedule is not None:
-        weighted = sum(t if isinstance(t, int) else solver.value(t) for t in change_terms)
+        weighted = sum(w * (1 - solver.value(lit)) if lit is not None else w for w, lit in kept)
     return Rescheduled(result, frozen_before, fixed, weighted, proven)
 
 
@@ -176,16 +177,12 @@ def _keep_past_requests(problem: Problem, model: Model, state: dict, freeze_unti
             model.cp.add(model.vars.leave_literal(e) == int(granted))
 
 
-def _upper(term) -> int:
-    return term if isinstance(term, int) else 3
-
-
 def _all_vars(model: Model) -> list:
     out = [var for per_block in model.vars.x for per_rot in per_block for var in per_rot]
     return out + list(model.vars.present.values()) + list(model.vars.panel.values())
 
 
-def _role_terms(problem: Problem, model: Model, old: Schedule, freeze_until: dt.date) -> list:
+def _kept_roles(problem: Problem, model: Model, old: Schedule, freeze_until: dt.date) -> list:
     """Frozen sessions keep their roles; later ones cost a change per role given to another."""
     v = model.vars
     fellows = {f.id: i for i, f in enumerate(problem.fellows)}
@@ -204,6 +201,5 @@ def _role_terms(problem: Problem, model: Model, old: Schedule, freeze_until: dt.
                 if var is not None:
                     model.cp.add(var == 1)
                 continue
-            weight = change_weight(session.date, freeze_until)
-            terms.append(weight * (1 - var) if var is not None else weight)
+            terms.append((change_weight(session.date, freeze_until), var))
     return terms

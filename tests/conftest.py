@@ -36,6 +36,25 @@ BASE = {
 }
 
 
+FACULTY = [
+    {"id": "lee", "name": "Min Lee", "discipline": "neurology"},
+    {"id": "shah", "name": "Priya Shah", "discipline": "neurology"},
+]
+
+
+def conference(**changes) -> dict:
+    """A weekly Thursday conference: one presenter, a one-seat neurology panel."""
+    conf = {
+        "id": "mdcc",
+        "name": "Case Conference",
+        "weekday": "thursday",
+        "time": "07:00",
+        "presenters": 1,
+        "panel": ["neurology"],
+    }
+    return conf | changes
+
+
 def program(**changes) -> dict:
     """A copy of the tiny base program with top-level keys replaced or added."""
     config = copy.deepcopy(BASE)

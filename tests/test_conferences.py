@@ -12,25 +12,9 @@ from rotations.check import check
 from rotations.config import ConfigError
 from rotations.output.ics import calendars
 from rotations.schedule import Role
-from tests.conftest import hand_schedule, program, run
+from tests.conftest import FACULTY, conference, hand_schedule, program, run
 
 THURSDAYS = ["2027-07-08", "2027-07-15", "2027-07-22", "2027-07-29", "2027-08-05", "2027-08-12"]
-FACULTY = [
-    {"id": "lee", "name": "Min Lee", "discipline": "neurology"},
-    {"id": "shah", "name": "Priya Shah", "discipline": "neurology"},
-]
-
-
-def conference(**changes) -> dict:
-    conf = {
-        "id": "mdcc",
-        "name": "Case Conference",
-        "weekday": "thursday",
-        "time": "07:00",
-        "presenters": 1,
-        "panel": ["neurology"],
-    }
-    return conf | changes
 
 
 def with_conference(conf: dict | None = None, faculty=FACULTY, **changes) -> dict:

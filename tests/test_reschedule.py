@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from rotations.cli import cli
-from tests.conftest import program, write_yaml
+from tests.conftest import FACULTY, conference, program, write_yaml
 
 FREEZE = "2027-07-19"  # the start of block 3: blocks 1-2 are the past
 
@@ -24,20 +24,8 @@ def base() -> dict:
             "c": {"name": "Gamma"},
         },
         requirements={"a": 2},
-        faculty=[
-            {"id": "lee", "name": "Min Lee", "discipline": "neurology"},
-            {"id": "shah", "name": "Priya Shah", "discipline": "neurology"},
-        ],
-        conferences=[
-            {
-                "id": "mdcc",
-                "name": "Case Conference",
-                "weekday": "thursday",
-                "time": "07:00",
-                "presenters": 1,
-                "panel": ["neurology"],
-            }
-        ],
+        faculty=FACULTY,
+        conferences=[conference()],
     )
 
 
@@ -56,6 +44,11 @@ def published(tmp_path) -> tuple[Path, dict]:
 
 def on_a(state: dict, block: int) -> str:
     return next(f for f, rots in state["assignments"].items() if rots[block - 1] == "a")
+
+
+def with_leave(fellow: str, day: str) -> dict:
+    """The base program plus one day of approved leave."""
+    return base() | {"leave": [{"fellow": fellow, "start": day, "end": day}]}
 
 
 def reschedule(tmp_path: Path, config: dict, previous: Path, *extra) -> tuple[object, Path]:
@@ -78,8 +71,7 @@ def reschedule(tmp_path: Path, config: dict, previous: Path, *extra) -> tuple[ob
 def test_leave_on_a_future_no_leave_rotation_moves_the_stint_minimally(published, tmp_path):
     out, state = published
     moved = on_a(state, 5)
-    config = base() | {"leave": [{"fellow": moved, "start": "2027-08-03", "end": "2027-08-03"}]}
-    result, new = reschedule(tmp_path, config, out)
+    result, new = reschedule(tmp_path, with_leave(moved, "2027-08-03"), out)
     assert result.exit_code == 0, result.output
     after = json.loads((new / "schedule.json").read_text())
     assert after["assignments"][moved][4] != "a"
@@ -95,8 +87,7 @@ def test_leave_on_a_future_no_leave_rotation_moves_the_stint_minimally(published
 def test_leave_on_a_frozen_block_keeps_it_and_says_so(published, tmp_path):
     out, state = published
     fellow = on_a(state, 1)
-    config = base() | {"leave": [{"fellow": fellow, "start": "2027-07-06", "end": "2027-07-06"}]}
-    result, new = reschedule(tmp_path, config, out)
+    result, new = reschedule(tmp_path, with_leave(fellow, "2027-07-06"), out)
     assert result.exit_code == 0, result.output
     assert "Kept as published, although the rules now object" in result.output
     after = json.loads((new / "schedule.json").read_text())
@@ -150,9 +141,7 @@ def test_unchanged_config_gives_identical_calendars(published, tmp_path):
 
 def test_dry_run_shows_the_diff_and_writes_nothing(published, tmp_path):
     out, state = published
-    config = base() | {
-        "leave": [{"fellow": on_a(state, 5), "start": "2027-08-03", "end": "2027-08-03"}]
-    }
+    config = with_leave(on_a(state, 5), "2027-08-03")
     result, new = reschedule(tmp_path, config, out, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "8 rotation block(s) changed" in result.output
@@ -161,9 +150,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(published, tmp_path):
 
 def test_diff_command_compares_two_output_folders(published, tmp_path):
     out, state = published
-    config = base() | {
-        "leave": [{"fellow": on_a(state, 5), "start": "2027-08-03", "end": "2027-08-03"}]
-    }
+    config = with_leave(on_a(state, 5), "2027-08-03")
     _, new = reschedule(tmp_path, config, out)
     result = invoke("diff", out, new)
     assert result.exit_code == 0

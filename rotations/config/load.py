@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -187,24 +187,23 @@ def _message(error: dict, path: Path_, source: SourceMap) -> str:
     return message
 
 
-def _all_keys(model: type[BaseModel], out: set[str]) -> set[str]:
+def _all_keys(model: type[BaseModel], seen: set[type]) -> set[str]:
+    """Every key any model below `model` accepts (for did-you-mean suggestions)."""
+    keys: set[str] = set()
     for name, field in model.model_fields.items():
-        out.add(field.alias or name)
+        keys.add(field.alias or name)
         for arg in _types_in(field.annotation):
-            if isinstance(arg, type) and issubclass(arg, BaseModel) and arg not in _SEEN:
-                _SEEN.add(arg)
-                _all_keys(arg, out)
-    return out
+            if isinstance(arg, type) and issubclass(arg, BaseModel) and arg not in seen:
+                seen.add(arg)
+                keys |= _all_keys(arg, seen)
+    return keys
 
 
 def _types_in(annotation: Any) -> list[Any]:
-    from typing import get_args
-
     out = [annotation]
     for arg in get_args(annotation):
         out.extend(_types_in(arg))
     return out
 
 
-_SEEN: set[type] = set()
 _KNOWN_KEYS = _all_keys(models.Config, set())

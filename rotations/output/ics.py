@@ -74,10 +74,12 @@ def republication_stamp(problem: Problem, state: dict, freeze_until: dt.date) ->
     return max(floor, latest, publication_stamp(problem))
 
 
-def fellow_events(problem: Problem, schedule: Schedule, f: int) -> list[EventSpec]:
+def fellow_events(
+    problem: Problem, schedule: Schedule, f: int, leave_days: set[dt.date]
+) -> list[EventSpec]:
+    """One all-day event per block; `leave_days` are the fellow's days of leave."""
     fellow = problem.fellows[f]
     program = problem.program
-    taken = problem.leave_taken(schedule.granted_leave)
     events = []
     for block in problem.blocks:
         rotation = problem.rotation(schedule.rotation_of(fellow.id, block.index))
@@ -85,7 +87,7 @@ def fellow_events(problem: Problem, schedule: Schedule, f: int) -> list[EventSpe
             f"Block {block.number} of {len(problem.blocks)}: {block.start} to {block.end}",
             f"{fellow.name}, {program.name}",
         ]
-        leave = sorted(d for d in taken[f] if block.start <= d <= block.end)
+        leave = sorted(d for d in leave_days if block.start <= d <= block.end)
         if leave:
             lines.append(f"On leave {leave[0]} to {leave[-1]}")
         if rotation.description:
@@ -277,11 +279,13 @@ def calendars(
     program = problem.program
     zone = ZoneInfo(program.timezone)
     span = (problem.blocks[0].start - DAY * 7, problem.blocks[-1].end + DAY * 7)
+    taken = problem.leave_taken(schedule.granted_leave)
     owned: list[tuple[str, str, list[EventSpec]]] = [
         (
             f"calendars/{fellow.id}.ics",
             f"{fellow.name}: {program.name}",
-            fellow_events(problem, schedule, f) + session_events(problem, schedule, fellow.id),
+            fellow_events(problem, schedule, f, taken[f])
+            + session_events(problem, schedule, fellow.id),
         )
         for f, fellow in enumerate(problem.fellows)
     ]

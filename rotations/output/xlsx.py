@@ -39,9 +39,11 @@ def workbook_bytes(problem: Problem, schedule: Schedule) -> bytes:
     book.properties.created = FIXED
     grid = book.active
     grid.title = "Year"
-    _grid(grid, problem, schedule, colors)
+    taken = problem.leave_taken(schedule.granted_leave)
+    _grid(grid, problem, schedule, colors, taken)
     for f, fellow in enumerate(problem.fellows):
-        _fellow_sheet(book.create_sheet(_sheet_name(fellow.id)), problem, schedule, f, colors)
+        sheet = book.create_sheet(_sheet_name(fellow.id))
+        _fellow_sheet(sheet, problem, schedule, f, colors, taken[f])
     if problem.sessions:
         _table(
             book.create_sheet("Conferences"), CONFERENCE_COLUMNS, conference_rows(problem, schedule)
@@ -57,7 +59,7 @@ def _sheet_name(fellow_id: str) -> str:
     return name if name not in ("Year", "Conferences", "schedule.csv") else f"fellow {name}"
 
 
-def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str]) -> None:
+def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str], taken) -> None:
     sheet.cell(1, 1, "Fellow").font = BOLD
     for block in problem.blocks:
         cell = sheet.cell(1, block.number + 1, f"{block.number}\n{block.start:%b %d}")
@@ -66,7 +68,6 @@ def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str]) -
         sheet.column_dimensions[get_column_letter(block.number + 1)].width = 6.5
     sheet.column_dimensions["A"].width = max(len(f.name) for f in problem.fellows) + 2
     sheet.row_dimensions[1].height = 30
-    taken = problem.leave_taken(schedule.granted_leave)
     for f, fellow in enumerate(problem.fellows):
         sheet.cell(f + 2, 1, fellow.name)
         for block in problem.blocks:
@@ -86,9 +87,8 @@ def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str]) -
     sheet.cell(row + 2 + len(problem.rotations), 1, "✈ = leave in that block")
 
 
-def _fellow_sheet(sheet, problem: Problem, schedule: Schedule, f: int, colors) -> None:
+def _fellow_sheet(sheet, problem: Problem, schedule: Schedule, f: int, colors, taken) -> None:
     fellow = problem.fellows[f]
-    taken = problem.leave_taken(schedule.granted_leave)[f]
     header = ("block", "start", "end", "rotation", "location", "leave")
     sheet.append([fellow.name])
     sheet["A1"].font = BOLD
