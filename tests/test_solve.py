@@ -1,0 +1,81 @@
+"""The two-phase solve: a first schedule by local search, then the complete search from it."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXAMPLE
+
+from rotations import solve as solve_module
+from rotations.check import check
+from rotations.config import load_config
+from rotations.model import build_model
+from rotations.problem import resolve
+from rotations.solve import SolveOptions, solve_model
+
+OPTIONS = SolveOptions(time_limit=20.0, seed=0, workers=2)
+
+
+@pytest.fixture(autouse=True)
+def local_search_on_small_models(monkeypatch):
+    """Phase 1 runs on large models only; here it runs on the example, with room to finish."""
+    monkeypatch.setattr(solve_module, "LOCAL_SEARCH_FROM", 0)
+    monkeypatch.setattr(solve_module, "FIRST_SCHEDULE_PER_VARIABLE", 1e-3)
+
+
+def example():
+    problem = resolve(load_config(EXAMPLE))
+    return problem, build_model(problem)
+
+
+def test_first_schedule_is_reported_before_the_search_proves_the_best() -> None:
+    problem, model = example()
+    calls = []
+    result = solve_model(problem, model, OPTIONS, lambda *call: calls.append(call))
+    # Phase 1 reports a schedule without a bound; the complete search then brings one.
+    assert calls[0][1] is not None and calls[0][2] is None
+    assert any(bound is not None for _, _, bound in calls[1:])
+    assert result.stats.status == "OPTIMAL"
+    assert calls[0][1] >= result.stats.objective
+    assert not [v for v in check(problem, result.schedule) if v.hard]
+
+
+def test_the_models_own_hints_survive_the_solve() -> None:
+    problem, model = example()
+    x = model.vars.x[0][0][0]
+    model.cp.add_hint(x, 1)
+    before = (list(model.cp.proto.solution_hint.vars), list(model.cp.proto.solution_hint.values))
+    solve_model(problem, model, OPTIONS)
+    after = (list(model.cp.proto.solution_hint.vars), list(model.cp.proto.solution_hint.values))
+    assert after == before
+
+
+def test_first_schedule_stands_when_the_search_has_no_time_left(monkeypatch) -> None:
+    problem, model = example()
+    real = solve_module.solver_for
+
+    def starved(options: SolveOptions):
+        solver = real(options)
+        solver.parameters.max_deterministic_time = 1e-9
+        return solver
+
+    monkeypatch.setattr(solve_module, "solver_for", starved)
+    result = solve_model(problem, model, OPTIONS)
+    assert result.schedule is not None
+    assert result.stats.status == "FEASIBLE"
+    assert not [v for v in check(problem, result.schedule) if v.hard]
+
+
+def test_small_models_go_straight_to_the_complete_search(monkeypatch) -> None:
+    monkeypatch.setattr(solve_module, "LOCAL_SEARCH_FROM", 10**9)
+    problem, model = example()
+    calls = []
+    result = solve_model(problem, model, OPTIONS, lambda *call: calls.append(call))
+    assert all(bound is not None for _, _, bound in calls)
+    assert result.stats.status == "OPTIMAL"
+
+
+def test_both_phases_give_the_same_schedule_every_time() -> None:
+    first, second = (solve_model(*example(), OPTIONS) for _ in range(2))
+    assert first.schedule.assignments == second.schedule.assignments
+    assert first.schedule.roles == second.schedule.roles
+    assert first.stats.deterministic_time == second.stats.deterministic_time
