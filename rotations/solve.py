@@ -2,13 +2,14 @@
 
 A solve runs in two phases, each deterministic on its own:
 
-1. *first schedule*: one local-search worker (CP-SAT's feasibility jump) looks for any schedule
-   that keeps every hard rule and stops at the first, within a quarter of the time limit;
-2. *best schedule*: the complete search (two workers, interleaved) starts from that schedule as
-   a hint, improves it and proves how far from optimal it is.
+1. *local search*: one worker (CP-SAT's feasibility jump, then violation local search) finds a
+   schedule that keeps every hard rule and improves it, for at most a quarter of the time limit;
+2. *complete search*: two interleaved workers start from the best of those as a hint, improve
+   it and prove how far from optimal it is.
 
 On large programs the local search finds a first schedule several times sooner than the complete
-search (benchmarks/RESULTS.md); on small ones both phases take a fraction of a second."""
+search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs skip phase 1:
+the complete search alone solves them in about a second."""
 
 from __future__ import annotations
 
@@ -66,16 +67,16 @@ def solver_for(options: SolveOptions) -> cp_model.CpSolver:
 
 # Phase 1 runs on models of LOCAL_SEARCH_FROM variables or more (a program of about 50
 # trainees over 52 weeks); below that the complete search finds a first schedule in well under
-# a second. Its budget: a quarter of the time limit at most, and about 1 deterministic second
-# per 5,000 variables, which found the first schedule of every benchmark program (L and XL,
-# five seeds each) while an infeasible program loses little before phase 2 proves it so.
+# a second. Its budget: a quarter of the time limit at most, and 1 deterministic second per
+# 5,000 variables, about twice what the first schedule of the L and XL benchmarks took (five
+# seeds each), so an infeasible program loses little before phase 2 proves it so.
 LOCAL_SEARCH_FROM = 20_000
 FIRST_SCHEDULE_SHARE = 0.25
 FIRST_SCHEDULE_PER_VARIABLE = 2e-4
 
 
 def local_search_for(options: SolveOptions, variables: int) -> cp_model.CpSolver:
-    """Phase 1: one deterministic local-search worker that stops at its first schedule.
+    """Phase 1: one deterministic local-search worker.
 
     Measured on benchmarks/ over five seeds each of L and XL: skipping the presolve loop and
     longer feasibility-jump batches find the first schedule soonest on average."""
@@ -83,7 +84,6 @@ def local_search_for(options: SolveOptions, variables: int) -> cp_model.CpSolver
     params = solver.parameters
     params.num_workers = 1
     params.use_ls_only = True
-    params.stop_after_first_solution = True
     params.random_seed = options.seed
     params.max_deterministic_time = min(
         options.time_limit * FIRST_SCHEDULE_SHARE, variables * FIRST_SCHEDULE_PER_VARIABLE
@@ -95,16 +95,17 @@ def local_search_for(options: SolveOptions, variables: int) -> cp_model.CpSolver
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: Progress, started: float) -> None:
+    def __init__(self, progress: Progress, started: float, bounded: bool = True) -> None:
         super().__init__()
         self.progress = progress
         self.started = started
+        self.bounded = bounded  # local search proves no bound worth showing
         self.best: int | None = None
         self.bound: int | None = None
 
     def on_solution_callback(self) -> None:
         self.best = round(self.objective_value)
-        self.bound = round(self.best_objective_bound)
+        self.bound = round(self.best_objective_bound) if self.bounded else None
         self.progress(time.monotonic() - self.started, self.best, self.bound)
 
     def on_bound(self, bound: float) -> None:
@@ -127,15 +128,16 @@ def solve_model(
     if variables < LOCAL_SEARCH_FROM:
         return _complete_search(problem, model, options, progress, started)
     first = local_search_for(options, variables)
-    code = first.solve(model.cp)
+    if progress is not None:
+        code = first.solve(model.cp, _Reporter(progress, started, bounded=False))
+    else:
+        code = first.solve(model.cp)
     elapsed = time.monotonic() - started
     spent = first.deterministic_time
     if code not in (cp_model.FEASIBLE, cp_model.UNKNOWN):
-        # Proven optimal at once, or proven infeasible or invalid by presolve.
+        # Reached a proven bound, or proven infeasible or invalid by presolve.
         return read_schedule(problem, model, first, code, options, elapsed, spent=0.0)
     found = code == cp_model.FEASIBLE
-    if found and progress is not None:
-        progress(elapsed, round(first.objective_value), None)
     if options.time_limit - spent <= 0:
         return read_schedule(problem, model, first, code, options, elapsed, spent=0.0)
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):

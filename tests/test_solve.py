@@ -19,7 +19,7 @@ OPTIONS = SolveOptions(time_limit=20.0, seed=0, workers=2)
 def local_search_on_small_models(monkeypatch):
     """Phase 1 runs on large models only; here it runs on the example, with room to finish."""
     monkeypatch.setattr(solve_module, "LOCAL_SEARCH_FROM", 0)
-    monkeypatch.setattr(solve_module, "FIRST_SCHEDULE_PER_VARIABLE", 1e-3)
+    monkeypatch.setattr(solve_module, "FIRST_SCHEDULE_PER_VARIABLE", 4e-4)
 
 
 def example():
