@@ -176,17 +176,22 @@ def _hinted(cp: cp_model.CpModel, solution: list[int] | None) -> Iterator[None]:
     if solution is None:
         yield
         return
-    hint = cp.proto.solution_hint
-    saved = (list(hint.vars), list(hint.values))
-    cp.clear_hints()
-    hint.vars.extend(range(len(solution)))
-    hint.values.extend(solution)
+    saved = (list(cp.proto.solution_hint.vars), list(cp.proto.solution_hint.values))
+    _set_hint(cp, list(range(len(solution))), solution)
     try:
         yield
     finally:
-        cp.clear_hints()
-        hint.vars.extend(saved[0])
-        hint.values.extend(saved[1])
+        _set_hint(cp, *saved)
+
+
+def _set_hint(cp: cp_model.CpModel, variables: list[int], values: list[int]) -> None:
+    # Take the hint message afresh after clear_hints(): an earlier handle still accepts values
+    # but is no longer part of the model, and the solver would never see them.
+    cp.clear_hints()
+    if variables:
+        hint = cp.proto.solution_hint
+        hint.vars.extend(variables)
+        hint.values.extend(values)
 
 
 def read_schedule(

@@ -49,6 +49,21 @@ def test_the_models_own_hints_survive_the_solve() -> None:
     assert after == before
 
 
+def test_the_complete_search_is_handed_the_first_schedule(monkeypatch) -> None:
+    problem, model = example()
+    handed = []
+    real = solve_module.solver_for
+
+    def watching(options: SolveOptions):
+        handed.append(model.cp.proto.has_solution_hint() and len(model.cp.proto.solution_hint.vars))
+        return real(options)
+
+    monkeypatch.setattr(solve_module, "solver_for", watching)
+    solve_model(problem, model, OPTIONS)
+    assert handed == [len(model.cp.proto.variables)]
+    assert not model.cp.proto.has_solution_hint()
+
+
 def test_first_schedule_stands_when_the_search_has_no_time_left(monkeypatch) -> None:
     problem, model = example()
     real = solve_module.solver_for
