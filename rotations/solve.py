@@ -2,8 +2,9 @@
 
 A solve runs in two phases, each deterministic on its own:
 
-1. *local search*: one worker (CP-SAT's feasibility jump, then violation local search) finds a
-   schedule that keeps every hard rule and improves it, for at most a quarter of the time limit;
+1. *local search*: one single-worker run per worker, side by side with different seeds (CP-SAT's
+   feasibility jump, then violation local search), finds schedules that keep every hard rule
+   and improves them, for at most a quarter of the time limit; the best one wins;
 2. *complete search*: two interleaved workers start from the best of those as a hint, improve
    it and prove how far from optimal it is.
 
@@ -13,8 +14,10 @@ the complete search alone solves them in about a second."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -76,7 +79,7 @@ FIRST_SCHEDULE_PER_VARIABLE = 2e-4
 
 
 def local_search_for(options: SolveOptions, variables: int) -> cp_model.CpSolver:
-    """Phase 1: one deterministic local-search worker.
+    """Phase 1: one deterministic single-worker local search.
 
     Measured on benchmarks/ over five seeds each of L and XL: skipping the presolve loop and
     longer feasibility-jump batches find the first schedule soonest on average."""
@@ -127,11 +130,7 @@ def solve_model(
     variables = len(model.cp.proto.variables)
     if variables < LOCAL_SEARCH_FROM:
         return _complete_search(problem, model, options, progress, started)
-    first = local_search_for(options, variables)
-    if progress is not None:
-        code = first.solve(model.cp, _Reporter(progress, started, bounded=False))
-    else:
-        code = first.solve(model.cp)
+    first, code = _local_search(model, options, variables, progress, started)
     elapsed = time.monotonic() - started
     spent = first.deterministic_time
     if code not in (cp_model.FEASIBLE, cp_model.UNKNOWN):
@@ -147,6 +146,58 @@ def solve_model(
         elapsed, later = time.monotonic() - started, result.stats.deterministic_time - spent
         return read_schedule(problem, model, first, code, options, elapsed, spent=later)
     return result
+
+
+def _local_search(
+    model: Model,
+    options: SolveOptions,
+    variables: int,
+    progress: Progress | None,
+    started: float,
+) -> tuple[cp_model.CpSolver, int]:
+    """Phase 1: one local-search run per worker, side by side, each with its own seed and to
+    the end of its own budget; the best schedule wins (ties to the lower seed), so the answer
+    does not depend on which run was faster. Returns the winning solver and its status."""
+    runs = [
+        local_search_for(replace(options, seed=options.seed + k), variables)
+        for k in range(max(1, options.workers))
+    ]
+    report = _Improvements(progress) if progress is not None else None
+
+    def run(solver: cp_model.CpSolver) -> int:
+        if report is None:
+            return solver.solve(model.cp)
+        return solver.solve(model.cp, _Reporter(report, started, bounded=False))
+
+    with ThreadPoolExecutor(len(runs)) as pool:  # CP-SAT releases the GIL while it solves
+        codes = list(pool.map(run, runs))
+    decided = [
+        k for k, code in enumerate(codes) if code not in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+    ]
+    found = [k for k, code in enumerate(codes) if code == cp_model.FEASIBLE]
+    if decided:
+        k = decided[0]
+    elif found:
+        k = min(found, key=lambda k: (runs[k].objective_value, k))
+    else:
+        k = 0
+    return runs[k], codes[k]
+
+
+class _Improvements:
+    """Progress from several runs at once: only schedules better than any before, one at a time."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.best: int | None = None
+        self.lock = threading.Lock()
+
+    def __call__(self, elapsed: float, best: int | None, bound: int | None) -> None:
+        with self.lock:
+            if best is None or (self.best is not None and best >= self.best):
+                return
+            self.best = best
+            self.progress(elapsed, best, bound)
 
 
 def _complete_search(
