@@ -94,3 +94,11 @@ def test_both_phases_give_the_same_schedule_every_time() -> None:
     assert first.schedule.assignments == second.schedule.assignments
     assert first.schedule.roles == second.schedule.roles
     assert first.stats.deterministic_time == second.stats.deterministic_time
+
+
+def test_side_by_side_runs_report_only_better_schedules() -> None:
+    calls = []
+    report = solve_module._Improvements(lambda *call: calls.append(call))
+    for elapsed, best in ((1.0, 40), (1.1, 45), (1.2, 40), (1.3, 31), (1.4, None)):
+        report(elapsed, best, None)
+    assert calls == [(1.0, 40, None), (1.3, 31, None)]
