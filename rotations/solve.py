@@ -14,6 +14,7 @@ the complete search alone solves them in about a second."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -94,6 +95,8 @@ def local_search_for(options: SolveOptions, variables: int) -> cp_model.CpSolver
     params.max_presolve_iterations = 0
     params.feasibility_jump_batch_dtime = 1.0
     params.log_search_progress = False
+    # Runs side by side in threads cannot share CP-SAT's Ctrl-C handler; _local_search stops them.
+    params.catch_sigint_signal = False
     return solver
 
 
@@ -130,9 +133,11 @@ def solve_model(
     variables = len(model.cp.proto.variables)
     if variables < LOCAL_SEARCH_FROM:
         return _complete_search(problem, model, options, progress, started)
-    first, code = _local_search(model, options, variables, progress, started)
+    first, code, interrupted = _local_search(model, options, variables, progress, started)
     elapsed = time.monotonic() - started
     spent = first.deterministic_time
+    if interrupted:
+        return read_schedule(problem, model, first, code, options, elapsed, spent=0.0)
     if code not in (cp_model.FEASIBLE, cp_model.UNKNOWN):
         # Reached a proven bound, or proven infeasible or invalid by presolve.
         return read_schedule(problem, model, first, code, options, elapsed, spent=0.0)
@@ -154,10 +159,11 @@ def _local_search(
     variables: int,
     progress: Progress | None,
     started: float,
-) -> tuple[cp_model.CpSolver, int]:
+) -> tuple[cp_model.CpSolver, int, bool]:
     """Phase 1: one local-search run per worker, side by side, each with its own seed and to
     the end of its own budget; the best schedule wins (ties to the lower seed), so the answer
-    does not depend on which run was faster. Returns the winning solver and its status."""
+    does not depend on which run was faster. Returns the winning solver, its status and
+    whether the user interrupted."""
     runs = [
         local_search_for(replace(options, seed=options.seed + k), variables)
         for k in range(max(1, options.workers))
@@ -169,8 +175,17 @@ def _local_search(
             return solver.solve(model.cp)
         return solver.solve(model.cp, _Reporter(report, started, bounded=False))
 
-    with ThreadPoolExecutor(len(runs)) as pool:  # CP-SAT releases the GIL while it solves
-        codes = list(pool.map(run, runs))
+    interrupted = False
+    with _ctrl_c_raises(), ThreadPoolExecutor(len(runs)) as pool:  # CP-SAT frees the GIL
+        futures = [pool.submit(run, solver) for solver in runs]
+        try:
+            codes = [future.result() for future in futures]
+        except KeyboardInterrupt:
+            # Ctrl-C: stop every run and keep the best schedule so far, as CP-SAT does alone.
+            interrupted = True
+            for solver in runs:
+                solver.stop_search()
+            codes = [future.result() for future in futures]
     decided = [
         k for k, code in enumerate(codes) if code not in (cp_model.FEASIBLE, cp_model.UNKNOWN)
     ]
@@ -181,7 +196,26 @@ def _local_search(
         k = min(found, key=lambda k: (runs[k].objective_value, k))
     else:
         k = 0
-    return runs[k], codes[k]
+    return runs[k], codes[k], interrupted
+
+
+@contextmanager
+def _ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt for the duration. An earlier CP-SAT solve can leave the
+    process's SIGINT handler at the system default (which kills it) while Python still reports
+    its own; the handler is set again here. An ignored SIGINT (a background job) stays ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 class _Improvements:

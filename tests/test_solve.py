@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+
 import pytest
 from conftest import EXAMPLE
 
@@ -102,3 +106,16 @@ def test_side_by_side_runs_report_only_better_schedules() -> None:
     for elapsed, best in ((1.0, 40), (1.1, 45), (1.2, 40), (1.3, 31), (1.4, None)):
         report(elapsed, best, None)
     assert calls == [(1.0, 40, None), (1.3, 31, None)]
+
+
+def test_ctrl_c_during_the_local_search_keeps_its_best_schedule(monkeypatch) -> None:
+    monkeypatch.setattr(solve_module, "FIRST_SCHEDULE_PER_VARIABLE", 1.0)  # runs 10 det-s
+    _, model = example()
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    solver, code, interrupted = solve_module._local_search(
+        model, SolveOptions(time_limit=40.0), len(model.cp.proto.variables), None, 0.0
+    )
+    timer.join()
+    assert interrupted
+    assert solver.status_name(code) in ("FEASIBLE", "UNKNOWN")
