@@ -5,8 +5,8 @@ A solve runs in two phases, each deterministic on its own:
 1. *local search*: one single-worker run per worker, side by side with different seeds (CP-SAT's
    feasibility jump, then violation local search), finds schedules that keep every hard rule
    and improves them, for at most a quarter of the time limit; the best one wins;
-2. *complete search*: two interleaved workers start from the best of those as a hint, improve
-   it and prove how far from optimal it is.
+2. *complete search*: the interleaved workers of `solver_for` start from the best of those as a
+   hint, improve it and prove how far from optimal it is.
 
 On large programs the local search finds a first schedule several times sooner than the complete
 search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs skip phase 1:
@@ -72,8 +72,9 @@ def solver_for(options: SolveOptions) -> cp_model.CpSolver:
 # Phase 1 runs on models of LOCAL_SEARCH_FROM variables or more (a program of about 50
 # trainees over 52 weeks); below that the complete search finds a first schedule in well under
 # a second. Its budget: a quarter of the time limit at most, and 1 deterministic second per
-# 5,000 variables, about twice what the first schedule of the L and XL benchmarks took (five
-# seeds each), so an infeasible program loses little before phase 2 proves it so.
+# 5,000 variables (L: 14, XL: 29, so 15 under the default limit), more than the slowest single
+# run measured on L and XL, five seeds each (9.3 on L seed 1), yet small enough that a program
+# only the complete search can prove infeasible loses little time to it.
 LOCAL_SEARCH_FROM = 20_000
 FIRST_SCHEDULE_SHARE = 0.25
 FIRST_SCHEDULE_PER_VARIABLE = 2e-4
@@ -136,14 +137,12 @@ def solve_model(
     first, code, interrupted = _local_search(model, options, variables, progress, started)
     elapsed = time.monotonic() - started
     spent = first.deterministic_time
-    if interrupted:
-        return read_schedule(problem, model, first, code, options, elapsed, spent=0.0)
-    if code not in (cp_model.FEASIBLE, cp_model.UNKNOWN):
-        # Reached a proven bound, or proven infeasible or invalid by presolve.
-        return read_schedule(problem, model, first, code, options, elapsed, spent=0.0)
+    # No phase 2 when the user stopped, when phase 1 settled it (a proven bound, or presolve
+    # proved the model infeasible or invalid), or when no time is left.
+    decided = code not in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+    if interrupted or decided or options.time_limit <= spent:
+        return read_schedule(problem, model, first, code, options, elapsed)
     found = code == cp_model.FEASIBLE
-    if options.time_limit - spent <= 0:
-        return read_schedule(problem, model, first, code, options, elapsed, spent=0.0)
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):
         result = _complete_search(problem, model, options, progress, started, spent)
     if found and result.schedule is None:
