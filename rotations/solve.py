@@ -137,10 +137,8 @@ def solve_model(
     first, code, interrupted = _local_search(model, options, variables, progress, started)
     elapsed = time.monotonic() - started
     spent = first.deterministic_time
-    # No phase 2 when the user stopped, when phase 1 settled it (a proven bound, or presolve
-    # proved the model infeasible or invalid), or when no time is left.
-    decided = code not in (cp_model.FEASIBLE, cp_model.UNKNOWN)
-    if interrupted or decided or options.time_limit <= spent:
+    # No phase 2 when the user stopped, when phase 1 settled it, or when no time is left.
+    if interrupted or _settled(code) or options.time_limit <= spent:
         return read_schedule(problem, model, first, code, options, elapsed)
     found = code == cp_model.FEASIBLE
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):
@@ -185,17 +183,22 @@ def _local_search(
             for solver in runs:
                 solver.stop_search()
             codes = [future.result() for future in futures]
-    decided = [
-        k for k, code in enumerate(codes) if code not in (cp_model.FEASIBLE, cp_model.UNKNOWN)
-    ]
-    found = [k for k, code in enumerate(codes) if code == cp_model.FEASIBLE]
-    if decided:
-        k = decided[0]
-    elif found:
-        k = min(found, key=lambda k: (runs[k].objective_value, k))
-    else:
-        k = 0
+
+    def rank(k: int) -> tuple:
+        """A settled run first, then the best schedule, then none; ties to the lower seed."""
+        if _settled(codes[k]):
+            return (0, 0, k)
+        if codes[k] == cp_model.FEASIBLE:
+            return (1, runs[k].objective_value, k)
+        return (2, 0, k)
+
+    k = min(range(len(runs)), key=rank)
     return runs[k], codes[k], interrupted
+
+
+def _settled(code: int) -> bool:
+    """The solve is over: a proven optimum, or a model proven infeasible or invalid."""
+    return code not in (cp_model.FEASIBLE, cp_model.UNKNOWN)
 
 
 @contextmanager
