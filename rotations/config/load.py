@@ -169,6 +169,8 @@ def _message(error: dict, path: Path_, source: SourceMap) -> str:
     if kind == "union_tag_not_found":
         return "every rule needs a type: one of " + ", ".join(models.RULE_TYPES)
     message = error["msg"].removeprefix("Value error, ")
+    if kind == "string_too_long":
+        return f"at most {error['ctx']['max_length']} characters, got {len(value)}"
     if kind == "string_pattern_mismatch":
         message = "expected a short id of letters, digits, - _ . (no spaces)"
         if "@" in str(error["ctx"].get("pattern", "")):

@@ -19,10 +19,53 @@ from pydantic import (
 )
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+# Ids name calendar files and workbook sheets; Excel allows 31 characters in a sheet name.
+MAX_ID = 31
 Id = Annotated[
-    str, Field(pattern=ID_PATTERN, description="a short stable id: letters, digits, - _ .")
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        max_length=MAX_ID,
+        description="a short stable id: letters, digits, - _ . (at most 31)",
+    ),
 ]
-Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", description="an e-mail address")]
+Email = Annotated[
+    str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254, description="an e-mail address")
+]
+
+# Every number the model sees is bounded, so that sums of weights stay far inside the solver's
+# 64-bit integers: a weight above 10,000 says nothing a hard rule does not.
+MAX_WEIGHT = 10_000
+MAX_COUNT = 10_000
+Weight = Annotated[int, Field(gt=0, le=MAX_WEIGHT)]
+Number = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Positive = Annotated[int, Field(gt=0, le=MAX_COUNT)]
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _control_message(char: str) -> str:
+    if char in "\r\n\u2028\u2029":
+        return "a line break"
+    return f"the control character U+{ord(char):04X}"
+
+
+def _one_line(value: str) -> str:
+    bad = _CONTROL.search(value)
+    if bad:
+        raise ValueError(f"must be one line of text, but it has {_control_message(bad[0])}")
+    return value
+
+
+def _plain_text(value: str) -> str:
+    bad = _CONTROL.search(value.replace("\n", " ").replace("\t", " "))
+    if bad:
+        raise ValueError(f"must be plain text, but it has {_control_message(bad[0])}")
+    return value
+
+
+Line = Annotated[str, Field(max_length=200), AfterValidator(_one_line)]
+Text = Annotated[str, Field(max_length=4000), AfterValidator(_plain_text)]
 
 
 class Strict(BaseModel):
@@ -34,8 +77,8 @@ class Strict(BaseModel):
 class Range(Strict):
     """A count between `min` and `max`, both inclusive; either may be left out."""
 
-    min: Annotated[int, Field(ge=0)] | None = None
-    max: Annotated[int, Field(ge=0)] | None = None
+    min: Number | None = None
+    max: Number | None = None
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Range:
@@ -68,7 +111,7 @@ def _as_range(value: int | Range) -> Range:
 
 
 Count = Annotated[
-    Annotated[int, Field(ge=0, strict=True)] | Range,
+    Annotated[int, Field(ge=0, le=MAX_COUNT, strict=True)] | Range,
     AfterValidator(_as_range),
     Field(description="a number (exactly), or {min, max}"),
 ]
@@ -77,9 +120,13 @@ Count = Annotated[
 class Organizer(Strict):
     """Who publishes the schedule (shown in calendars' descriptions, never as an attendee)."""
 
-    name: str
+    name: Line
     email: Email | None = None
 
+
+# Years a program may start in: with 520 monthly blocks, the last ends before 2250, well inside
+# what dates, time zones and calendars handle.
+FIRST_YEAR, LAST_YEAR = 1970, 2199
 
 BlockLength = Literal["1 week", "2 weeks", "4 weeks", "1 month"]
 
@@ -97,7 +144,7 @@ class Program(Strict):
     """The fellowship year: its id, time zone, first day and blocks."""
 
     id: Id = Field(description="stable id of the program; part of every calendar UID")
-    name: str = Field(description="shown in reports and calendar names")
+    name: Line = Field(description="shown in reports and calendar names")
     timezone: str = Field(description="IANA time zone, e.g. America/Chicago")
     start: dt.date = Field(description="first day of block 1")
     blocks: Annotated[int, Field(gt=0, le=520)] = Field(description="how many blocks the year has")
@@ -109,6 +156,13 @@ class Program(Strict):
         description="a country code (US, or US-CA with a subdivision) or a list of dates",
     )
     organizer: Organizer | None = Field(default=None, description="{name, email}")
+
+    @field_validator("start")
+    @classmethod
+    def _modern_start(cls, value: dt.date) -> dt.date:
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"the program must start between {FIRST_YEAR} and {LAST_YEAR}")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -145,9 +199,9 @@ class Program(Strict):
 class Rotation(Strict):
     """A rotation fellows spend blocks on, keyed by its id under `rotations:`."""
 
-    name: str = Field(description="shown in calendars, reports and messages")
-    location: str | None = Field(default=None, description="calendar event location")
-    description: str | None = Field(default=None, description="added to calendar events")
+    name: Line = Field(description="shown in calendars, reports and messages")
+    location: Line | None = Field(default=None, description="calendar event location")
+    description: Text | None = Field(default=None, description="added to calendar events")
     staffing: Count | None = Field(
         default=None, description="fellows on it in every block; min counts fellows present"
     )
@@ -157,7 +211,7 @@ class Rotation(Strict):
     leave: Literal["allowed", "forbidden"] = Field(
         default="allowed", description="forbidden: no leave day may fall in a block on it"
     )
-    discipline: str | None = Field(
+    discipline: Line | None = Field(
         default=None,
         description="the conference panel discipline this rotation belongs to (e.g. neurology)",
     )
@@ -169,7 +223,7 @@ class Rotation(Strict):
 class TagSelector(Strict):
     """Selects the fellows that carry any of the tags."""
 
-    tags: list[str] = Field(min_length=1)
+    tags: list[Line] = Field(min_length=1)
 
 
 Selector = list[str] | TagSelector
@@ -179,9 +233,9 @@ class Fellow(Strict):
     """A fellow; `id` is stable and names their calendar file."""
 
     id: Id
-    name: str = Field(description="as shown in calendars and reports")
+    name: Line = Field(description="as shown in calendars and reports")
     email: Email | None = None
-    tags: list[str] = Field(default=[], description="backgrounds or groups rules can select")
+    tags: list[Line] = Field(default=[], description="backgrounds or groups rules can select")
 
 
 class Period(Strict):
@@ -189,7 +243,7 @@ class Period(Strict):
 
     start: dt.date = Field(description="first day, inclusive")
     end: dt.date = Field(description="last day, inclusive")
-    reason: str | None = None
+    reason: Line | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -205,7 +259,7 @@ class Leave(Period):
     requested: bool = Field(
         default=False, description="a request the solver may deny, not approved leave"
     )
-    weight: Annotated[int, Field(gt=0)] | None = Field(
+    weight: Weight | None = Field(
         default=None, description="cost of denying a requested leave (default 1)"
     )
 
@@ -219,11 +273,11 @@ class Leave(Period):
 class RuleBase(Strict):
     """Keys every rule takes: `name`, `fellows` (whom it binds), `weight` (makes it soft)."""
 
-    name: str | None = Field(default=None, description="used in messages and reports")
+    name: Line | None = Field(default=None, description="used in messages and reports")
     fellows: Selector | None = Field(
         default=None, description="ids, or {tags: [...]}: whom the rule binds (default: all)"
     )
-    weight: Annotated[int, Field(gt=0)] | None = Field(
+    weight: Weight | None = Field(
         default=None, description="makes the rule soft: the cost of each broken instance"
     )
     _key: str = PrivateAttr(default="rule")  # its key path, e.g. rules[3]
@@ -273,7 +327,7 @@ class Gap(RuleBase):
 
     type: Literal["gap"]
     rotation: str
-    min_blocks: Annotated[int, Field(gt=0)]
+    min_blocks: Positive
 
     def describe(self, rotations: dict[str, Rotation]) -> str:
         return (
@@ -326,7 +380,7 @@ class MaxConsecutive(RuleBase):
 
     type: Literal["max_consecutive"]
     rotations: list[str] = Field(min_length=1)
-    blocks: Annotated[int, Field(gt=0)]
+    blocks: Positive
 
     def describe(self, rotations: dict[str, Rotation]) -> str:
         names = ", ".join(_name(rotations, r) for r in self.rotations)
@@ -351,7 +405,7 @@ class MaxConcurrentLeave(RuleBase):
     """No working day with more than `max` of the fellows on leave."""
 
     type: Literal["max_concurrent_leave"]
-    max: Annotated[int, Field(ge=0)]
+    max: Number
 
     def describe(self, rotations: dict[str, Rotation]) -> str:
         return f"at most {self.max} fellows on leave on any working day"
@@ -447,9 +501,9 @@ class Faculty(Strict):
     """A faculty member who sits on conference panels for one discipline."""
 
     id: Id
-    name: str
+    name: Line
     email: Email | None = None
-    discipline: str = Field(description="the panel seat they can fill, e.g. neurology")
+    discipline: Line = Field(description="the panel seat they can fill, e.g. neurology")
     away: list[Away] = Field(default=[], description="[{start, end}]: days they cannot sit")
 
     def away_on(self, day: dt.date) -> Away | None:
@@ -472,32 +526,30 @@ class Conference(Strict):
     """A recurring case conference: presenting fellows and a faculty panel at every session."""
 
     id: Id
-    name: str
+    name: Line
     weekday: Literal[
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
     ] = Field(description="the day sessions fall on")
     time: Annotated[str, BeforeValidator(_clock)] = Field(description='start, quoted: "07:00"')
     duration_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 60
-    every_weeks: Annotated[int, Field(ge=1)] = Field(default=1, description="1 = weekly")
-    location: str | None = None
+    every_weeks: Annotated[int, Field(ge=1, le=52)] = Field(default=1, description="1 = weekly")
+    location: Line | None = None
     skip_holidays: bool = Field(default=False, description="no session on public holidays")
     skip: list[dt.date] = Field(default=[], description="dates without a session")
-    presenters: Annotated[int, Field(ge=0)] = Field(
-        default=1, description="fellows presenting at each session"
-    )
+    presenters: Number = Field(default=1, description="fellows presenting at each session")
     no_presenting_on: list[str] = Field(
         default=[], description="rotations whose fellows cannot present"
     )
-    min_weeks_between_presentations: Annotated[int, Field(ge=0)] = Field(
+    min_weeks_between_presentations: Number = Field(
         default=0, description="weeks between two presentations by the same fellow"
     )
-    panel: list[str] = Field(default=[], description="disciplines: one faculty member each")
-    relevance_weight: Annotated[int, Field(ge=0)] = Field(
+    panel: list[Line] = Field(default=[], description="disciplines: one faculty member each")
+    relevance_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = Field(
         default=0,
         description="cost of a presentation by a fellow not on (or just off) a rotation whose "
         "discipline sits on the panel; 0 (the default) turns this wish off",
     )
-    balance_weight: Annotated[int, Field(ge=0)] = Field(
+    balance_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = Field(
         default=2, description="cost per panel session above an even share, per discipline"
     )
 
@@ -530,6 +582,9 @@ class Config(Strict):
     @classmethod
     def _rotation_ids(cls, value: dict[str, Rotation]) -> dict[str, Rotation]:
         for rid in value:
-            if not re.match(ID_PATTERN, str(rid)):
-                raise ValueError(f"rotation id '{rid}' must be letters, digits, - _ .")
+            if not re.match(ID_PATTERN, str(rid)) or len(str(rid)) > MAX_ID:
+                raise ValueError(
+                    f"rotation id '{str(rid)[:40]}' must be letters, digits, - _ . "
+                    f"(at most {MAX_ID})"
+                )
         return value

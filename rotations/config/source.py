@@ -88,6 +88,24 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
+# Bounds on what a program file may be. A real program is a few hundred lines; these are far
+# above any (the largest benchmark, 250 fellows, is 62 kB and 8,200 values, read in 0.75 s) and
+# keep a hostile or mistaken file (a log, a binary, a YAML alias bomb) from taking the machine's
+# memory or minutes of its time.
+MAX_FILE_BYTES = 1_000_000
+MAX_VALUES = 200_000  # after expanding aliases
+MAX_DEPTH = 32
+
+
+# Characters YAML does not allow in a document (YAML 1.1, 5.1): C0 controls but tab and line
+# breaks, DEL, C1 controls but NEL, surrogates, U+FFFE and U+FFFF.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class _TooBig(Exception):
+    """The document expands past MAX_VALUES or MAX_DEPTH: stop reading it."""
+
+
 class _Reader:
     """Turns one YAML file into plain Python values plus a SourceMap."""
 
@@ -96,16 +114,28 @@ class _Reader:
         self.display = display
         self.source = source
         self.problems = problems
+        self.lines: list[str] = []
 
     def position(self, node: yaml.Node) -> Position:
         mark = node.start_mark
         return Position(self.display, mark.line + 1, mark.column + 1)
 
+    def fail(self, position: Position | None, message: str) -> None:
+        self.problems.append(Problem(position, "", message))
+
     def read(self) -> Any:
-        try:
-            text = self.file.read_text(encoding="utf-8")
-        except OSError as exc:
-            self.problems.append(Problem(None, "", f"cannot read {self.display}: {exc.strerror}"))
+        text = self.text()
+        if text is None:
+            return None
+        self.lines = text.splitlines()
+        bad = _NOT_YAML.search(text)
+        if bad:
+            code = ord(bad[0])
+            what = f"the character U+{code:04X}" if code else "a NUL byte (is this a binary file?)"
+            self.fail(
+                self.offset_position(text, bad.start()),
+                f"the file contains {what}, which YAML does not allow: remove it",
+            )
             return None
         loader = yaml.SafeLoader(text)
         try:
@@ -114,17 +144,68 @@ class _Reader:
             mark = exc.problem_mark or exc.context_mark
             pos = Position(self.display, mark.line + 1, mark.column + 1) if mark else None
             what = exc.problem or exc.context or "invalid YAML"
-            self.problems.append(Problem(pos, "", f"this is not valid YAML: {what}"))
+            self.fail(pos, f"this is not valid YAML: {what}")
+            return None
+        except RecursionError:
+            self.fail(None, f"{self.display} is nested too deeply to be a program file")
             return None
         finally:
             loader.dispose()
         if node is None:
             return {}
         self.loader = yaml.SafeLoader("")
-        return self.convert(node, ())
+        try:
+            if _expanded_size(node, {}, set()) > MAX_VALUES:
+                raise _TooBig(
+                    f"the document expands to more than {MAX_VALUES:,} values (aliases such as "
+                    "*name repeat what they point to): this is not a program file"
+                )
+            return self.convert(node, (), ())
+        except _TooBig as exc:
+            self.fail(self.position(node), str(exc))
+            return None
 
-    def convert(self, node: yaml.Node, path: Path_) -> Any:
+    def text(self) -> str | None:
+        """The file as text, or None after saying why it cannot be read."""
+        try:
+            size = self.file.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.fail(
+                    None,
+                    f"{self.display} is {size / 1e6:.1f} MB; a program file is at most "
+                    f"{MAX_FILE_BYTES // 1_000_000} MB: is it the right file?",
+                )
+                return None
+            data = self.file.read_bytes()
+        except OSError as exc:
+            self.fail(None, f"cannot read {self.display}: {exc.strerror}")
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            self.fail(
+                Position(self.display, line, column),
+                f"byte 0x{data[exc.start]:02X} is not UTF-8 text: save the file as UTF-8 "
+                "(most editors: Save with Encoding, UTF-8)",
+            )
+            return None
+
+    def offset_position(self, text: str, offset: int) -> Position:
+        line = text.count("\n", 0, offset) + 1
+        return Position(self.display, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+    def convert(self, node: yaml.Node, path: Path_, parents: tuple[yaml.Node, ...]) -> Any:
+        if len(parents) > MAX_DEPTH:
+            raise _TooBig(f"the document is nested more than {MAX_DEPTH} levels deep")
+        if any(node is parent for parent in parents):
+            self.problems.append(
+                Problem(self.position(node), format_path(path), "an alias refers to itself")
+            )
+            return None
         self.source.positions.setdefault(path, self.position(node))
+        inside = (*parents, node)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -150,11 +231,31 @@ class _Reader:
                     )
                     continue
                 self.source.positions[child] = self.position(key_node)
-                out[key] = self.convert(value_node, child)
+                self.comment_as_value(key_node, value_node, child)
+                out[key] = self.convert(value_node, child, inside)
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+            return [self.convert(item, (*path, i), inside) for i, item in enumerate(node.value)]
         return self.scalar(node, path)
+
+    def comment_as_value(self, key_node: yaml.Node, value_node: yaml.Node, path: Path_) -> None:
+        """`color: #FF0000` leaves the key empty: YAML reads an unquoted # as a comment."""
+        if not (isinstance(value_node, yaml.ScalarNode) and value_node.value == ""):
+            return
+        if value_node.style is not None or key_node.end_mark.line >= len(self.lines):
+            return
+        rest = self.lines[key_node.end_mark.line][key_node.end_mark.column :]
+        match = re.match(r":\s+#(\S+)", rest)
+        if match:
+            word = "#" + match[1]
+            self.problems.append(
+                Problem(
+                    self.position(key_node),
+                    format_path(path),
+                    f"the value is empty: YAML reads {word} as a comment; "
+                    f'quote it: {path[-1]}: "{word}"',
+                )
+            )
 
     def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         plain = node.style is None
@@ -184,6 +285,30 @@ class _Reader:
         if plain:
             self.source.plain_text[path] = node.value
         return value
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> int:
+    """How many values the node stands for once every alias is expanded (a node that contains
+    itself counts once: the reader reports it). Counted over distinct nodes, so instantly."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_ or isinstance(node, yaml.ScalarNode):
+        return 1
+    open_.add(key)
+    children = (
+        [child for pair in node.value for child in pair]
+        if isinstance(node, yaml.MappingNode)
+        else node.value
+    )
+    total = 1
+    for child in children:
+        total += _expanded_size(child, sizes, open_)
+        if total > MAX_VALUES:
+            break
+    open_.discard(key)
+    sizes[key] = total
+    return total
 
 
 def read_yaml(file: Path, problems: list[Problem]) -> tuple[Any, SourceMap]:
