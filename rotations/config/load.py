@@ -9,16 +9,17 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from rotations.config import models
-from rotations.config.references import check_references
-from rotations.config.source import ConfigError, Path_, Problem, SourceMap, read_yaml
-
-LOADED = "_loaded_config"
+from rotations.config.references import check_references, partial_config
+from rotations.config.source import ConfigError, Path_, Position, Problem, SourceMap, read_yaml
 
 
 def load_config(file: str | Path) -> models.Config:
     """Read, merge, validate and cross-check a program; raise ConfigError with every problem."""
     problems: list[Problem] = []
-    data, source = _read_with_includes(Path(file), problems, seen=())
+    file = Path(file)
+    reading = _Includes(file.resolve().parent, problems)
+    data, source = reading.read(file, ())
+    source.files = list(reading.files)
     if not isinstance(data, dict):
         if data is not None:
             problems.append(source.problem((), "the file must be a mapping of keys (program: ...)"))
@@ -28,7 +29,13 @@ def load_config(file: str | Path) -> models.Config:
     except ValidationError as exc:
         already = {p.path for p in problems}
         translated = [p for p in _translate(exc, data, source) if p.path not in already]
-        raise ConfigError(problems + translated) from None
+        reported = already | {p.path for p in translated}
+        further = [
+            p
+            for p in check_references(partial_config(data), source)
+            if not any(_within(p.path, path) for path in reported)
+        ]
+        raise ConfigError(problems + translated + further) from None
     if problems:
         raise ConfigError(problems)
     for i, rule in enumerate(config.rules):
@@ -46,30 +53,95 @@ def source_of(config: models.Config) -> SourceMap:
     return config._source or SourceMap()
 
 
-def _read_with_includes(
-    file: Path, problems: list[Problem], seen: tuple[Path, ...]
-) -> tuple[Any, SourceMap]:
-    data, source = read_yaml(file, problems)
-    if not isinstance(data, dict):
+def _within(path: str, ancestor: str) -> bool:
+    """`rules[2].fellow` lies within `rules[2]` (and within itself)."""
+    return path == ancestor or (
+        path.startswith(ancestor) and path[len(ancestor) : len(ancestor) + 1] in (".", "[")
+    )
+
+
+class _Includes:
+    """Reads a program file and, depth first, the files it includes: each once, each inside the
+    program's folder, each a mapping of top-level keys."""
+
+    def __init__(self, folder: Path, problems: list[Problem]) -> None:
+        self.folder = folder
+        self.problems = problems
+        self.files: dict[Path, Position | None] = {}  # resolved path -> where it was included
+
+    def read(self, file: Path, chain: tuple[Path, ...]) -> tuple[Any, SourceMap]:
+        self.files.setdefault(file.resolve(), None)
+        data, source = read_yaml(file, self.problems)
+        if not isinstance(data, dict):
+            return data, source
+        includes = data.get("include", [])
+        if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
+            self.problems.append(source.problem(("include",), "expected a list of file names"))
+            return data, source
+        for i, name in enumerate(includes):
+            path = self.check(file, name, source, ("include", i), (*chain, file.resolve()))
+            if path is None:
+                continue
+            self.files[path] = source.find(("include", i))
+            sub, sub_source = self.read(path, (*chain, file.resolve()))
+            if isinstance(sub, dict):
+                _merge(data, source, sub, sub_source, self.problems)
+            elif sub is not None:
+                self.problems.append(
+                    source.problem(
+                        ("include", i),
+                        f"{name} must be a mapping of top-level keys (for example `leave:` "
+                        f"followed by its list), but it holds {_kind(sub)}; nothing in it "
+                        "would be read",
+                    )
+                )
         return data, source
-    includes = data.get("include", [])
-    if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
-        problems.append(source.problem(("include",), "expected a list of file names"))
-        return data, source
-    for i, name in enumerate(includes):
-        path = (file.parent / name).resolve()
-        if path in seen or path == file.resolve():
-            problems.append(source.problem(("include", i), f"{name} includes itself"))
-            continue
-        if not path.is_file():
-            problems.append(
-                source.problem(("include", i), f"no such file: {name} (relative to {file.parent})")
+
+    def check(
+        self, file: Path, name: str, source: SourceMap, at: Path_, chain: tuple[Path, ...]
+    ) -> Path | None:
+        """The resolved path of an include, or None after saying why it is refused."""
+        if Path(name).is_absolute():
+            self.problems.append(
+                source.problem(
+                    at,
+                    f"{name}: an include is a path relative to the program's folder; copy the "
+                    "file into that folder and name it relatively",
+                )
             )
-            continue
-        sub, sub_source = _read_with_includes(path, problems, (*seen, file.resolve()))
-        if isinstance(sub, dict):
-            _merge(data, source, sub, sub_source, problems)
-    return data, source
+            return None
+        path = (file.parent / name).resolve()
+        if not path.is_relative_to(self.folder):
+            self.problems.append(
+                source.problem(
+                    at,
+                    f"{name} lies outside the program's folder ({self.folder}); included files "
+                    "must sit in it or below it",
+                )
+            )
+            return None
+        if path in chain:
+            self.problems.append(source.problem(at, f"{name} includes itself"))
+            return None
+        if path in self.files:
+            first = self.files[path]
+            where = f" at {first}" if first else " (it is the program file)"
+            self.problems.append(source.problem(at, f"{name} is already included{where}"))
+            return None
+        if not path.is_file():
+            self.problems.append(
+                source.problem(at, f"no such file: {name} (relative to {file.parent})")
+            )
+            return None
+        return path
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "plain text"
+    return f"a single value ({value!r})"
 
 
 def _merge(

@@ -1,20 +1,84 @@
-"""Cross-reference checks: every id a config names exists, every date and block lies in the year."""
+"""Cross-reference checks: every id a config names exists, every date and block lies in the year.
+
+They also run on the well-formed parts of a config that failed validation (`partial_config`),
+so that one malformed entry does not hide a dangling reference elsewhere."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from rotations.calendar import make_blocks
 from rotations.config import models
 from rotations.config.source import Problem, SourceMap
+
+# Names Windows reserves for devices, whatever the extension: `calendars/con.ics` cannot exist.
+_DEVICE_NAMES = {"con", "prn", "aux", "nul"} | {
+    f"{p}{i}" for p in ("com", "lpt") for i in range(10)
+}
+
+
+def partial_config(data: Any) -> models.Config:
+    """The parts of a document that validate on their own, for the reference checks.
+
+    An entry that fails is None; a rotation or fellow that fails keeps a stand-in under its id
+    (so references to it still resolve); a program that fails is None (no dates to check)."""
+    data = data if isinstance(data, dict) else {}
+
+    def valid(kind: Any, value: Any) -> Any:
+        try:
+            return TypeAdapter(kind).validate_python(value)
+        except ValidationError:
+            return None
+
+    def entries(key: str) -> list:
+        value = data.get(key)
+        return value if isinstance(value, list) else []
+
+    def mapping(key: str) -> dict:
+        value = data.get(key)
+        return value if isinstance(value, dict) else {}
+
+    fellows = []
+    for raw in entries("fellows"):
+        fellow = valid(models.Fellow, raw)
+        if fellow is None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            tags = raw.get("tags") if isinstance(raw.get("tags"), list) else []
+            fellow = models.Fellow.model_construct(
+                id=raw["id"], name=raw["id"], tags=[t for t in tags if isinstance(t, str)]
+            )
+        fellows.append(fellow)
+    return models.Config.model_construct(
+        program=valid(models.Program, data.get("program")),
+        rotations={
+            str(rid): valid(models.Rotation, raw) or models.Rotation.model_construct(name=str(rid))
+            for rid, raw in mapping("rotations").items()
+        },
+        fellows=fellows,
+        requirements={
+            str(rid): valid(models.Count, raw) for rid, raw in mapping("requirements").items()
+        },
+        leave=[valid(models.Leave, raw) for raw in entries("leave")],
+        rules=[valid(models.Rule, raw) for raw in entries("rules")],
+        faculty=[valid(models.Faculty, raw) for raw in entries("faculty")],
+        conferences=[valid(models.Conference, raw) for raw in entries("conferences")],
+    )
+
+
+def _present(items: list) -> list[tuple[int, Any]]:
+    return [(i, item) for i, item in enumerate(items) if item is not None]
 
 
 def check_references(config: models.Config, source: SourceMap) -> list[Problem]:
     """Every problem with ids, tags, dates and block numbers, each at its position."""
     problems: list[Problem] = []
     rotations = config.rotations
-    fellow_ids = [f.id for f in config.fellows]
-    tags = {t for f in config.fellows for t in f.tags}
-    blocks = make_blocks(config.program.start, config.program.blocks, config.program.block_length)
-    first, last = blocks[0].start, blocks[-1].end
+    fellows = _present(config.fellows)
+    fellow_ids = [f.id for _, f in fellows]
+    tags = {t for _, f in fellows for t in f.tags}
+    program = config.program
+    blocks = make_blocks(program.start, program.blocks, program.block_length) if program else None
 
     def report(path: tuple, message: str) -> None:
         problems.append(source.problem(path, message))
@@ -37,31 +101,41 @@ def check_references(config: models.Config, source: SourceMap) -> list[Problem]:
                 fellow((*path, i), fid)
 
     def in_year(path: tuple, start, end, what: str) -> None:
+        if blocks is None:
+            return
+        first, last = blocks[0].start, blocks[-1].end
         if end < first or start > last:
             report(path, f"{what} {start}..{end} lies outside the year ({first}..{last})")
 
     seen: dict[str, int] = {}
-    for i, f in enumerate(config.fellows):
-        if f.id in seen:
+    for i, f in fellows:
+        fold = f.id.casefold()
+        if fold in seen:
+            other = config.fellows[seen[fold]].id
             report(
                 ("fellows", i, "id"),
-                f"fellow id '{f.id}' is used twice (also fellows[{seen[f.id]}])",
+                f"fellow id '{f.id}' is used twice (also fellows[{seen[fold]}])"
+                if other == f.id
+                else f"fellow id '{f.id}' differs from '{other}' (fellows[{seen[fold]}]) only "
+                "in case; ids name calendar files, which macOS and Windows do not tell apart "
+                "by case: pick another id",
             )
-        seen[f.id] = i
-        if f.id == "program":
+        seen.setdefault(fold, i)
+        if fold == "program":
             report(
                 ("fellows", i, "id"),
                 "'program' is reserved for calendars/program.ics; pick another id",
             )
+        _device_name(report, ("fellows", i, "id"), f.id)
 
     for rid in config.requirements:
         rotation(("requirements", rid), rid)
 
-    for i, leave in enumerate(config.leave):
+    for i, leave in _present(config.leave):
         fellow(("leave", i, "fellow"), leave.fellow)
         in_year(("leave", i), leave.start, leave.end, "leave")
 
-    for i, rule in enumerate(config.rules):
+    for i, rule in _present(config.rules):
         path = ("rules", i)
         selector((*path, "fellows"), rule.fellows)
         if isinstance(rule, models.SingleFellowRule) and rule.fellow is not None:
@@ -74,7 +148,7 @@ def check_references(config: models.Config, source: SourceMap) -> list[Problem]:
         if isinstance(rule, models.MaxConsecutive):
             for j, rid in enumerate(rule.rotations):
                 rotation((*path, "rotations", j), rid)
-        if isinstance(rule, models.Pin):
+        if isinstance(rule, models.Pin) and blocks is not None:
             for j, number in enumerate(rule.blocks):
                 if not 1 <= number <= len(blocks):
                     report(
@@ -87,18 +161,31 @@ def check_references(config: models.Config, source: SourceMap) -> list[Problem]:
     return problems
 
 
+def _device_name(report, path: tuple, pid: str) -> None:
+    if pid.split(".")[0].casefold() in _DEVICE_NAMES:
+        report(
+            path,
+            f"'{pid}' names a device on Windows and cannot name a calendar file; pick another id",
+        )
+
+
 def _check_conferences(config: models.Config, report, rotation, in_year) -> None:
     disciplines: dict[str, list[str]] = {}
-    seen: set[str] = set()
-    for i, person in enumerate(config.faculty):
-        if person.id in seen or person.id in {f.id for f in config.fellows}:
-            report(("faculty", i, "id"), f"id '{person.id}' is already used by someone else")
-        seen.add(person.id)
+    seen = {f.id.casefold() for _, f in _present(config.fellows)}
+    for i, person in _present(config.faculty):
+        if person.id.casefold() in seen:
+            report(
+                ("faculty", i, "id"),
+                f"id '{person.id}' is already used by someone else (ids are told apart "
+                "without regard to case)",
+            )
+        seen.add(person.id.casefold())
+        _device_name(report, ("faculty", i, "id"), person.id)
         disciplines.setdefault(person.discipline, []).append(person.id)
         for j, away in enumerate(person.away):
             in_year(("faculty", i, "away", j), away.start, away.end, "away")
     ids: set[str] = set()
-    for i, conf in enumerate(config.conferences):
+    for i, conf in _present(config.conferences):
         if conf.id in ids:
             report(("conferences", i, "id"), f"conference id '{conf.id}' is used twice")
         ids.add(conf.id)

@@ -68,6 +68,7 @@ class SourceMap:
 
     positions: dict[Path_, Position] = field(default_factory=dict)
     plain_text: dict[Path_, str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)  # every file read, the program file first
 
     def find(self, path: Path_) -> Position | None:
         """The position of `path`, or of its nearest written ancestor."""
