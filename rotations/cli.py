@@ -1,7 +1,9 @@
 """The `rotations` command line: parses options, calls the library, prints, sets the exit code.
 
-Exit codes: 0 solved · 1 invalid config · 2 the rules cannot all hold · 3 no schedule within the
-time limit · 4 internal error (a bug; traceback with --debug)."""
+Exit codes: 0 done · 1 bad input (an invalid config, a refused --out or --previous; nothing is
+written) · 2 the rules cannot all hold · 3 no schedule within the time limit · 4 internal error
+(a bug; traceback with --debug) · 64 the command line is wrong · 130 interrupted (Ctrl-C;
+nothing is written)."""
 
 from __future__ import annotations
 
@@ -16,14 +18,18 @@ import click
 from rotations import __version__
 from rotations.check import check
 from rotations.config import ConfigError, load_config
+from rotations.config.load import source_of
 from rotations.diff import changes_csv, describe_changes, diff_states
 from rotations.explain import (
     arithmetic_conflicts,
+    closest_schedule,
     format_conflict,
+    format_members,
     leave_request_report,
     minimal_conflict,
 )
-from rotations.output import render, write_folder
+from rotations.output import render
+from rotations.output.folder import Refused, output_target, write_output
 from rotations.output.ics import republication_stamp
 from rotations.output.state import schedule_state
 from rotations.problem import Problem, resolve
@@ -32,9 +38,13 @@ from rotations.reference import reference_markdown
 from rotations.report import print_summary
 from rotations.reschedule import load_previous, reschedule
 from rotations.schema import schema_text
-from rotations.solve import Result, SolveOptions, solve
+from rotations.solve import Interrupted, Result, SolveOptions, solve
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
+EXIT_USAGE, EXIT_INTERRUPTED = 64, 130
+# Deterministic seconds for each of the two searches that look for a clash when the solve ran
+# out of time without a schedule.
+DIAGNOSIS_LIMIT = 10.0
 
 
 def _load(config_file: Path) -> Problem:
@@ -47,8 +57,14 @@ def _load(config_file: Path) -> Problem:
         sys.exit(EXIT_INVALID)
 
 
+def _inputs(problem: Problem) -> list[Path]:
+    """The files the program was read from: an output folder must never hold them."""
+    return source_of(problem.config).files
+
+
 class _Group(click.Group):
-    """Maps click's own errors to exit code 1 and unexpected exceptions to exit code 4."""
+    """Maps click's usage errors to exit code 64, refusals to 1, Ctrl-C to 130 and unexpected
+    exceptions to 4."""
 
     def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
         args = list(sys.argv[1:] if args is None else args)
@@ -57,12 +73,21 @@ class _Group(click.Group):
             rc = super().main(args, prog_name, **extra)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            exc.show()
+            sys.exit(EXIT_USAGE)
         except click.ClickException as exc:
             exc.show()
             sys.exit(EXIT_INVALID)
+        except Refused as exc:
+            _refuse(str(exc))
+        except Interrupted as exc:
+            best = "" if exc.best is None else f" (the best schedule so far cost {exc.best})"
+            click.echo(f"Interrupted — nothing written{best}.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except click.exceptions.Abort:
-            click.echo("Aborted.", err=True)
-            sys.exit(130)
+            click.echo("Interrupted — nothing written.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except SystemExit:
             raise
         except Exception as exc:
@@ -117,8 +142,14 @@ def solver_options(command):
 @cli.command("check")
 @click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check_command(config_file: Path) -> None:
-    """Validate CONFIG_FILE and list every problem with file:line:column."""
+    """Validate CONFIG_FILE and list every problem with file:line:column; exit 2 when simple
+    arithmetic already shows that its rules cannot all hold."""
     problem = _load(config_file)
+    conflicts = arithmetic_conflicts(problem)
+    if conflicts:
+        for conflict in conflicts:
+            click.echo(format_conflict(conflict) + "\n", err=True)
+        sys.exit(EXIT_INFEASIBLE)
     click.echo(
         f"{config_file}: OK: {len(problem.fellows)} fellows, {len(problem.rotations)} rotations, "
         f"{len(problem.blocks)} blocks ({problem.blocks[0].start}..{problem.blocks[-1].end}), "
@@ -133,7 +164,8 @@ def check_command(config_file: Path) -> None:
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the schedule, calendars and schedule.json (replaced as a whole).",
+    help="Folder for the schedule, calendars and schedule.json: new, empty, or one rotations "
+    "wrote (its files are replaced, others kept).",
 )
 @solver_options
 @click.option(
@@ -147,6 +179,7 @@ def solve_command(
 ) -> None:
     """Solve CONFIG_FILE and write schedule.csv, schedule.json and calendars/ to --out."""
     problem = _load(config_file)
+    output_target(out_dir, _inputs(problem))
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, relax=relax)
     conflicts = [] if relax else arithmetic_conflicts(problem)
     if conflicts:
@@ -167,26 +200,50 @@ def solve_command(
 def _no_schedule(
     problem: Problem, result: Result, fixed: dict[tuple[int, int], str] | None = None
 ) -> None:
-    """Explain why there is no schedule and exit 2 (the rules clash) or 3 (out of time)."""
+    """Explain why there is no schedule and exit 2 (the rules clash) or 3 (out of time).
+
+    Out of time, a small program very often cannot hold at all: look for the clash first."""
     stats = result.stats
-    if stats.status == "INFEASIBLE":
+    infeasible = stats.status == "INFEASIBLE"
+    if infeasible:
         click.echo("No schedule keeps every hard rule; finding the rules that clash...", err=True)
-        conflict = minimal_conflict(problem, time_limit=stats.time_limit, fixed=fixed)
-        if conflict is None:
-            click.echo("These rules cannot all hold together.", err=True)
-        else:
-            click.echo(format_conflict(conflict), err=True)
+    else:
+        click.echo(
+            f"No schedule found within the time limit ({stats.time_limit:g}s); looking for "
+            "rules that clash...",
+            err=True,
+        )
+    limit = stats.time_limit if infeasible else DIAGNOSIS_LIMIT
+    conflict = minimal_conflict(problem, time_limit=limit, fixed=fixed)
+    if conflict is not None:
+        click.echo(format_conflict(conflict), err=True)
+    elif infeasible:
+        click.echo("These rules cannot all hold together.", err=True)
+    if infeasible or conflict is not None:
         click.echo(
             "Make one of them soft (give it a weight) or change it, or run with "
             "--relax to see the closest schedule. Nothing was written.",
             err=True,
         )
         sys.exit(EXIT_INFEASIBLE)
-    click.echo(
-        f"No schedule found within the time limit ({stats.time_limit:g}s, status "
-        f"{stats.status}). Try a longer --time-limit. Nothing was written.",
-        err=True,
-    )
+    broken = closest_schedule(problem, time_limit=DIAGNOSIS_LIMIT, fixed=fixed)
+    if broken:
+        click.echo(
+            "The solver could neither find a schedule nor prove that none exists. The closest "
+            "schedule a short search found breaks:",
+            err=True,
+        )
+        click.echo(format_members(broken), err=True)
+        click.echo("Change or soften one of these, or try a longer --time-limit.", err=True)
+    elif broken is not None:
+        click.echo(
+            "A schedule that keeps every hard rule exists; the solver needs longer to find a "
+            "good one: try a longer --time-limit.",
+            err=True,
+        )
+    else:
+        click.echo("Try a longer --time-limit.", err=True)
+    click.echo("Nothing was written.", err=True)
     sys.exit(EXIT_TIMEOUT)
 
 
@@ -212,7 +269,7 @@ def _finish(problem: Problem, result: Result, out_dir: Path) -> None:
             click.echo(f"  {v.label}: {v.message}", err=True)
     requests = leave_request_report(problem, result.schedule)
     files = render(problem, result.schedule, violations, requests)
-    write_folder(out_dir, files)
+    write_output(out_dir, files, _inputs(problem))
     print_summary(problem, result.schedule, violations, requests)
     calendars = sum(1 for name in files if name.endswith(".ics"))
     click.echo(
@@ -258,11 +315,7 @@ def reschedule_command(
     """Re-solve CONFIG_FILE after a change (say, new leave), keeping the published schedule
     in --previous as far as the rules allow and the past untouched."""
     problem = _load(config_file)
-    if out_dir.resolve() == previous_file.resolve().parent:
-        _refuse(
-            f"--out {out_dir} is the folder of --previous: write the new publication to "
-            "another folder, so the published one is never lost"
-        )
+    output_target(out_dir, [*_inputs(problem), previous_file])
     try:
         previous = load_previous(previous_file, problem)
     except ConfigError as exc:
@@ -304,9 +357,16 @@ def reschedule_command(
         return
     requests = leave_request_report(problem, schedule, done.fixed)
     stamp = republication_stamp(problem, previous.state, freeze)
-    files = render(problem, schedule, violations, requests, previous.state["events"], stamp)
-    files["changes.csv"] = changes_csv(changes)
-    write_folder(out_dir, dict(sorted(files.items())))
+    files = render(
+        problem,
+        schedule,
+        violations,
+        requests,
+        previous.state["events"],
+        stamp,
+        extra={"changes.csv": changes_csv(changes)},
+    )
+    write_output(out_dir, files, [*_inputs(problem), previous_file])
     print_summary(problem, schedule, violations, requests)
     click.echo(f"\nWrote {out_dir}/ ({len(changes)} change(s) in changes.csv).")
 
@@ -376,8 +436,3 @@ def _configs():
 def _refuse(message: str) -> None:
     click.echo(f"error: {message}. Nothing was written.", err=True)
     sys.exit(EXIT_INVALID)
-
-
-def main() -> None:
-    """Entry point of the `rotations` console script."""
-    cli(prog_name="rotations")

@@ -16,6 +16,7 @@ from rotations.config import Position, models
 from rotations.config.source import SourceMap
 from rotations.model import build_model
 from rotations.problem import Problem
+from rotations.solve import SolveOptions, run_solvers, solver_for
 
 
 @dataclass(frozen=True)
@@ -295,7 +296,8 @@ def _solve_assuming(model, keys: list[str], time_limit: float) -> tuple[str, lis
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = time_limit
-    status = solver.solve(model.cp)
+    solver.parameters.catch_sigint_signal = False
+    (status,) = run_solvers(model.cp, [solver])
     if status == cp_model.INFEASIBLE:
         core = {literals[k].index for k in keys} & set(
             solver.sufficient_assumptions_for_infeasibility()
@@ -374,13 +376,36 @@ def _reading_order(member: Member) -> tuple:
     return (pos.file, pos.line, pos.column, member.key) if pos else ("", 0, 0, member.key)
 
 
-def format_conflict(conflict: Conflict) -> str:
-    width = max(len(m.title) for m in conflict.members)
-    where = [f"{m.position.file}:{m.position.line}" if m.position else "" for m in conflict.members]
+def closest_schedule(
+    problem: Problem, time_limit: float, fixed: dict[tuple[int, int], str] | None = None
+) -> list[Member] | None:
+    """The rules broken by the best schedule a short relaxed search finds (each hard rule a
+    cost above every soft one): [] when it keeps them all, None when it found no schedule."""
+    model = build_model(problem, relax=True)
+    for (f, b), rid in (fixed or {}).items():
+        if rid in problem.config.rotations:
+            model.cp.add(model.vars.on(f, b, rid) == 1)
+    solver = solver_for(SolveOptions(time_limit=time_limit))
+    (code,) = run_solvers(model.cp, [solver])
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    keys = {p.key for p in model.penalties if p.hard and solver.boolean_value(p.literal)}
+    return sorted((describe(problem, k) for k in keys), key=_reading_order)
+
+
+def format_members(members: list[Member]) -> str:
+    """One line per rule: file:line, its key and name, what it demands."""
+    width = max(len(m.title) for m in members)
+    where = [f"{m.position.file}:{m.position.line}" if m.position else "" for m in members]
     pad = max(len(w) for w in where)
-    lines = ["These rules cannot all hold:"]
-    for member, place in zip(conflict.members, where, strict=True):
-        lines.append(f"  {place:<{pad}}  {member.title:<{width}}  {member.statement}")
+    return "\n".join(
+        f"  {place:<{pad}}  {member.title:<{width}}  {member.statement}"
+        for member, place in zip(members, where, strict=True)
+    )
+
+
+def format_conflict(conflict: Conflict) -> str:
+    lines = ["These rules cannot all hold:", format_members(conflict.members)]
     if conflict.reason:
         lines.append(conflict.reason)
     lines += conflict.notes

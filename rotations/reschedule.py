@@ -22,7 +22,14 @@ from rotations.model.objective import add_objective
 from rotations.output.state import FORMAT, schedule_from_state
 from rotations.problem import Problem
 from rotations.schedule import Schedule
-from rotations.solve import Result, SolveOptions, read_schedule, solver_for
+from rotations.solve import (
+    Interrupted,
+    Result,
+    SolveOptions,
+    read_schedule,
+    run_solvers,
+    solver_for,
+)
 
 SOON, NEAR = dt.timedelta(weeks=4), dt.timedelta(weeks=13)
 
@@ -146,7 +153,10 @@ def reschedule(
     model.cp.minimize(first)
     started = time.monotonic()
     solver = solver_for(options)
-    code = solver.solve(model.cp)
+    try:
+        (code,) = run_solvers(model.cp, [solver])
+    except Interrupted:
+        raise Interrupted() from None  # its objective counts changes, not the schedule's cost
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result = read_schedule(problem, model, solver, code, options, time.monotonic() - started)
         return Rescheduled(result, frozen_before, fixed, 0, False)
@@ -157,7 +167,7 @@ def reschedule(
         model.cp.add_hint(var, solver.value(var))
     model.worst = add_objective(model.cp, model.penalties, len(problem.fellows))
     solver = solver_for(options)
-    code = solver.solve(model.cp)
+    (code,) = run_solvers(model.cp, [solver])
     result = read_schedule(problem, model, solver, code, options, time.monotonic() - started)
     weighted = 0
     if result.schedule is not None:

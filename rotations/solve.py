@@ -10,7 +10,10 @@ A solve runs in two phases, each deterministic on its own:
 
 On large programs the local search finds a first schedule several times sooner than the complete
 search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs skip phase 1:
-the complete search alone solves them in about a second."""
+the complete search alone solves them in about a second.
+
+Every CP-SAT search runs through `run_solvers`: in worker threads, so that Ctrl-C reaches the
+main thread, which then stops the searches and raises Interrupted."""
 
 from __future__ import annotations
 
@@ -41,6 +44,14 @@ class SolveOptions:
     relax: bool = False  # hard rules become heavily weighted soft ones
 
 
+class Interrupted(Exception):
+    """The user pressed Ctrl-C during a search; `best` is the best objective found, if any."""
+
+    def __init__(self, best: int | None = None) -> None:
+        super().__init__("interrupted")
+        self.best = best
+
+
 @dataclass(frozen=True)
 class Result:
     """The outcome of a solve: a Schedule when one was found, and the solver's statistics."""
@@ -58,6 +69,7 @@ def solver_for(options: SolveOptions) -> cp_model.CpSolver:
     params.random_seed = options.seed
     params.max_deterministic_time = options.time_limit
     params.log_search_progress = False
+    params.catch_sigint_signal = False  # run_solvers handles Ctrl-C
     if params.interleave_search:
         # Measured on benchmarks/ (see RESULTS.md): interleaving all nine full-problem
         # subsolvers on two cores starves each of them; the two LP-free restarting searches
@@ -96,8 +108,7 @@ def local_search_for(options: SolveOptions, variables: int) -> cp_model.CpSolver
     params.max_presolve_iterations = 0
     params.feasibility_jump_batch_dtime = 1.0
     params.log_search_progress = False
-    # Runs side by side in threads cannot share CP-SAT's Ctrl-C handler; _local_search stops them.
-    params.catch_sigint_signal = False
+    params.catch_sigint_signal = False  # run_solvers handles Ctrl-C
     return solver
 
 
@@ -134,11 +145,11 @@ def solve_model(
     variables = len(model.cp.proto.variables)
     if variables < LOCAL_SEARCH_FROM:
         return _complete_search(problem, model, options, progress, started)
-    first, code, interrupted = _local_search(model, options, variables, progress, started)
+    first, code = _local_search(model, options, variables, progress, started)
     elapsed = time.monotonic() - started
     spent = first.deterministic_time
-    # No phase 2 when the user stopped, when phase 1 settled it, or when no time is left.
-    if interrupted or _settled(code) or options.time_limit <= spent:
+    # No phase 2 when phase 1 settled it, or when no time is left.
+    if _settled(code) or options.time_limit <= spent:
         return read_schedule(problem, model, first, code, options, elapsed)
     found = code == cp_model.FEASIBLE
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):
@@ -156,33 +167,19 @@ def _local_search(
     variables: int,
     progress: Progress | None,
     started: float,
-) -> tuple[cp_model.CpSolver, int, bool]:
+) -> tuple[cp_model.CpSolver, int]:
     """Phase 1: one local-search run per worker, side by side, each with its own seed and to
     the end of its own budget; the best schedule wins (ties to the lower seed), so the answer
-    does not depend on which run was faster. Returns the winning solver, its status and
-    whether the user interrupted."""
+    does not depend on which run was faster. Returns the winning solver and its status."""
     runs = [
         local_search_for(replace(options, seed=options.seed + k), variables)
         for k in range(max(1, options.workers))
     ]
     report = _Improvements(progress) if progress is not None else None
-
-    def run(solver: cp_model.CpSolver) -> int:
-        if report is None:
-            return solver.solve(model.cp)
-        return solver.solve(model.cp, _Reporter(report, started, bounded=False))
-
-    interrupted = False
-    with _ctrl_c_raises(), ThreadPoolExecutor(len(runs)) as pool:  # CP-SAT frees the GIL
-        futures = [pool.submit(run, solver) for solver in runs]
-        try:
-            codes = [future.result() for future in futures]
-        except KeyboardInterrupt:
-            # Ctrl-C: stop every run and keep the best schedule so far, as CP-SAT does alone.
-            interrupted = True
-            for solver in runs:
-                solver.stop_search()
-            codes = [future.result() for future in futures]
+    callbacks = [
+        _Reporter(report, started, bounded=False) if report is not None else None for _ in runs
+    ]
+    codes = run_solvers(model.cp, runs, callbacks)
 
     def rank(k: int) -> tuple:
         """A settled run first, then the best schedule, then none; ties to the lower seed."""
@@ -193,7 +190,7 @@ def _local_search(
         return (2, 0, k)
 
     k = min(range(len(runs)), key=rank)
-    return runs[k], codes[k], interrupted
+    return runs[k], codes[k]
 
 
 def _settled(code: int) -> bool:
@@ -201,11 +198,40 @@ def _settled(code: int) -> bool:
     return code not in (cp_model.FEASIBLE, cp_model.UNKNOWN)
 
 
+def run_solvers(
+    cp: cp_model.CpModel,
+    solvers: list[cp_model.CpSolver],
+    callbacks: list[cp_model.CpSolverSolutionCallback | None] | None = None,
+) -> list[int]:
+    """Solve `cp` with each solver, side by side in threads (CP-SAT frees the GIL), and return
+    their status codes. Ctrl-C stops every search and raises Interrupted with the best
+    objective found (if the model has an objective). The solvers must not catch SIGINT
+    themselves (`catch_sigint_signal`)."""
+    callbacks = callbacks or [None] * len(solvers)
+
+    def run(solver: cp_model.CpSolver, callback) -> int:
+        return solver.solve(cp, callback) if callback is not None else solver.solve(cp)
+
+    with _ctrl_c_raises(), ThreadPoolExecutor(len(solvers)) as pool:
+        futures = [pool.submit(run, s, c) for s, c in zip(solvers, callbacks, strict=True)]
+        try:
+            return [future.result() for future in futures]
+        except KeyboardInterrupt:
+            for solver in solvers:
+                solver.stop_search()
+            codes = [future.result() for future in futures]
+            found = [
+                round(solver.objective_value)
+                for solver, code in zip(solvers, codes, strict=True)
+                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and cp.proto.HasField("objective")
+            ]
+            raise Interrupted(min(found, default=None)) from None
+
+
 @contextmanager
 def _ctrl_c_raises() -> Iterator[None]:
-    """Ctrl-C raises KeyboardInterrupt for the duration. An earlier CP-SAT solve can leave the
-    process's SIGINT handler at the system default (which kills it) while Python still reports
-    its own; the handler is set again here. An ignored SIGINT (a background job) stays ignored."""
+    """Ctrl-C raises KeyboardInterrupt for the duration, also where an embedding program set
+    SIGINT to the system default. An ignored SIGINT (a background job) stays ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -247,12 +273,11 @@ def _complete_search(
     """Phase 2: the complete search, from the model's hint if it has one, in the time left
     after `spent` deterministic seconds."""
     solver = solver_for(replace(options, time_limit=options.time_limit - spent))
+    reporter = None
     if progress is not None:
         reporter = _Reporter(progress, started)
         solver.best_bound_callback = reporter.on_bound
-        code = solver.solve(model.cp, reporter)
-    else:
-        code = solver.solve(model.cp)
+    (code,) = run_solvers(model.cp, [solver], [reporter])
     elapsed = time.monotonic() - started
     return read_schedule(problem, model, solver, code, options, elapsed, spent=spent)
 

@@ -163,7 +163,7 @@ def test_refuses_to_overwrite_the_previous_folder(published, tmp_path):
     path = write_yaml(tmp_path, base(), "v2.yaml")
     result = invoke("reschedule", path, "--previous", out / "schedule.json", "--out", out)
     assert result.exit_code == 1
-    assert "is the folder of --previous" in result.output
+    assert f"holds {out / 'schedule.json'}" in result.output
     assert (out / "schedule.json").read_bytes() == before
 
 

@@ -108,14 +108,13 @@ def test_side_by_side_runs_report_only_better_schedules() -> None:
     assert calls == [(1.0, 40, None), (1.3, 31, None)]
 
 
-def test_ctrl_c_during_the_local_search_keeps_its_best_schedule(monkeypatch) -> None:
+def test_ctrl_c_during_the_local_search_stops_both_runs(monkeypatch) -> None:
     monkeypatch.setattr(solve_module, "FIRST_SCHEDULE_PER_VARIABLE", 1.0)  # runs 10 det-s
     _, model = example()
     timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
-    solver, code, interrupted = solve_module._local_search(
-        model, SolveOptions(time_limit=40.0), len(model.cp.proto.variables), None, 0.0
-    )
+    with pytest.raises(solve_module.Interrupted):
+        solve_module._local_search(
+            model, SolveOptions(time_limit=40.0), len(model.cp.proto.variables), None, 0.0
+        )
     timer.join()
-    assert interrupted
-    assert solver.status_name(code) in ("FEASIBLE", "UNKNOWN")

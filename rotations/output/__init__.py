@@ -1,11 +1,6 @@
-"""Writers: tables, schedule.json and calendars, written to a folder in one atomic move."""
+"""Writers: tables, report, workbook, schedule.json and calendars, as bytes per file name."""
 
 from __future__ import annotations
-
-import os
-import shutil
-import tempfile
-from pathlib import Path
 
 from rotations.check import Violation
 from rotations.output.html import report_html
@@ -24,9 +19,10 @@ def render(
     requests: list[dict] | None = None,
     previous_events: dict | None = None,
     stamp=None,
+    extra: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """Relative path -> bytes of every output file. With the `events` of a previously
-    published schedule.json, calendars keep its UIDs and SEQUENCE numbers."""
+    """Relative path -> bytes of every output file, `extra` files included. With the `events`
+    of a previously published schedule.json, calendars keep its UIDs and SEQUENCE numbers."""
     files, events = calendars(problem, schedule, previous_events, stamp)
     files["schedule.csv"] = schedule_csv(problem, schedule)
     if problem.conferences:
@@ -35,30 +31,7 @@ def render(
     files["schedule.xlsx"] = workbook_bytes(problem, schedule)
     state = schedule_state(problem, schedule, violations, events)
     state["leave_requests"] = requests or []
+    files |= extra or {}
+    state["files"] = sorted([*files, "schedule.json"])
     files["schedule.json"] = state_json(state)
     return dict(sorted(files.items()))
-
-
-def write_folder(out: Path, files: dict[str, bytes]) -> None:
-    """Write `files` to a sibling temporary folder, then swap it into place.
-
-    An interrupted run leaves the previous contents of `out` intact."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        for name, data in files.items():
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        os.chmod(staging, 0o755)
-        if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            os.replace(out, retired / out.name)
-            os.replace(staging, out)
-            shutil.rmtree(retired)
-        else:
-            os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
