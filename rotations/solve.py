@@ -223,7 +223,7 @@ def run_solvers(
             found = [
                 round(solver.objective_value)
                 for solver, code in zip(solvers, codes, strict=True)
-                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and cp.proto.HasField("objective")
+                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and cp.has_objective()
             ]
             raise Interrupted(min(found, default=None)) from None
 
