@@ -30,7 +30,7 @@ from rotations.check import check  # noqa: E402
 from rotations.config import load_config  # noqa: E402
 from rotations.explain import arithmetic_conflicts, minimal_conflict  # noqa: E402
 from rotations.model import build_model  # noqa: E402
-from rotations.output import render  # noqa: E402
+from rotations.output.render import render  # noqa: E402
 from rotations.problem import resolve  # noqa: E402
 from rotations.reschedule import load_previous, reschedule  # noqa: E402
 from rotations.solve import SolveOptions, solve_model  # noqa: E402

@@ -8,7 +8,6 @@ nothing is written)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from importlib import resources
 from pathlib import Path
@@ -19,7 +18,7 @@ from rotations import __version__
 from rotations.check import check
 from rotations.config import ConfigError, load_config
 from rotations.config.load import source_of
-from rotations.diff import changes_csv, describe_changes, diff_states
+from rotations.diff import changes_csv, describe_changes, diff_publications
 from rotations.explain import (
     arithmetic_conflicts,
     closest_schedule,
@@ -28,12 +27,12 @@ from rotations.explain import (
     leave_request_report,
     minimal_conflict,
 )
-from rotations.output import render
 from rotations.output.folder import Refused, output_target, write_output
 from rotations.output.ics import republication_stamp
-from rotations.output.state import schedule_state
+from rotations.output.render import render
 from rotations.problem import Problem, resolve
 from rotations.progress import SolveProgress
+from rotations.published import Unreadable, publication, read_publication
 from rotations.reference import reference_markdown
 from rotations.report import print_summary
 from rotations.reschedule import load_previous, reschedule
@@ -79,7 +78,7 @@ class _Group(click.Group):
         except click.ClickException as exc:
             exc.show()
             sys.exit(EXIT_INVALID)
-        except Refused as exc:
+        except (Refused, Unreadable) as exc:
             _refuse(str(exc))
         except Interrupted as exc:
             best = "" if exc.best is None else f" (the best schedule so far cost {exc.best})"
@@ -316,10 +315,7 @@ def reschedule_command(
     in --previous as far as the rules allow and the past untouched."""
     problem = _load(config_file)
     output_target(out_dir, [*_inputs(problem), previous_file])
-    try:
-        previous = load_previous(previous_file, problem)
-    except ConfigError as exc:
-        _refuse(str(exc.problems[0]))
+    previous = load_previous(previous_file, problem)
     freeze = (freeze_until or dt.datetime.now()).date()
     for fid in previous.joined:
         click.echo(f"{fid} joined since {previous_file} was published.", err=True)
@@ -343,7 +339,7 @@ def reschedule_command(
         click.echo("Kept as published, although the rules now object:", err=True)
         for v in kept:
             click.echo(f"  {v.label}: {v.message}", err=True)
-    changes = diff_states(previous.state, schedule_state(problem, schedule, violations, {}))
+    changes = diff_publications(previous.publication, publication(problem, schedule, violations))
     names = {r: problem.rotation(r).name for r in problem.rotations}
     for line in describe_changes(changes, names):
         click.echo(line)
@@ -356,13 +352,13 @@ def reschedule_command(
         click.echo("Dry run: nothing was written.")
         return
     requests = leave_request_report(problem, schedule, done.fixed)
-    stamp = republication_stamp(problem, previous.state, freeze)
+    stamp = republication_stamp(problem, previous.publication.events, freeze)
     files = render(
         problem,
         schedule,
         violations,
         requests,
-        previous.state["events"],
+        previous.publication.events,
         stamp,
         extra={"changes.csv": changes_csv(changes)},
     )
@@ -413,14 +409,19 @@ def reference_command() -> None:
 @click.argument("new_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def diff_command(old_dir: Path, new_dir: Path) -> None:
     """Print what changed from OLD_DIR's schedule to NEW_DIR's (two output folders)."""
-    states = []
-    for folder in (old_dir, new_dir):
-        try:
-            states.append(json.loads((folder / "schedule.json").read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError) as exc:
-            _refuse(f"{folder}/schedule.json: cannot read it ({exc})")
-    changes = diff_states(*states)
-    for line in describe_changes(changes, states[1].get("rotations", {})):
+    old, new = (read_publication(folder / "schedule.json") for folder in (old_dir, new_dir))
+    if old.program.id != new.program.id:
+        _refuse(
+            f"{old_dir} and {new_dir} are publications of different programs "
+            f"('{old.program.id}' and '{new.program.id}'); diff compares two publications of "
+            "one program"
+        )
+    if [b.start for b in old.blocks] != [b.start for b in new.blocks]:
+        _refuse(
+            f"{old_dir} and {new_dir} have different blocks (another year or block length); "
+            "diff compares two publications of one year"
+        )
+    for line in describe_changes(diff_publications(old, new), new.rotations):
         click.echo(line)
 
 

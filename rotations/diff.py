@@ -6,6 +6,8 @@ import csv
 import io
 from dataclasses import asdict, dataclass
 
+from rotations.published import BlockRecord, Publication
+
 
 @dataclass(frozen=True)
 class Change:
@@ -23,31 +25,29 @@ class Change:
 CHANGE_COLUMNS = ("kind", "block", "start", "end", "subject", "old", "new")
 
 
-def _block_of(blocks: list[dict], day: str) -> int:
-    return next((b["number"] for b in blocks if b["start"] <= day <= b["end"]), 0)
+def _block_of(blocks: list[BlockRecord], day: str) -> int:
+    return next((b.number for b in blocks if b.start.isoformat() <= day <= b.end.isoformat()), 0)
 
 
-def diff_states(old: dict, new: dict) -> list[Change]:
-    """Every change from the schedule.json `old` to `new`, in calendar order."""
+def diff_publications(old: Publication, new: Publication) -> list[Change]:
+    """Every change from the publication `old` to `new` (of the same program and blocks), in
+    calendar order."""
     changes = []
-    blocks = new["blocks"]
-    for fellow in [f["id"] for f in new["fellows"]]:
-        before = old["assignments"].get(fellow)
+    blocks = new.blocks
+    for fellow in [f.id for f in new.fellows]:
+        before = old.assignments.get(fellow)
         if before is None:
             continue
-        for block, was, now in zip(blocks, before, new["assignments"][fellow], strict=True):
+        for block, was, now in zip(blocks, before, new.assignments[fellow], strict=True):
             if was != now:
-                changes.append(
-                    Change(
-                        "rotation", block["number"], block["start"], block["end"], fellow, was, now
-                    )
-                )
+                start, end = block.start.isoformat(), block.end.isoformat()
+                changes.append(Change("rotation", block.number, start, end, fellow, was, now))
 
-    def seats(state: dict) -> dict[tuple, list[str]]:
+    def seats(published: Publication) -> dict[tuple, list[str]]:
         out: dict[tuple, list[str]] = {}
-        for role in state.get("roles", []):
-            key = (role["date"], role["conference"], role["role"], role["discipline"])
-            out.setdefault(key, []).append(role["person"])
+        for role in published.roles:
+            key = (role.date.isoformat(), role.conference, role.role, role.discipline)
+            out.setdefault(key, []).append(role.person)
         return out
 
     before, after = seats(old), seats(new)

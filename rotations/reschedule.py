@@ -8,19 +8,16 @@ change soon costs more than one months away), and only then optimises the usual 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from rotations.config import ConfigError
-from rotations.config import Problem as ConfigProblem
 from rotations.model import Model, build_model
 from rotations.model.objective import add_objective
-from rotations.output.state import FORMAT, schedule_from_state
 from rotations.problem import Problem
+from rotations.published import Publication, Unreadable, read_publication
 from rotations.schedule import Schedule
 from rotations.solve import (
     Interrupted,
@@ -46,31 +43,25 @@ class Previous:
     """A published schedule.json, checked against the current config."""
 
     path: Path
-    state: dict
+    publication: Publication
     schedule: Schedule
     joined: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
 
 
 def load_previous(path: Path, problem: Problem) -> Previous:
-    """Read a published schedule.json; refuse one that belongs to another program or year."""
+    """Read a published schedule.json; raise Unreadable for one that is damaged or belongs to
+    another program or year."""
+    published = read_publication(path)
 
-    def refuse(message: str) -> ConfigError:
-        return ConfigError([ConfigProblem(None, str(path), message)])
+    def refuse(message: str) -> Unreadable:
+        return Unreadable(f"{path}: {message}")
 
-    try:
-        state = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise refuse(f"cannot read it: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise refuse(f"not a schedule.json (invalid JSON at line {exc.lineno})") from None
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise refuse(f"not a schedule.json written by rotations (format {FORMAT})")
     program = problem.program
-    theirs = state["program"]
-    if theirs["id"] != program.id:
+    theirs = published.program
+    if theirs.id != program.id:
         raise refuse(
-            f"it belongs to program '{theirs['id']}', but this config is '{program.id}'; "
+            f"it belongs to program '{theirs.id}', but this config is '{program.id}'; "
             "pass the schedule.json this program published"
         )
     ours = {
@@ -79,21 +70,21 @@ def load_previous(path: Path, problem: Problem) -> Previous:
         "block_length": program.block_length,
     }
     for key, value in ours.items():
-        if theirs[key] != value:
+        if getattr(theirs, key) != value:
             raise refuse(
-                f"its {key} is {theirs[key]} but the config says {value}: the blocks differ, so "
-                "it cannot be rescheduled; run `rotations solve` for a new year"
+                f"its {key} is {getattr(theirs, key)} but the config says {value}: the blocks "
+                "differ, so it cannot be rescheduled; run `rotations solve` for a new year"
             )
-    before = [f["id"] for f in state["fellows"]]
+    before = [f.id for f in published.fellows]
     now = [f.id for f in problem.fellows]
     if not set(before) & set(now):
         raise refuse("it has none of this config's fellows")
-    if state.get("relaxed"):
+    if published.relaxed:
         raise refuse("it was solved with --relax and breaks hard rules; it was never publishable")
     return Previous(
         path=Path(path),
-        state=state,
-        schedule=schedule_from_state(state),
+        publication=published,
+        schedule=published.schedule(),
         joined=[f for f in now if f not in before],
         left=[f for f in before if f not in now],
     )
@@ -140,7 +131,7 @@ def reschedule(
                 weight = change_weight(block.start, freeze_until)
                 kept.append((weight, v.on(f, b, rid) if known else None))
     kept += _kept_roles(problem, model, old, freeze_until)
-    _keep_past_requests(problem, model, previous.state, freeze_until)
+    _keep_past_requests(problem, model, previous.publication, freeze_until)
     changes = sum(w * (1 - lit) if lit is not None else w for w, lit in kept)
     requests = [p for p in model.penalties if p.kind == "leave_request"]
     broken = [p for p in model.penalties if p.hard]
@@ -175,14 +166,14 @@ def reschedule(
     return Rescheduled(result, frozen_before, fixed, weighted, proven)
 
 
-def _keep_past_requests(problem: Problem, model: Model, state: dict, freeze_until: dt.date) -> None:
+def _keep_past_requests(
+    problem: Problem, model: Model, published: Publication, freeze_until: dt.date
+) -> None:
     """A leave request that began before the freeze date keeps its published answer."""
-    answered = {
-        (r["fellow"], r["start"], r["end"]): r["granted"] for r in state.get("leave_requests", [])
-    }
+    answered = {(r.fellow, r.start, r.end): r.granted for r in published.leave_requests}
     for e in problem.requests():
         entry = problem.config.leave[e]
-        granted = answered.get((entry.fellow, entry.start.isoformat(), entry.end.isoformat()))
+        granted = answered.get((entry.fellow, entry.start, entry.end))
         if granted is not None and entry.start < freeze_until:
             model.cp.add(model.vars.leave_literal(e) == int(granted))
 

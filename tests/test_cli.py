@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from rotations.check import check
 from rotations.cli import cli
 from rotations.config import load_config
-from rotations.output.state import schedule_from_state
 from rotations.problem import resolve
+from rotations.published import read_publication
 from tests.conftest import EXAMPLE, program, write_yaml
 
 INVALID = Path(__file__).parent / "data" / "invalid"
@@ -113,7 +113,7 @@ def test_example_outputs_follow_the_contract(example_out: Path) -> None:
 def test_example_schedule_passes_the_checker(example_out: Path) -> None:
     problem = resolve(load_config(EXAMPLE))
     state = json.loads((example_out / "schedule.json").read_text())
-    schedule = schedule_from_state(state)
+    schedule = read_publication(example_out / "schedule.json").schedule()
     violations = check(problem, schedule)
     assert [v for v in violations if v.hard] == []
     soft = sum(v.cost for v in violations)

@@ -15,6 +15,7 @@ from icalendar import Calendar, Event, Timezone
 
 from rotations.calendar import DAY
 from rotations.problem import Problem
+from rotations.published import EventRecord
 from rotations.schedule import Schedule
 
 PRODID = "-//rotations//rotations scheduler//EN"
@@ -61,13 +62,14 @@ def publication_stamp(problem: Problem) -> dt.datetime:
     return dt.datetime.combine(problem.program.start, dt.time(0, 0), dt.UTC)
 
 
-def republication_stamp(problem: Problem, state: dict, freeze_until: dt.date) -> dt.datetime:
-    """DTSTAMP for what changes in a republication: later than every stamp already published,
-    and no earlier than the freeze date (deterministic: no clock is read)."""
+def republication_stamp(
+    problem: Problem, previous: dict[str, dict[str, EventRecord]], freeze_until: dt.date
+) -> dt.datetime:
+    """DTSTAMP for what changes in a republication: later than every stamp already published
+    (`previous`: the events of the publication before), and no earlier than the freeze date
+    (deterministic: no clock is read)."""
     stamps = [
-        _parse_stamp(event["dtstamp"])
-        for events in state.get("events", {}).values()
-        for event in events.values()
+        _parse_stamp(event.dtstamp) for events in previous.values() for event in events.values()
     ]
     floor = dt.datetime.combine(freeze_until, dt.time(0, 0), dt.UTC)
     latest = max(stamps, default=floor) + dt.timedelta(seconds=1)
@@ -231,7 +233,7 @@ def _parse_when(text: str, zone: ZoneInfo) -> dt.date | dt.datetime:
 def _update(
     path: str,
     events: list[EventSpec],
-    previous: dict[str, dict],
+    previous: dict[str, EventRecord],
     stamp: dt.datetime,
     zone: ZoneInfo,
 ) -> list[Published]:
@@ -242,31 +244,31 @@ def _update(
         before = previous.get(spec.uid)
         if before is None:
             out.append(Published(spec, 0, stamp))
-        elif before["digest"] == spec.digest:
-            out.append(Published(spec, before["sequence"], _parse_stamp(before["dtstamp"])))
+        elif before.digest == spec.digest:
+            out.append(Published(spec, before.sequence, _parse_stamp(before.dtstamp)))
         else:
-            out.append(Published(spec, before["sequence"] + 1, stamp))
+            out.append(Published(spec, before.sequence + 1, stamp))
     current = {spec.uid for spec in events}
     for uid, before in previous.items():
-        if uid in current or before.get("status") == "CANCELLED":
+        if uid in current or before.status == "CANCELLED":
             continue
         gone = EventSpec(
             uid=uid,
-            start=_parse_when(before["start"], zone),
-            end=_parse_when(before["end"], zone),
-            summary=f"Cancelled: {before['summary']}",
+            start=_parse_when(before.start, zone),
+            end=_parse_when(before.end, zone),
+            summary=f"Cancelled: {before.summary}",
             location=None,
             description="This event no longer takes place.",
             status="CANCELLED",
         )
-        out.append(Published(gone, before["sequence"] + 1, stamp))
+        out.append(Published(gone, before.sequence + 1, stamp))
     return out
 
 
 def calendars(
     problem: Problem,
     schedule: Schedule,
-    previous: dict[str, dict[str, dict]] | None = None,
+    previous: dict[str, dict[str, EventRecord]] | None = None,
     stamp: dt.datetime | None = None,
 ) -> tuple[dict[str, bytes], dict[str, dict]]:
     """Relative path -> file content for every calendar, and for each calendar file, UID ->
@@ -308,8 +310,7 @@ def calendars(
     owned += [  # calendars of people who left: their events go out once more, cancelled
         (path, f"{program.name} (no longer scheduled)", [])
         for path in sorted(previous)
-        if path not in paths
-        and any(e.get("status") != "CANCELLED" for e in previous[path].values())
+        if path not in paths and any(e.status != "CANCELLED" for e in previous[path].values())
     ]
     files, index = {}, {}
     for path, name, events in owned:

@@ -1,0 +1,37 @@
+"""Every file of a publication, as bytes per relative path."""
+
+from __future__ import annotations
+
+from rotations.check import Violation
+from rotations.output.html import report_html
+from rotations.output.ics import calendars
+from rotations.output.tables import conferences_csv, schedule_csv
+from rotations.output.xlsx import workbook_bytes
+from rotations.problem import Problem
+from rotations.published import publication
+from rotations.schedule import Schedule
+
+
+def render(
+    problem: Problem,
+    schedule: Schedule,
+    violations: list[Violation],
+    requests: list[dict] | None = None,
+    previous_events: dict | None = None,
+    stamp=None,
+    extra: dict[str, bytes] | None = None,
+) -> dict[str, bytes]:
+    """Relative path -> bytes of every output file, `extra` files included. With the `events`
+    of a previously published schedule.json, calendars keep its UIDs and SEQUENCE numbers."""
+    files, events = calendars(problem, schedule, previous_events, stamp)
+    files["schedule.csv"] = schedule_csv(problem, schedule)
+    if problem.conferences:
+        files["conferences.csv"] = conferences_csv(problem, schedule)
+    files["report.html"] = report_html(problem, schedule, violations, requests)
+    files["schedule.xlsx"] = workbook_bytes(problem, schedule)
+    files |= extra or {}
+    names = sorted([*files, "schedule.json"])
+    files["schedule.json"] = publication(
+        problem, schedule, violations, events, requests, names
+    ).to_json()
+    return dict(sorted(files.items()))

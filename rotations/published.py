@@ -1,0 +1,337 @@
+"""schedule.json, the publication: everything needed to reschedule and to republish calendars,
+written and read in one place through one typed model.
+
+Reading checks what a later run relies on (every fellow has a rotation in every block, every
+rotation, presenter and panelist is known, every event is well formed) and names the field
+that is wrong; it never guesses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from rotations.check import Violation
+from rotations.config.source import format_path
+from rotations.output.tables import conference_rows, role_counts
+from rotations.problem import Problem
+from rotations.schedule import Role, Schedule, SolverStats
+
+FORMAT = "rotations/schedule@1"
+_MAX_BYTES = 200_000_000
+
+
+class Unreadable(Exception):
+    """A schedule.json that cannot be used; the message names the file and the field."""
+
+
+class _Record(BaseModel):
+    # Keys a later version adds are ignored; the ones read here must be right.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class ProgramRecord(_Record):
+    id: str
+    name: str
+    timezone: str
+    start: str
+    blocks: int
+    block_length: str
+
+
+class SolverRecord(_Record):
+    status: str
+    optimal: bool
+    objective: int | None
+    bound: int | None
+    gap: float | None
+    wall_time: float
+    deterministic_time: float
+    time_limit: float
+    seed: int
+    workers: int
+
+
+class BlockRecord(_Record):
+    number: int
+    start: dt.date
+    end: dt.date
+
+
+class PersonRecord(_Record):
+    id: str
+    name: str
+
+
+class FacultyRecord(PersonRecord):
+    discipline: str
+
+
+class CostsRecord(_Record):
+    soft_total: int
+    worst_fellow_wish_cost: int | None
+    per_fellow: dict[str, int]
+
+
+class ViolationRecord(_Record):
+    rule: str
+    label: str
+    type: str
+    fellow: str | None
+    block: int | None
+    cost: int
+    message: str
+
+
+class ConferenceRecord(_Record):
+    id: str
+    name: str
+    time: str
+    duration_minutes: int
+
+
+class RoleRecord(_Record):
+    date: dt.date
+    start: str
+    end: str
+    conference: str
+    role: Literal["presenter", "panel"]
+    person: str
+    person_name: str
+    discipline: str
+
+
+class EventRecord(_Record):
+    """What a later publication needs of a published event to update it in place."""
+
+    sequence: int = Field(ge=0)
+    digest: str
+    dtstamp: str = Field(pattern=r"^\d{8}T\d{6}Z$")
+    start: str
+    end: str
+    summary: str
+    status: Literal["CONFIRMED", "CANCELLED"]
+
+
+class BlockerRecord(_Record):
+    rule: str
+    name: str | None
+    statement: str
+    where: str | None
+
+
+class LeaveAnswer(_Record):
+    """A requested leave entry and the answer the publication gave it."""
+
+    leave: int
+    fellow: str
+    start: dt.date
+    end: dt.date
+    reason: str | None
+    weight: int
+    granted: bool
+    blocked_by: list[BlockerRecord] = []
+    why: str | None = None
+
+
+class Publication(_Record):
+    """A whole schedule.json."""
+
+    format: Literal["rotations/schedule@1"]
+    program: ProgramRecord
+    config_digest: str
+    solver: SolverRecord
+    blocks: list[BlockRecord]
+    fellows: list[PersonRecord]
+    faculty: list[FacultyRecord] | None = None  # absent in files written before it was added
+    rotations: dict[str, str]
+    assignments: dict[str, list[str]]
+    costs: CostsRecord
+    violations: list[ViolationRecord]
+    relaxed: bool
+    broken_hard_rules: list[ViolationRecord]
+    conferences: list[ConferenceRecord]
+    roles: list[RoleRecord]
+    role_counts: dict[str, dict[str, int]]
+    events: dict[str, dict[str, EventRecord]]
+    leave_requests: list[LeaveAnswer] = []
+    files: list[str] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Publication:
+        fellows = [f.id for f in self.fellows]
+        if sorted(self.assignments) != sorted(fellows):
+            raise ValueError(
+                "assignments: its fellows ("
+                + ", ".join(sorted(self.assignments))
+                + ") are not the file's fellows ("
+                + ", ".join(sorted(fellows))
+                + ")"
+            )
+        for fid, row in self.assignments.items():
+            if len(row) != len(self.blocks):
+                raise ValueError(
+                    f"assignments.{fid}: {len(row)} blocks, but the file has {len(self.blocks)}"
+                )
+            for b, rid in enumerate(row):
+                if rid not in self.rotations:
+                    raise ValueError(f"assignments.{fid}[{b}]: unknown rotation '{rid}'")
+        conferences = {c.id for c in self.conferences}
+        faculty = None if self.faculty is None else {p.id for p in self.faculty}
+        for i, role in enumerate(self.roles):
+            if role.conference not in conferences:
+                raise ValueError(f"roles[{i}].conference: unknown conference '{role.conference}'")
+            if role.role == "presenter" and role.person not in fellows:
+                raise ValueError(f"roles[{i}].person: unknown presenter '{role.person}'")
+            if role.role == "panel" and faculty is not None and role.person not in faculty:
+                raise ValueError(f"roles[{i}].person: unknown panelist '{role.person}'")
+        return self
+
+    def schedule(self) -> Schedule:
+        """The Schedule it describes (assignments, conference roles, solver status)."""
+        roles = [
+            Role(r.date.isoformat(), r.conference, r.role, r.person, r.discipline)
+            for r in self.roles
+        ]
+        return Schedule(
+            assignments={fid: list(row) for fid, row in self.assignments.items()},
+            solver=SolverStats(
+                status=self.solver.status,
+                objective=self.solver.objective,
+                bound=self.solver.bound,
+            ),
+            worst_wish_cost=self.costs.worst_fellow_wish_cost,
+            roles=sorted(roles),
+        )
+
+    def to_json(self) -> bytes:
+        data = self.model_dump(mode="json")
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _violation_record(v: Violation) -> ViolationRecord:
+    return ViolationRecord(
+        rule=v.key,
+        label=v.label,
+        type=v.kind,
+        fellow=v.fellow,
+        block=v.block,
+        cost=v.cost,
+        message=v.message,
+    )
+
+
+def publication(
+    problem: Problem,
+    schedule: Schedule,
+    violations: list[Violation],
+    events: dict[str, dict[str, dict[str, Any]]] | None = None,
+    requests: list[dict] | None = None,
+    files: list[str] | None = None,
+) -> Publication:
+    """The publication of `schedule`: `events` per calendar file, `requests` as
+    explain.leave_request_report gives them, `files` every file of the publication."""
+    program = problem.program
+    stats = schedule.solver
+    soft = [v for v in violations if not v.hard]
+    per_fellow: dict[str, int] = {f.id: 0 for f in problem.fellows}
+    for v in soft:
+        if v.fellow is not None:
+            per_fellow[v.fellow] += v.cost
+    return Publication(
+        format=FORMAT,
+        program=ProgramRecord(
+            id=program.id,
+            name=program.name,
+            timezone=program.timezone,
+            start=program.start.isoformat(),
+            blocks=program.blocks,
+            block_length=program.block_length,
+        ),
+        config_digest=problem.digest,
+        solver=SolverRecord(
+            status=stats.status,
+            optimal=stats.optimal,
+            objective=stats.objective,
+            bound=stats.bound,
+            gap=stats.gap,
+            wall_time=stats.wall_time,
+            deterministic_time=stats.deterministic_time,
+            time_limit=stats.time_limit,
+            seed=stats.seed,
+            workers=stats.workers,
+        ),
+        blocks=[BlockRecord(number=b.number, start=b.start, end=b.end) for b in problem.blocks],
+        fellows=[PersonRecord(id=f.id, name=f.name) for f in problem.fellows],
+        faculty=[
+            FacultyRecord(id=p.id, name=p.name, discipline=p.discipline) for p in problem.faculty
+        ],
+        rotations={rid: problem.rotation(rid).name for rid in problem.rotations},
+        assignments=schedule.assignments,
+        costs=CostsRecord(
+            soft_total=sum(v.cost for v in soft),
+            worst_fellow_wish_cost=schedule.worst_wish_cost,
+            per_fellow=per_fellow,
+        ),
+        violations=[_violation_record(v) for v in soft],
+        relaxed=schedule.relaxed,
+        broken_hard_rules=[_violation_record(v) for v in violations if v.hard],
+        conferences=[
+            ConferenceRecord(id=c.id, name=c.name, time=c.time, duration_minutes=c.duration_minutes)
+            for c in problem.conferences
+        ],
+        roles=conference_rows(problem, schedule),
+        role_counts=role_counts(problem, schedule),
+        events=events or {},
+        leave_requests=requests or [],
+        files=files or [],
+    )
+
+
+def read_publication(path: Path) -> Publication:
+    """Read a schedule.json; raise Unreadable naming the file and what is wrong with it."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:
+            raise Unreadable(f"{path}: {size / 1e6:.0f} MB is not a schedule.json")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Unreadable(f"{path}: cannot read it: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise Unreadable(
+            f"{path}:{line}: byte 0x{data[exc.start]:02X} is not UTF-8: this is not a "
+            "schedule.json as rotations writes it"
+        ) from None
+    try:
+        state = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Unreadable(
+            f"{path}:{exc.lineno}: not a schedule.json (invalid JSON: {exc.msg})"
+        ) from None
+    except RecursionError:
+        raise Unreadable(f"{path}: not a schedule.json (nested too deeply)") from None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise Unreadable(f"{path}: not a schedule.json written by rotations (format {FORMAT})")
+    try:
+        return Publication.model_validate(state)
+    except ValidationError as exc:
+        raise Unreadable(f"{path}: {_first_error(exc)}") from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    """The first error, as `field: what is wrong`."""
+    error = exc.errors()[0]
+    where = format_path(tuple(error["loc"]))
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "value_error":
+        return message
+    value = error.get("input")
+    got = "" if isinstance(value, (dict, list)) else f", got {json.dumps(value)[:60]}"
+    return f"{where}: {message}{got}" if where else f"{message}{got}"
