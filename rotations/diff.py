@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass
 
+from rotations.output.tables import csv_bytes
 from rotations.published import BlockRecord, Publication
 
 
@@ -65,11 +64,7 @@ def diff_publications(old: Publication, new: Publication) -> list[Change]:
 
 
 def changes_csv(changes: list[Change]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CHANGE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(asdict(c) for c in changes)
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(CHANGE_COLUMNS, [asdict(c) for c in changes])
 
 
 def describe_changes(changes: list[Change], names: dict[str, str]) -> list[str]:

@@ -1,4 +1,9 @@
-"""schedule.csv: one row per fellow per block (the column contract of DESIGN.md)."""
+"""The CSV tables: schedule.csv (one row per fellow per block) and conferences.csv, in the column
+contract of DESIGN.md.
+
+A text that starts with = + - @, a tab or a carriage return is written with a leading
+apostrophe ('=HYPERLINK(...)), as OWASP advises, so that a spreadsheet opening the file shows it
+instead of running it as a formula. Ids, dates and numbers never start so."""
 
 from __future__ import annotations
 
@@ -31,16 +36,26 @@ def schedule_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | 
     return rows
 
 
-def _csv(columns: tuple[str, ...], rows: list[dict]) -> bytes:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> object:
+    """A CSV cell a spreadsheet shows instead of evaluating."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: inert(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
 def schedule_csv(problem: Problem, schedule: Schedule) -> bytes:
-    return _csv(SCHEDULE_COLUMNS, schedule_rows(problem, schedule))
+    return csv_bytes(SCHEDULE_COLUMNS, schedule_rows(problem, schedule))
 
 
 CONFERENCE_COLUMNS = (
@@ -84,7 +99,7 @@ def conference_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str]
 
 
 def conferences_csv(problem: Problem, schedule: Schedule) -> bytes:
-    return _csv(CONFERENCE_COLUMNS, conference_rows(problem, schedule))
+    return csv_bytes(CONFERENCE_COLUMNS, conference_rows(problem, schedule))
 
 
 def role_counts(problem: Problem, schedule: Schedule) -> dict[str, dict[str, int]]:

@@ -1,7 +1,8 @@
 """schedule.xlsx: the year as a coloured grid, a sheet per fellow, the conferences, the raw rows.
 
-openpyxl stamps the save time into the file; the workbook is re-zipped with fixed times so the
-same schedule gives the same bytes."""
+Every text is stored as text, never as a formula, whatever it starts with (a name such as
+`=HYPERLINK(...)` stays a name). openpyxl stamps the save time into the file; the workbook is
+re-zipped with fixed times so the same schedule gives the same bytes."""
 
 from __future__ import annotations
 
@@ -49,14 +50,28 @@ def workbook_bytes(problem: Problem, schedule: Schedule) -> bytes:
             book.create_sheet("Conferences"), CONFERENCE_COLUMNS, conference_rows(problem, schedule)
         )
     _table(book.create_sheet("schedule.csv"), SCHEDULE_COLUMNS, schedule_rows(problem, schedule))
+    for sheet in book.worksheets:
+        _text_not_formulas(sheet)
     raw = io.BytesIO()
     book.save(raw)
     return _deterministic(raw.getvalue())
 
 
+def _text_not_formulas(sheet) -> None:
+    """openpyxl stores a text starting with = as a formula: store it as the text it is."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+_OWN_SHEETS = ("year", "conferences", "schedule.csv")
+
+
 def _sheet_name(fellow_id: str) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", "_", fellow_id)[:31]
-    return name if name not in ("Year", "Conferences", "schedule.csv") else f"fellow {name}"
+    """Ids are at most 31 characters of letters, digits and - _ . and unique without regard to
+    case (as Excel compares sheet names); only the workbook's own sheet names need avoiding."""
+    return f"fellow {fellow_id}" if fellow_id.casefold() in _OWN_SHEETS else fellow_id
 
 
 def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str], taken) -> None:
