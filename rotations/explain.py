@@ -221,11 +221,16 @@ def _presence_conflicts(problem: Problem) -> list[Conflict]:
             keys = [f"rotations.{r}.staffing" for r in minimums] + [f"leave[{e}]" for e in entries]
             terms = " + ".join(f"{r} {m}" for r, m in minimums.items())
             who = ", ".join(problem.fellows[f].id for f in away)
+            have = (
+                f"{len(problem.fellows)} fellows − {len(away)} on leave ({who}) = {here}"
+                if away
+                else f"the program has {here} fellows"
+            )
             return [
                 Conflict(
                     [describe(problem, k) for k in keys],
                     f"On {day} (block {b + 1}) {need} fellows must be present ({terms}), but "
-                    f"{len(problem.fellows)} fellows − {len(away)} on leave ({who}) = {here}.",
+                    f"{have}.",
                 )
             ]
     return []

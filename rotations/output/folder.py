@@ -46,8 +46,8 @@ def output_target(out: Path, inputs: Iterable[Path]) -> Path:
     for path in inputs:
         if Path(path).resolve().is_relative_to(target):
             raise Refused(
-                f"--out {out} holds {path}, and rotations replaces its --out folder as a whole: "
-                "write to a folder of its own, such as out/ beside the program"
+                f"--out {out} holds {_shown(path)}, and rotations replaces its --out folder as a "
+                "whole: write to a folder of its own, such as out/ beside the program"
             )
     if target.exists():
         if not target.is_dir():
@@ -60,9 +60,19 @@ def output_target(out: Path, inputs: Iterable[Path]) -> Path:
     existing = target.parent
     while not existing.exists():
         existing = existing.parent
+    if not existing.is_dir():
+        raise Refused(f"--out {out} lies under {existing}, which is a file, not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise Refused(f"cannot write to {existing}: choose a folder you can write to")
     return target
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def write_output(out: Path, files: dict[str, bytes], inputs: Iterable[Path] = ()) -> Path:
