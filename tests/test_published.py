@@ -107,20 +107,19 @@ def test_diff_refuses_a_damaged_publication(published, tmp_path) -> None:
     assert "invalid JSON" in result.output
 
 
-def test_diff_refuses_two_different_programs(published, tmp_path) -> None:
-    other = write_yaml(tmp_path, config(id="other"))
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"id": "other"}, "publications of different programs ('tiny' and 'other')"),
+        ({"start": "2028-07-03"}, "have different blocks (another year or block length)"),
+    ],
+)
+def test_diff_refuses_another_program_or_year(published, tmp_path, change, message) -> None:
+    other = write_yaml(tmp_path, config(**change))
     assert invoke("solve", other, "--out", tmp_path / "other").exit_code == 0
     result = invoke("diff", published[1], tmp_path / "other")
     assert result.exit_code == 1
-    assert "publications of different programs ('tiny' and 'other')" in result.output
-
-
-def test_diff_refuses_two_different_years(published, tmp_path) -> None:
-    later = write_yaml(tmp_path, config(start="2028-07-03"))
-    assert invoke("solve", later, "--out", tmp_path / "later").exit_code == 0
-    result = invoke("diff", published[1], tmp_path / "later")
-    assert result.exit_code == 1
-    assert "different blocks" in result.output
+    assert message in result.output
 
 
 def test_what_is_written_reads_back_the_same(published) -> None:
