@@ -390,11 +390,13 @@ def closest_schedule(
     for (f, b), rid in (fixed or {}).items():
         if rid in problem.config.rotations:
             model.cp.add(model.vars.on(f, b, rid) == 1)
+    hard = [p for p in model.penalties if p.hard]
+    model.cp.minimize(sum(p.literal for p in hard))  # soft rules do not matter here
     solver = solver_for(SolveOptions(time_limit=time_limit))
     (code,) = run_solvers(model.cp, [solver])
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    keys = {p.key for p in model.penalties if p.hard and solver.boolean_value(p.literal)}
+    keys = {p.key for p in hard if solver.boolean_value(p.literal)}
     return sorted((describe(problem, k) for k in keys), key=_reading_order)
 
 

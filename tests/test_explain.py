@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from rotations.cli import cli
 from rotations.config import load_config
-from rotations.explain import arithmetic_conflicts, minimal_conflict
+from rotations.explain import arithmetic_conflicts, closest_schedule, minimal_conflict
 from rotations.problem import resolve
+from tests.conftest import EXAMPLE
 
 INFEASIBLE = sorted((Path(__file__).parent / "data" / "infeasible").glob("*.yaml"))
 
@@ -66,3 +67,43 @@ def test_a_conflict_confined_to_one_fellow_names_them(tmp_path) -> None:
     path = next(p for p in INFEASIBLE if p.stem == "pin_against_requirement")
     conflict = minimal_conflict(resolve(load_config(path)))
     assert conflict.notes == ["They already clash for ana alone."]
+
+
+def _example_with(tmp_path: Path, old: str, new: str) -> Path:
+    for name in ("program.yaml", "leave.yaml"):
+        (tmp_path / name).write_text((EXAMPLE.parent / name).read_text())
+    config = tmp_path / "program.yaml"
+    config.write_text(config.read_text().replace(old, new))
+    return config
+
+
+def test_out_of_time_the_clash_is_still_found(tmp_path) -> None:
+    """Three Neurology blocks in stints of exactly two: at 0.1 s the solve cannot tell."""
+    config = _example_with(tmp_path, "\n  neurology: 2\n", "\n  neurology: 3\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["solve", str(config), "--out", str(out), "--time-limit", "0.1"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "No schedule found within the time limit (0.1s); looking for rules" in result.output
+    assert "rotations.neurology.stint" in result.output
+    assert "requirements.neurology" in result.output
+    assert not out.exists()
+
+
+def test_out_of_time_a_program_that_can_hold_says_so(tmp_path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["solve", str(EXAMPLE), "--out", str(out), "--time-limit", "0.1"]
+    )
+    assert result.exit_code == 3, result.output
+    assert "A schedule that keeps every hard rule exists" in result.output
+    assert not out.exists()
+
+
+def test_the_closest_schedule_names_the_rules_it_breaks() -> None:
+    path = next(p for p in INFEASIBLE if p.stem == "staffing_window_and_requirement")
+    broken = closest_schedule(resolve(load_config(path)), time_limit=10)
+    assert len(broken) == 1
+    assert broken[0].key in ("rotations.pall.staffing", "requirements.pall", "rules[0]")
+    assert closest_schedule(resolve(load_config(EXAMPLE)), time_limit=10) == []

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -183,3 +185,17 @@ def test_the_new_folder_keeps_the_old_folders_permissions(tmp_path) -> None:
     write_output(out, {"schedule.json": marker()})
     assert out.stat().st_mode & 0o777 == 0o750
     shutil.rmtree(out)
+
+
+def test_the_installed_command_refuses_the_programs_folder(config: Path) -> None:
+    """The same refusal through the real entry point, in a process of its own."""
+    before = tree(config.parent)
+    done = subprocess.run(
+        [sys.executable, "-m", "rotations", "solve", "program.yaml", "--out", "."],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: --out . holds program.yaml")
+    assert tree(config.parent) == before

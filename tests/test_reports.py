@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -23,7 +24,7 @@ from rotations.output.palette import rotation_colors
 from rotations.problem import resolve
 from rotations.reference import EXAMPLES, reference_markdown
 from rotations.schema import config_schema, schema_text
-from tests.conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE, ROOT, program, write_yaml
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +174,29 @@ def test_init_writes_a_program_that_solves(tmp_path) -> None:
 def test_every_command_is_documented() -> None:
     for name, command in cli.commands.items():
         assert command.help and len(command.help) > 20, name
+
+
+def test_names_that_look_like_formulas_stay_text(tmp_path) -> None:
+    """`=HYPERLINK(...)` as a name must not become a live link in Excel or in a CSV."""
+    formula = '=HYPERLINK("http://evil.example","click")'
+    config = program(
+        fellows=[
+            {"id": "ana", "name": formula},
+            {"id": "year", "name": "Year Fellow"},  # a fellow id that is also a sheet's name
+            {"id": "b" * 31, "name": "+1 Long Id"},
+        ],
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["solve", str(write_yaml(tmp_path, config)), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(io.BytesIO((out / "schedule.xlsx").read_bytes()))
+    assert book.sheetnames == ["Year", "ana", "fellow year", "b" * 31, "schedule.csv"]
+    cells = [c for row in book["Year"].iter_rows() for c in row if c.value == formula]
+    assert cells and all(c.data_type == "s" for c in cells)
+    rows = list(csv.DictReader(io.StringIO((out / "schedule.csv").read_text())))
+    names = {row["fellow"]: row["fellow_name"] for row in rows}
+    assert names["ana"] == "'" + formula
+    assert names["b" * 31] == "'+1 Long Id"
+    assert names["year"] == "Year Fellow"
