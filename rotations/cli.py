@@ -34,7 +34,7 @@ from rotations.problem import Problem, resolve
 from rotations.progress import SolveProgress
 from rotations.published import Unreadable, publication, read_publication
 from rotations.reference import reference_markdown
-from rotations.report import print_summary
+from rotations.output.terminal import print_summary
 from rotations.reschedule import load_previous, reschedule
 from rotations.schema import schema_text
 from rotations.solve import Interrupted, Result, SolveOptions, solve
@@ -104,10 +104,8 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rotations")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-@click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(debug: bool) -> None:
     """Build the year of a fellowship from rules in YAML."""
-    ctx.obj = {"debug": debug}
 
 
 def solver_options(command):

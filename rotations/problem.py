@@ -9,8 +9,7 @@ from pathlib import Path
 
 from rotations.calendar import Block, holiday_dates, make_blocks, session_dates, working_days
 from rotations.config import ConfigError, models
-from rotations.config.source import Problem as ConfigProblem
-from rotations.config.source import SourceMap
+from rotations.config.source import ConfigProblem, SourceMap
 
 
 @dataclass(frozen=True)

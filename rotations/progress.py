@@ -3,6 +3,7 @@ when stderr is a file or a pipe."""
 
 from __future__ import annotations
 
+import threading
 import time
 from types import TracebackType
 
@@ -21,12 +22,18 @@ def progress_text(elapsed: float, best: int | None, bound: int | None) -> str:
 
 
 class SolveProgress:
-    """Call it with (elapsed, best, bound) from the solver; use it as a context manager."""
+    """Call it with (elapsed, best, bound) from the solver; use it as a context manager.
+
+    In plain-line mode the latest state is never dropped: what arrives within a second of the
+    last line is printed a second after it (the solver may find nothing new for minutes)."""
 
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or Console(stderr=True, highlight=False)
         self.live: Live | None = None
         self.last = -1.0
+        self.pending: str | None = None
+        self.timer: threading.Timer | None = None
+        self.lock = threading.Lock()
 
     def __enter__(self) -> SolveProgress:
         if self.console.is_terminal:
@@ -44,13 +51,35 @@ class SolveProgress:
     ) -> None:
         if self.live is not None:
             self.live.__exit__(kind, value, trace)
+            return
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+        self._print_pending()
 
     def __call__(self, elapsed: float, best: int | None, bound: int | None) -> None:
         text = "  " + progress_text(elapsed, best, bound)
         if self.live is not None:
             self.live.update(Text(text))
             return
-        now = time.monotonic()
-        if now - self.last >= 1.0:
-            self.last = now
-            self.console.print(text)
+        with self.lock:
+            self.pending = text
+            if self.timer is not None:
+                return
+            wait = self.last + 1.0 - time.monotonic()
+            if wait > 0:
+                self.timer = threading.Timer(wait, self._print_pending)
+                self.timer.daemon = True
+                self.timer.start()
+                return
+        self._print_pending()
+
+    def _print_pending(self) -> None:
+        with self.lock:
+            self.timer = None
+            text, self.pending = self.pending, None
+            if text is None:
+                return
+            self.last = time.monotonic()
+        self.console.print(text)

@@ -2,6 +2,6 @@
 
 from rotations.config.load import load_config
 from rotations.config.models import Config
-from rotations.config.source import ConfigError, Position, Problem
+from rotations.config.source import ConfigError, ConfigProblem, Position
 
-__all__ = ["Config", "ConfigError", "Position", "Problem", "load_config"]
+__all__ = ["Config", "ConfigError", "ConfigProblem", "Position", "load_config"]

@@ -10,12 +10,19 @@ from pydantic import BaseModel, ValidationError
 
 from rotations.config import models
 from rotations.config.references import check_references, partial_config
-from rotations.config.source import ConfigError, Path_, Position, Problem, SourceMap, read_yaml
+from rotations.config.source import (
+    ConfigError,
+    ConfigProblem,
+    Path_,
+    Position,
+    SourceMap,
+    read_yaml,
+)
 
 
 def load_config(file: str | Path) -> models.Config:
     """Read, merge, validate and cross-check a program; raise ConfigError with every problem."""
-    problems: list[Problem] = []
+    problems: list[ConfigProblem] = []
     file = Path(file)
     reading = _Includes(file.resolve().parent, problems)
     data, source = reading.read(file, ())
@@ -64,7 +71,7 @@ class _Includes:
     """Reads a program file and, depth first, the files it includes: each once, each inside the
     program's folder, each a mapping of top-level keys."""
 
-    def __init__(self, folder: Path, problems: list[Problem]) -> None:
+    def __init__(self, folder: Path, problems: list[ConfigProblem]) -> None:
         self.folder = folder
         self.problems = problems
         self.files: dict[Path, Position | None] = {}  # resolved path -> where it was included
@@ -145,7 +152,7 @@ def _kind(value: Any) -> str:
 
 
 def _merge(
-    data: dict, source: SourceMap, sub: dict, sub_source: SourceMap, problems: list[Problem]
+    data: dict, source: SourceMap, sub: dict, sub_source: SourceMap, problems: list[ConfigProblem]
 ) -> None:
     """Append an included file's top-level lists and add its mapping keys."""
     for key, value in sub.items():
@@ -191,7 +198,7 @@ def _copy_positions(src: SourceMap, dst: SourceMap, old: Path_, new: Path_) -> N
             dst.plain_text[(*new, *path[n:])] = text
 
 
-def _translate(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
+def _translate(exc: ValidationError, data: Any, source: SourceMap) -> list[ConfigProblem]:
     """Pydantic errors -> Problems at the position of the offending node, one per key path."""
     errors = exc.errors()
     paths = [_document_path(data, e["loc"], e["type"] == "missing") for e in errors]

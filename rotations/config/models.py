@@ -95,8 +95,6 @@ class Range(Strict):
             return f"at most 1 {single}"
         if self.min == 1 and self.max is None:
             return f"at least 1 {single}"
-        if self.min is not None and self.min == self.max:
-            return f"exactly {self.min} {unit}"
         if self.min is not None and self.max is not None:
             return f"{self.min} to {self.max} {unit}"
         if self.min is not None:

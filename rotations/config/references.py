@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from rotations.calendar import make_blocks
 from rotations.config import models
-from rotations.config.source import Problem, SourceMap
+from rotations.config.source import ConfigProblem, SourceMap
 
 # Names Windows reserves for devices, whatever the extension: `calendars/con.ics` cannot exist.
 _DEVICE_NAMES = {"con", "prn", "aux", "nul"} | {
@@ -70,9 +70,9 @@ def _present(items: list) -> list[tuple[int, Any]]:
     return [(i, item) for i, item in enumerate(items) if item is not None]
 
 
-def check_references(config: models.Config, source: SourceMap) -> list[Problem]:
+def check_references(config: models.Config, source: SourceMap) -> list[ConfigProblem]:
     """Every problem with ids, tags, dates and block numbers, each at its position."""
-    problems: list[Problem] = []
+    problems: list[ConfigProblem] = []
     rotations = config.rotations
     fellows = _present(config.fellows)
     fellow_ids = [f.id for _, f in fellows]

@@ -25,7 +25,7 @@ class Position:
 
 
 @dataclass(frozen=True)
-class Problem:
+class ConfigProblem:
     """One thing wrong with the input: where, which key, and what to do."""
 
     position: Position | None
@@ -41,12 +41,12 @@ class Problem:
 class ConfigError(Exception):
     """The configuration is invalid; carries every problem found."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[ConfigProblem]) -> None:
         self.problems = sorted(problems, key=_problem_order)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def _problem_order(problem: Problem) -> tuple:
+def _problem_order(problem: ConfigProblem) -> tuple:
     pos = problem.position
     return (pos.file, pos.line, pos.column) if pos else ("", 0, 0)
 
@@ -80,8 +80,8 @@ class SourceMap:
                 return None
             path = path[:-1]
 
-    def problem(self, path: Path_, message: str) -> Problem:
-        return Problem(self.find(path), format_path(path), message)
+    def problem(self, path: Path_, message: str) -> ConfigProblem:
+        return ConfigProblem(self.find(path), format_path(path), message)
 
 
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
@@ -110,7 +110,7 @@ class _TooBig(Exception):
 class _Reader:
     """Turns one YAML file into plain Python values plus a SourceMap."""
 
-    def __init__(self, file: Path, display: str, source: SourceMap, problems: list[Problem]):
+    def __init__(self, file: Path, display: str, source: SourceMap, problems: list[ConfigProblem]):
         self.file = file
         self.display = display
         self.source = source
@@ -122,7 +122,7 @@ class _Reader:
         return Position(self.display, mark.line + 1, mark.column + 1)
 
     def fail(self, position: Position | None, message: str) -> None:
-        self.problems.append(Problem(position, "", message))
+        self.problems.append(ConfigProblem(position, "", message))
 
     def read(self) -> Any:
         text = self.text()
@@ -202,7 +202,7 @@ class _Reader:
             raise _TooBig(f"the document is nested more than {MAX_DEPTH} levels deep")
         if any(node is parent for parent in parents):
             self.problems.append(
-                Problem(self.position(node), format_path(path), "an alias refers to itself")
+                ConfigProblem(self.position(node), format_path(path), "an alias refers to itself")
             )
             return None
         self.source.positions.setdefault(path, self.position(node))
@@ -212,7 +212,7 @@ class _Reader:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.problems.append(
-                        Problem(
+                        ConfigProblem(
                             self.position(key_node), format_path(path), "keys must be plain words"
                         )
                     )
@@ -223,7 +223,7 @@ class _Reader:
                 if key in out:
                     first = self.source.positions.get(child)
                     self.problems.append(
-                        Problem(
+                        ConfigProblem(
                             self.position(key_node),
                             format_path(child),
                             f"duplicate key '{key}' (first written at line {first.line}); "
@@ -250,7 +250,7 @@ class _Reader:
         if match:
             word = "#" + match[1]
             self.problems.append(
-                Problem(
+                ConfigProblem(
                     self.position(key_node),
                     format_path(path),
                     f"the value is empty: YAML reads {word} as a comment; "
@@ -263,7 +263,7 @@ class _Reader:
         if plain and node.tag in (_INT_TAG, _FLOAT_TAG) and _SEXAGESIMAL.match(node.value):
             value = self.loader.construct_object(node)
             self.problems.append(
-                Problem(
+                ConfigProblem(
                     self.position(node),
                     format_path(path),
                     f"unquoted {node.value} is read by YAML as the number {value}; "
@@ -275,7 +275,7 @@ class _Reader:
             value = self.loader.construct_object(node)
         except (yaml.constructor.ConstructorError, ValueError) as exc:
             self.problems.append(
-                Problem(
+                ConfigProblem(
                     self.position(node),
                     format_path(path),
                     f"cannot read '{node.value}': {exc}"
@@ -312,7 +312,7 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> i
     return total
 
 
-def read_yaml(file: Path, problems: list[Problem]) -> tuple[Any, SourceMap]:
+def read_yaml(file: Path, problems: list[ConfigProblem]) -> tuple[Any, SourceMap]:
     """Read one YAML file into plain values and the positions of its nodes."""
     source = SourceMap()
     value = _Reader(file, _display_name(file), source, problems).read()
