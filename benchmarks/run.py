@@ -26,14 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import SIZES, generate, make_infeasible  # noqa: E402
-from rotations.check import check  # noqa: E402
 from rotations.config import load_config  # noqa: E402
-from rotations.explain import arithmetic_conflicts, minimal_conflict  # noqa: E402
-from rotations.model import build_model  # noqa: E402
-from rotations.output.render import render  # noqa: E402
+from rotations.explain import minimal_conflict  # noqa: E402
+from rotations.pipeline import reschedule_program, solve_program  # noqa: E402
+from rotations.precheck import arithmetic_conflicts  # noqa: E402
 from rotations.problem import resolve  # noqa: E402
-from rotations.reschedule import load_previous, reschedule  # noqa: E402
-from rotations.solve import SolveOptions, solve_model  # noqa: E402
+from rotations.reschedule import load_previous  # noqa: E402
+from rotations.solve import SolveOptions  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"
 
@@ -49,31 +48,34 @@ def program_file(size: str, folder: Path, seed: int = 0) -> Path:
 def measure(
     size: str, options: SolveOptions, reschedule_options: SolveOptions, seed: int = 0
 ) -> dict:
-    """One program, in this process: solve, then reschedule after one new leave."""
+    """One program, in this process, through the pipeline `rotations solve` runs: solve, then
+    reschedule after one new leave. The model build is the time before the search started
+    (the first progress report says how long the search had run)."""
     folder = Path(tempfile.mkdtemp())
     path = program_file(size, folder, seed)
     t0 = time.perf_counter()
     problem = resolve(load_config(path))
     t1 = time.perf_counter()
-    model = build_model(problem)
-    t2 = time.perf_counter()
+    started: list[float] = []
     first: list[float] = []
 
     def progress(elapsed: float, best: int | None, bound: int | None) -> None:
+        if not started:
+            started.append(time.perf_counter() - elapsed)
         if best is not None and not first:
-            first.append(time.perf_counter() - t2)
+            first.append(elapsed)
 
-    result = solve_model(problem, model, options, progress)
-    t3 = time.perf_counter()
+    solved = solve_program(problem, options, progress)
+    result = solved.result
     stats = result.stats
     row = {
         "program": size,
         "trainees": len(problem.fellows),
         "blocks": len(problem.blocks),
         "load s": round(t1 - t0, 2),
-        "build s": round(t2 - t1, 2),
+        "build s": round(started[0] - t1, 2) if started else None,
         "first s": round(first[0], 2) if first else None,
-        "solve s": round(t3 - t2, 2),
+        "solve s": round(stats.wall_time, 2),
         "status": stats.status,
         "objective": stats.objective,
         "bound": stats.bound,
@@ -84,7 +86,9 @@ def measure(
         "proven minimal": None,
     }
     if result.schedule is not None:
-        row["hard broken"] = sum(v.hard for v in check(problem, result.schedule))
+        row["hard broken"] = len(solved.broken)
+        published = folder / "published.json"
+        published.write_bytes(solved.files["schedule.json"])
         row.update(measure_reschedule(path, problem, result.schedule, folder, reschedule_options))
     row["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return row
@@ -92,7 +96,6 @@ def measure(
 
 def measure_reschedule(path, problem, schedule, folder: Path, options: SolveOptions) -> dict:
     published = folder / "published.json"
-    published.write_bytes(render(problem, schedule, [])["schedule.json"])
     config = yaml.safe_load(path.read_text())
     middle = problem.blocks[len(problem.blocks) // 2]
     fellow = next(
@@ -113,11 +116,11 @@ def measure_reschedule(path, problem, schedule, folder: Path, options: SolveOpti
     problem = resolve(load_config(changed))
     freeze = problem.blocks[len(problem.blocks) // 3].start
     t0 = time.perf_counter()
-    done = reschedule(problem, load_previous(published, problem), freeze, options)
+    done = reschedule_program(problem, load_previous(published, problem), freeze, options, True)
     return {
         "reschedule s": round(time.perf_counter() - t0, 2),
-        "changes": done.changes if done.result.schedule else None,
-        "proven minimal": done.proven_minimal,
+        "changes": done.rescheduled.changes if done.result.schedule else None,
+        "proven minimal": done.rescheduled.proven_minimal,
     }
 
 

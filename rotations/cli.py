@@ -15,35 +15,25 @@ from pathlib import Path
 import click
 
 from rotations import __version__
-from rotations.check import check
 from rotations.config import ConfigError, load_config
 from rotations.config.load import source_of
-from rotations.diff import changes_csv, describe_changes, diff_publications
-from rotations.explain import (
-    arithmetic_conflicts,
-    closest_schedule,
-    format_conflict,
-    format_members,
-    leave_request_report,
-    minimal_conflict,
-)
+from rotations.diff import describe_changes, diff_publications
+from rotations.explain import format_conflict, format_members
 from rotations.output.folder import Refused, output_target, write_output
-from rotations.output.ics import republication_stamp
-from rotations.output.render import render
+from rotations.output.terminal import print_summary
+from rotations.pipeline import BrokenSchedule, diagnose, reschedule_program, solve_program
+from rotations.precheck import arithmetic_conflicts
 from rotations.problem import Problem, resolve
 from rotations.progress import SolveProgress
-from rotations.published import Unreadable, publication, read_publication
+from rotations.published import Unreadable, read_publication
 from rotations.reference import reference_markdown
-from rotations.output.terminal import print_summary
-from rotations.reschedule import load_previous, reschedule
+from rotations.reschedule import load_previous
+from rotations.schedule import Violation
 from rotations.schema import schema_text
-from rotations.solve import Interrupted, Result, SolveOptions, solve
+from rotations.solve import Interrupted, Result, SolveOptions
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
 EXIT_USAGE, EXIT_INTERRUPTED = 64, 130
-# Deterministic seconds for each of the two searches that look for a clash when the solve ran
-# out of time without a schedule.
-DIAGNOSIS_LIMIT = 10.0
 
 
 def _load(config_file: Path) -> Problem:
@@ -87,6 +77,11 @@ class _Group(click.Group):
         except click.exceptions.Abort:
             click.echo("Interrupted — nothing written.", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except BrokenSchedule as exc:
+            _list_broken(
+                "BUG: the solver's schedule breaks hard rules (nothing was written):", exc.broken
+            )
+            sys.exit(EXIT_BUG)
         except SystemExit:
             raise
         except Exception as exc:
@@ -190,49 +185,57 @@ def solve_command(
         err=True,
     )
     with SolveProgress() as progress:
-        result = solve(problem, options, progress=progress)
-    _finish(problem, result, out_dir)
+        solved = solve_program(problem, options, progress)
+    if solved.result.schedule is None:
+        _no_schedule(problem, solved.result)
+    if solved.broken:
+        _list_broken(
+            f"WARNING: relaxed schedule: it breaks {len(solved.broken)} hard rule instance(s):",
+            solved.broken,
+        )
+    write_output(out_dir, solved.files, _inputs(problem))
+    schedule = solved.result.schedule
+    print_summary(problem, schedule, solved.violations, solved.requests)
+    calendars = sum(1 for name in solved.files if name.endswith(".ics"))
+    click.echo(
+        f"\nWrote {out_dir}/: {', '.join(n for n in solved.files if '/' not in n)}, "
+        f"{calendars} calendars in {out_dir}/calendars/"
+    )
 
 
 def _no_schedule(
     problem: Problem, result: Result, fixed: dict[tuple[int, int], str] | None = None
 ) -> None:
-    """Explain why there is no schedule and exit 2 (the rules clash) or 3 (out of time).
-
-    Out of time, a small program very often cannot hold at all: look for the clash first."""
-    stats = result.stats
-    infeasible = stats.status == "INFEASIBLE"
-    if infeasible:
+    """Say why there is no schedule and exit 2 (the rules clash) or 3 (out of time)."""
+    if result.stats.status == "INFEASIBLE":
         click.echo("No schedule keeps every hard rule; finding the rules that clash...", err=True)
     else:
         click.echo(
-            f"No schedule found within the time limit ({stats.time_limit:g}s); looking for "
-            "rules that clash...",
+            f"No schedule found within the time limit ({result.stats.time_limit:g}s); looking "
+            "for rules that clash...",
             err=True,
         )
-    limit = stats.time_limit if infeasible else DIAGNOSIS_LIMIT
-    conflict = minimal_conflict(problem, time_limit=limit, fixed=fixed)
-    if conflict is not None:
-        click.echo(format_conflict(conflict), err=True)
-    elif infeasible:
+    diagnosis = diagnose(problem, result, fixed)
+    if diagnosis.conflict is not None:
+        click.echo(format_conflict(diagnosis.conflict), err=True)
+    elif diagnosis.infeasible:
         click.echo("These rules cannot all hold together.", err=True)
-    if infeasible or conflict is not None:
+    if diagnosis.infeasible or diagnosis.conflict is not None:
         click.echo(
             "Make one of them soft (give it a weight) or change it, or run with "
             "--relax to see the closest schedule. Nothing was written.",
             err=True,
         )
         sys.exit(EXIT_INFEASIBLE)
-    broken = closest_schedule(problem, time_limit=DIAGNOSIS_LIMIT, fixed=fixed)
-    if broken:
+    if diagnosis.closest:
         click.echo(
             "The solver could neither find a schedule nor prove that none exists. The closest "
             "schedule a short search found breaks:",
             err=True,
         )
-        click.echo(format_members(broken), err=True)
+        click.echo(format_members(diagnosis.closest), err=True)
         click.echo("Change or soften one of these, or try a longer --time-limit.", err=True)
-    elif broken is not None:
+    elif diagnosis.closest is not None:
         click.echo(
             "A schedule that keeps every hard rule exists; the solver needs longer to find a "
             "good one: try a longer --time-limit.",
@@ -244,35 +247,10 @@ def _no_schedule(
     sys.exit(EXIT_TIMEOUT)
 
 
-def _bug(broken: list) -> None:
-    click.echo("BUG: the solver's schedule breaks hard rules (nothing was written):", err=True)
+def _list_broken(title: str, broken: list[Violation]) -> None:
+    click.echo(title, err=True)
     for v in broken:
-        click.echo(f"  {v}", err=True)
-    sys.exit(EXIT_BUG)
-
-
-def _finish(problem: Problem, result: Result, out_dir: Path) -> None:
-    if result.schedule is None:
-        _no_schedule(problem, result)
-    violations = check(problem, result.schedule)
-    broken = [v for v in violations if v.hard]
-    if broken and not result.schedule.relaxed:
-        _bug(broken)
-    if broken:
-        click.echo(
-            f"WARNING: relaxed schedule: it breaks {len(broken)} hard rule instance(s):", err=True
-        )
-        for v in broken:
-            click.echo(f"  {v.label}: {v.message}", err=True)
-    requests = leave_request_report(problem, result.schedule)
-    files = render(problem, result.schedule, violations, requests)
-    write_output(out_dir, files, _inputs(problem))
-    print_summary(problem, result.schedule, violations, requests)
-    calendars = sum(1 for name in files if name.endswith(".ics"))
-    click.echo(
-        f"\nWrote {out_dir}/: {', '.join(n for n in files if '/' not in n)}, "
-        f"{calendars} calendars in {out_dir}/calendars/"
-    )
+        click.echo(f"  {v.label}: {v.message}", err=True)
 
 
 @cli.command("reschedule")
@@ -323,46 +301,27 @@ def reschedule_command(
             err=True,
         )
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
-    done = reschedule(problem, previous, freeze, options)
-    result = done.result
-    if result.schedule is None:
-        _no_schedule(problem, result, fixed=done.fixed)
-    schedule = result.schedule
-    violations = check(problem, schedule)
-    late = [v for v in violations if v.hard and v.block and v.block > done.frozen_before]
-    if late:
-        _bug(late)
-    kept = [v for v in violations if v.hard]
-    if kept:
-        click.echo("Kept as published, although the rules now object:", err=True)
-        for v in kept:
-            click.echo(f"  {v.label}: {v.message}", err=True)
-    changes = diff_publications(previous.publication, publication(problem, schedule, violations))
+    done = reschedule_program(problem, previous, freeze, options, dry_run)
+    if done.result.schedule is None:
+        _no_schedule(problem, done.result, done.rescheduled.fixed)
+    if done.broken:
+        _list_broken("Kept as published, although the rules now object:", done.broken)
     names = {r: problem.rotation(r).name for r in problem.rotations}
-    for line in describe_changes(changes, names):
+    for line in describe_changes(done.changes, names):
         click.echo(line)
-    proof = "proven minimal" if done.proven_minimal else "not proven minimal (time limit)"
+    proof = (
+        "proven minimal" if done.rescheduled.proven_minimal else "not proven minimal (time limit)"
+    )
     click.echo(
-        f"Weighted change cost {done.changes} ({proof}); frozen before "
-        f"{freeze} (blocks 1..{done.frozen_before} kept)."
+        f"Weighted change cost {done.rescheduled.changes} ({proof}); frozen before "
+        f"{freeze} (blocks 1..{done.rescheduled.frozen_before} kept)."
     )
     if dry_run:
         click.echo("Dry run: nothing was written.")
         return
-    requests = leave_request_report(problem, schedule, done.fixed)
-    stamp = republication_stamp(problem, previous.publication.events, freeze)
-    files = render(
-        problem,
-        schedule,
-        violations,
-        requests,
-        previous.publication.events,
-        stamp,
-        extra={"changes.csv": changes_csv(changes)},
-    )
-    write_output(out_dir, files, [*_inputs(problem), previous_file])
-    print_summary(problem, schedule, violations, requests)
-    click.echo(f"\nWrote {out_dir}/ ({len(changes)} change(s) in changes.csv).")
+    write_output(out_dir, done.files, [*_inputs(problem), previous_file])
+    print_summary(problem, done.result.schedule, done.violations, done.requests)
+    click.echo(f"\nWrote {out_dir}/ ({len(done.changes)} change(s) in changes.csv).")
 
 
 @cli.command("init")

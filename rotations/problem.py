@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rotations.calendar import Block, holiday_dates, make_blocks, session_dates, working_days
 from rotations.config import ConfigError, models
+from rotations.config.implied import LeaveEntry, ProgramRule, implied_rules
+from rotations.config.rules import RuleBase, SingleFellowRule
 from rotations.config.source import ConfigProblem, SourceMap
+from rotations.config.types import TagSelector
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ class Problem:
     leave_days: list[frozenset[dt.date]]  # approved leave per fellow, clipped to the year
     sessions: list[Session] = field(default_factory=list)
     leave_entries: dict[tuple[int, dt.date], tuple[int, ...]] = field(default_factory=dict)
+    # Every rule of the program, in the order the model is built: the rules other keys imply
+    # (staffing, stints, leave forbidden, requirements, conferences, leave entries), then the
+    # typed `rules:` entries.
+    rules: list[ProgramRule] = field(default_factory=list)
+    leave_rules: list[LeaveEntry] = field(default_factory=list)  # indexed like config.leave
     digest: str = ""
     _fellow_index: dict[str, int] = field(default_factory=dict, repr=False)
     _rotation_index: dict[str, int] = field(default_factory=dict, repr=False)
@@ -52,14 +59,14 @@ class Problem:
     def rotation(self, rotation_id: str) -> models.Rotation:
         return self.config.rotations[rotation_id]
 
-    def selected(self, rule: models.RuleBase) -> list[int]:
+    def selected(self, rule: RuleBase) -> list[int]:
         """Indices of the fellows a rule binds, in config order."""
         chosen: set[str]
-        if isinstance(rule, models.SingleFellowRule) and rule.fellow is not None:
+        if isinstance(rule, SingleFellowRule) and rule.fellow is not None:
             chosen = {rule.fellow}
         elif rule.fellows is None:
             return list(range(len(self.fellows)))
-        elif isinstance(rule.fellows, models.TagSelector):
+        elif isinstance(rule.fellows, TagSelector):
             wanted = set(rule.fellows.tags)
             chosen = {f.id for f in self.fellows if wanted & set(f.tags)}
         else:
@@ -127,7 +134,7 @@ class Problem:
         ]
 
 
-def resolve(config: models.Config, config_file: Path | None = None) -> Problem:
+def resolve(config: models.Config) -> Problem:
     """Turn a validated Config into a Problem."""
     program = config.program
     blocks = make_blocks(program.start, program.blocks, program.block_length)
@@ -152,6 +159,7 @@ def resolve(config: models.Config, config_file: Path | None = None) -> Problem:
         for n, day in enumerate(session_dates(weekday, conf.every_weeks, first, last, skip)):
             block = next(b.index for b in blocks if b.start <= day <= b.end)
             sessions.append(Session(c, day, block, n + 1))
+    rules = [*implied_rules(config, config._source or SourceMap()), *config.rules]
     problem = Problem(
         config=config,
         blocks=blocks,
@@ -162,6 +170,8 @@ def resolve(config: models.Config, config_file: Path | None = None) -> Problem:
         leave_days=[frozenset(days) for days in leave],
         sessions=sessions,
         leave_entries=entries,
+        rules=rules,
+        leave_rules=[rule for rule in rules if isinstance(rule, LeaveEntry)],
         digest=config_digest(config),
         _fellow_index=index,
         _rotation_index={r: i for i, r in enumerate(config.rotations)},

@@ -14,11 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from rotations.check import Violation
 from rotations.config.source import format_path
 from rotations.output.tables import conference_rows, role_counts
 from rotations.problem import Problem
-from rotations.schedule import Role, Schedule, SolverStats
+from rotations.schedule import Role, Schedule, SolverStats, Violation
 
 FORMAT = "rotations/schedule@1"
 _MAX_BYTES = 200_000_000
@@ -229,11 +228,11 @@ def publication(
     schedule: Schedule,
     violations: list[Violation],
     events: dict[str, dict[str, dict[str, Any]]] | None = None,
-    requests: list[dict] | None = None,
+    requests: list[LeaveAnswer] | None = None,
     files: list[str] | None = None,
 ) -> Publication:
     """The publication of `schedule`: `events` per calendar file, `requests` as
-    explain.leave_request_report gives them, `files` every file of the publication."""
+    explain.leave_request_report answers them, `files` every file of the publication."""
     program = problem.program
     stats = schedule.solver
     soft = [v for v in violations if not v.hard]

@@ -11,50 +11,23 @@ import yaml
 from pydantic import BaseModel
 
 from rotations.config import models
+from rotations.config.implied import IMPLIED_CLASSES
+from rotations.config.rules import RULE_CLASSES
+from rotations.config.types import Range
+from rotations.registry import RULE_TYPES, RuleType
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Top level", models.Config),
     ("program", models.Program),
     ("program.organizer", models.Organizer),
     ("rotations.&lt;id&gt;", models.Rotation),
-    ("Counts (`staffing`, `stint`, `requirements.<id>`)", models.Range),
+    ("Counts (`staffing`, `stint`, `requirements.<id>`)", Range),
     ("fellows[]", models.Fellow),
     ("leave[]", models.Leave),
     ("faculty[]", models.Faculty),
     ("faculty[].away[]", models.Away),
     ("conferences[]", models.Conference),
 ]
-
-EXAMPLES: dict[str, dict] = {
-    "gap": {"type": "gap", "rotation": "procedures", "min_blocks": 2},
-    "before": {"type": "before", "first": "neurology", "then": "palliative"},
-    "window": {"type": "window", "rotation": "elective", "not_before": "2027-09-01"},
-    "max_consecutive": {
-        "type": "max_consecutive",
-        "rotations": ["procedures", "acute"],
-        "blocks": 6,
-    },
-    "forbid_sequence": {"type": "forbid_sequence", "from": "acute", "to": "neurology"},
-    "max_concurrent_leave": {"type": "max_concurrent_leave", "max": 1},
-    "pin": {"type": "pin", "fellow": "ben", "rotation": "procedures", "blocks": [1, 2]},
-    "apart": {"type": "apart", "fellows": ["ana", "ben"], "rotation": "neurology"},
-    "prefer": {
-        "type": "prefer",
-        "fellow": "ana",
-        "rotation": "elective",
-        "start": "2028-03-01",
-        "end": "2028-04-30",
-        "weight": 5,
-    },
-    "avoid": {
-        "type": "avoid",
-        "fellow": "ben",
-        "rotation": "acute",
-        "start": "2027-12-01",
-        "end": "2027-12-31",
-        "weight": 3,
-    },
-}
 
 
 def _type_text(schema: dict) -> str:
@@ -112,21 +85,34 @@ def reference_markdown() -> str:
         "",
         "Every rule is hard unless it has a `weight`. Keys every rule takes:",
         "",
-        *_table(models.Gap, skip=("type", "rotation", "min_blocks")),
+        *_table(RULE_CLASSES[0], skip=("type", "rotation", "min_blocks")),
         "",
     ]
-    for rule in models.RULE_TYPES:
-        model = next(
-            m for m in _rule_models() if m.model_fields["type"].annotation.__args__ == (rule,)
-        )
+    for model in RULE_CLASSES:
+        kind = RULE_TYPES[model]
         common = ("name", "fellows", "weight")
+        rule = model.model_fields["type"].annotation.__args__[0]
         out += [f"### `{rule}`", "", _doc(model), "", *_table(model, skip=common), ""]
-        example = yaml.safe_dump([EXAMPLES[rule]], sort_keys=False, default_flow_style=None)
+        example = yaml.safe_dump([model.example], sort_keys=False, default_flow_style=None)
         out += ["```yaml", "rules:", *("  " + line for line in example.splitlines()), "```", ""]
+        out += [_where(kind), ""]
+    out += [
+        "## Rules other keys imply",
+        "",
+        "These are rules too: explanations, reports and the checker name them by their key.",
+        "",
+    ]
+    for model in IMPLIED_CLASSES:
+        kind = RULE_TYPES[model]
+        example = yaml.safe_dump(model.example, sort_keys=False, default_flow_style=None)
+        out += [f"### `{model.type}`", "", _doc(model), "", "```yaml", *example.splitlines()]
+        out += ["```", "", _where(kind), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _rule_models() -> list[type[BaseModel]]:
-    from typing import get_args
-
-    return list(get_args(get_args(models.Rule)[0]))
+def _where(kind: RuleType) -> str:
+    family = kind.family
+    return (
+        f"Built by `{kind.build.__name__}` in `rotations/model/rules/{family}.py`, checked by "
+        f"`{kind.check.__name__}` in `rotations/check/{family}.py`."
+    )

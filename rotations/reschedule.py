@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
+from rotations.config.implied import LeaveEntry
 from rotations.model import Model, build_model
 from rotations.model.objective import add_objective
 from rotations.problem import Problem
@@ -133,7 +134,7 @@ def reschedule(
     kept += _kept_roles(problem, model, old, freeze_until)
     _keep_past_requests(problem, model, previous.publication, freeze_until)
     changes = sum(w * (1 - lit) if lit is not None else w for w, lit in kept)
-    requests = [p for p in model.penalties if p.kind == "leave_request"]
+    requests = [p for p in model.penalties if isinstance(p.rule, LeaveEntry)]
     broken = [p for p in model.penalties if p.hard]
     # Lexicographic: past-forced breaks of hard rules, then denied requests, then changes.
     change_ceiling = sum(w for w, _ in kept)

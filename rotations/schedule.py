@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rotations.config.implied import ProgramRule
 
 
 @dataclass(frozen=True)
@@ -60,3 +64,34 @@ class Schedule:
 
     def roles_on(self, conference: str, date: str) -> list[Role]:
         return [r for r in self.roles if r.conference == conference and r.date == date]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule instance, as the checker finds it: which rule, whom, when (`block` is
+    1-based), and what it costs if the rule is soft."""
+
+    rule: ProgramRule
+    message: str
+    fellow: str | None = None
+    block: int | None = None
+    cost: int = 0
+
+    @property
+    def hard(self) -> bool:
+        return self.rule.hard
+
+    @property
+    def key(self) -> str:
+        return self.rule.key
+
+    @property
+    def label(self) -> str:
+        return self.rule.label
+
+    @property
+    def kind(self) -> str:
+        return self.rule.type
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.message}"

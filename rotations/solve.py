@@ -368,9 +368,7 @@ def read_schedule(
             roles=sorted(roles),
             relaxed=options.relax,
             granted_leave=tuple(
-                e
-                for e in problem.requests()
-                if solver.boolean_value(model.vars.rule_literals[f"leave[{e}]"])
+                e for e in problem.requests() if solver.boolean_value(model.vars.leave_literal(e))
             ),
             solver=stats,
             worst_wish_cost=solver.value(model.worst) if model.worst is not None else None,

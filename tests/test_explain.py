@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from rotations.cli import cli
 from rotations.config import load_config
-from rotations.explain import arithmetic_conflicts, closest_schedule, minimal_conflict
+from rotations.explain import closest_schedule, minimal_conflict
+from rotations.precheck import arithmetic_conflicts
 from rotations.problem import resolve
 from tests.conftest import EXAMPLE
 

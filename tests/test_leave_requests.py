@@ -17,7 +17,7 @@ def test_a_request_that_fits_is_granted(load) -> None:
     result = run(problem)
     assert result.schedule.granted_leave == (0,)
     (report,) = leave_request_report(problem, result.schedule)
-    assert report["granted"] is True
+    assert report.granted is True
     assert check(problem, result.schedule) == []
 
 
@@ -38,8 +38,8 @@ def test_a_request_against_a_pin_on_a_no_leave_rotation_is_denied_naming_both(lo
     (denied,) = [v for v in check(problem, result.schedule) if v.kind == "leave_request"]
     assert denied.cost == 5 and not denied.hard
     (report,) = leave_request_report(problem, result.schedule)
-    assert report["granted"] is False
-    assert [b["rule"] for b in report["blocked_by"]] == ["rotations.a.leave", "rules[0]"]
+    assert report.granted is False
+    assert [b.rule for b in report.blocked_by] == ["rotations.a.leave", "rules[0]"]
 
 
 def test_competing_requests_the_heavier_wins(load) -> None:
@@ -52,5 +52,5 @@ def test_competing_requests_the_heavier_wins(load) -> None:
     result = run(problem)
     assert result.schedule.granted_leave == (1,)
     reports = leave_request_report(problem, result.schedule)
-    assert [r["granted"] for r in reports] == [False, True]
-    assert [b["rule"] for b in reports[0]["blocked_by"]] == ["rules[0]", "leave[1]"]
+    assert [r.granted for r in reports] == [False, True]
+    assert [b.rule for b in reports[0].blocked_by] == ["rules[0]", "leave[1]"]

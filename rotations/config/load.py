@@ -8,7 +8,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from rotations.config import models
+from rotations.config import models, rules
 from rotations.config.references import check_references, partial_config
 from rotations.config.source import (
     ConfigError,
@@ -47,7 +47,7 @@ def load_config(file: str | Path) -> models.Config:
         raise ConfigError(problems)
     for i, rule in enumerate(config.rules):
         rule._key = f"rules[{i}]"
-        rule._where = f"{source.find(('rules', i))} rules[{i}]"
+        rule._position = source.find(("rules", i))
     problems = check_references(config, source)
     if problems:
         raise ConfigError(problems)
@@ -243,10 +243,10 @@ def _message(error: dict, path: Path_, source: SourceMap) -> str:
         return f"unknown key '{key}'{hint}"
     if kind == "union_tag_invalid":
         return f"unknown rule type '{error['ctx']['tag']}'; expected one of: " + ", ".join(
-            models.RULE_TYPES
+            rules.RULE_TYPES
         )
     if kind == "union_tag_not_found":
-        return "every rule needs a type: one of " + ", ".join(models.RULE_TYPES)
+        return "every rule needs a type: one of " + ", ".join(rules.RULE_TYPES)
     message = error["msg"].removeprefix("Value error, ")
     if kind == "string_too_long":
         return f"at most {error['ctx']['max_length']} characters, got {len(value)}"

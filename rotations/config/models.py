@@ -1,15 +1,14 @@
-"""The config language as pydantic models: every key, its type and its meaning."""
+"""The config language as pydantic models: every key, its type and its meaning (the typed
+`rules:` entries are in `rotations.config.rules`, the value types in `rotations.config.types`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -18,101 +17,20 @@ from pydantic import (
     model_validator,
 )
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-# Ids name calendar files and workbook sheets; Excel allows 31 characters in a sheet name.
-MAX_ID = 31
-Id = Annotated[
-    str,
-    Field(
-        pattern=ID_PATTERN,
-        max_length=MAX_ID,
-        description="a short stable id: letters, digits, - _ . (at most 31)",
-    ),
-]
-Email = Annotated[
-    str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254, description="an e-mail address")
-]
-
-# Every number the model sees is bounded, so that sums of weights stay far inside the solver's
-# 64-bit integers: a weight above 10,000 says nothing a hard rule does not.
-MAX_WEIGHT = 10_000
-MAX_COUNT = 10_000
-Weight = Annotated[int, Field(gt=0, le=MAX_WEIGHT)]
-Number = Annotated[int, Field(ge=0, le=MAX_COUNT)]
-Positive = Annotated[int, Field(gt=0, le=MAX_COUNT)]
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _control_message(char: str) -> str:
-    if char in "\r\n\u2028\u2029":
-        return "a line break"
-    return f"the control character U+{ord(char):04X}"
-
-
-def _one_line(value: str) -> str:
-    bad = _CONTROL.search(value)
-    if bad:
-        raise ValueError(f"must be one line of text, but it has {_control_message(bad[0])}")
-    return value
-
-
-def _plain_text(value: str) -> str:
-    bad = _CONTROL.search(value.replace("\n", " ").replace("\t", " "))
-    if bad:
-        raise ValueError(f"must be plain text, but it has {_control_message(bad[0])}")
-    return value
-
-
-Line = Annotated[str, Field(max_length=200), AfterValidator(_one_line)]
-Text = Annotated[str, Field(max_length=4000), AfterValidator(_plain_text)]
-
-
-class Strict(BaseModel):
-    """Base of every config model: unknown keys are errors, values are not coerced from text."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
-
-class Range(Strict):
-    """A count between `min` and `max`, both inclusive; either may be left out."""
-
-    min: Number | None = None
-    max: Number | None = None
-
-    @model_validator(mode="after")
-    def _min_not_above_max(self) -> Range:
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
-        return self
-
-    def describe(self, unit: str) -> str:
-        """ "exactly 2 blocks", "at most 1 block", "2 to 4 blocks" (`unit` in the plural)."""
-        single = unit.removesuffix("s")
-        if self.min is not None and self.min == self.max:
-            return f"exactly {self.min} {single if self.min == 1 else unit}"
-        if self.min is None and self.max == 1:
-            return f"at most 1 {single}"
-        if self.min == 1 and self.max is None:
-            return f"at least 1 {single}"
-        if self.min is not None and self.max is not None:
-            return f"{self.min} to {self.max} {unit}"
-        if self.min is not None:
-            return f"at least {self.min} {unit}"
-        if self.max is not None:
-            return f"at most {self.max} {unit}"
-        return f"any number of {unit}"
-
-
-def _as_range(value: int | Range) -> Range:
-    return Range(min=value, max=value) if isinstance(value, int) else value
-
-
-Count = Annotated[
-    Annotated[int, Field(ge=0, le=MAX_COUNT, strict=True)] | Range,
-    AfterValidator(_as_range),
-    Field(description="a number (exactly), or {min, max}"),
-]
+from rotations.config.rules import Rule
+from rotations.config.types import (
+    ID_PATTERN,
+    MAX_ID,
+    MAX_WEIGHT,
+    Count,
+    Email,
+    Id,
+    Line,
+    Number,
+    Strict,
+    Text,
+    Weight,
+)
 
 
 class Organizer(Strict):
@@ -218,15 +136,6 @@ class Rotation(Strict):
     )
 
 
-class TagSelector(Strict):
-    """Selects the fellows that carry any of the tags."""
-
-    tags: list[Line] = Field(min_length=1)
-
-
-Selector = list[str] | TagSelector
-
-
 class Fellow(Strict):
     """A fellow; `id` is stable and names their calendar file."""
 
@@ -266,229 +175,6 @@ class Leave(Period):
         if self.weight is not None and not self.requested:
             raise ValueError("weight applies only to requested leave: add requested: true")
         return self
-
-
-class RuleBase(Strict):
-    """Keys every rule takes: `name`, `fellows` (whom it binds), `weight` (makes it soft)."""
-
-    name: Line | None = Field(default=None, description="used in messages and reports")
-    fellows: Selector | None = Field(
-        default=None, description="ids, or {tags: [...]}: whom the rule binds (default: all)"
-    )
-    weight: Weight | None = Field(
-        default=None, description="makes the rule soft: the cost of each broken instance"
-    )
-    _key: str = PrivateAttr(default="rule")  # its key path, e.g. rules[3]
-    _where: str = PrivateAttr(default="")  # file:line:column and key path, for messages
-
-    @property
-    def hard(self) -> bool:
-        return self.weight is None
-
-    @property
-    def label(self) -> str:
-        """How messages refer to the rule: its name if given, else its place in the file."""
-        return f'"{self.name}"' if self.name else f"{self._key} ({getattr(self, 'type', 'rule')})"
-
-    @property
-    def where(self) -> str:
-        return self._where or self._key
-
-    @property
-    def key(self) -> str:
-        return self._key
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        raise NotImplementedError
-
-
-class SingleFellowRule(RuleBase):
-    """A rule written for one fellow (`fellow: ana`) or several (`fellows: [...]`)."""
-
-    fellow: str | None = Field(default=None, description="the fellow it is for")
-
-    @model_validator(mode="after")
-    def _someone(self) -> SingleFellowRule:
-        if self.fellow is None and self.fellows is None:
-            raise ValueError("say whom it is for: fellow: <id> (or fellows: [...])")
-        if self.fellow is not None and self.fellows is not None:
-            raise ValueError("give either fellow or fellows, not both")
-        return self
-
-
-def _name(rotations: dict[str, Rotation], rid: str) -> str:
-    return rotations[rid].name if rid in rotations else rid
-
-
-class Gap(RuleBase):
-    """At least `min_blocks` blocks between two stints of `rotation`."""
-
-    type: Literal["gap"]
-    rotation: str
-    min_blocks: Positive
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        return (
-            f"at least {self.min_blocks} blocks between two stints of "
-            f"{_name(rotations, self.rotation)}"
-        )
-
-
-class Before(RuleBase):
-    """All of a fellow's `first` blocks come before any of their `then` blocks."""
-
-    type: Literal["before"]
-    first: str
-    then: str
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        return (
-            f"all {_name(rotations, self.first)} blocks come before any "
-            f"{_name(rotations, self.then)} block"
-        )
-
-
-class Window(RuleBase):
-    """`rotation` only in blocks lying wholly inside `not_before`..`not_after`."""
-
-    type: Literal["window"]
-    rotation: str
-    not_before: dt.date | None = None
-    not_after: dt.date | None = None
-
-    @model_validator(mode="after")
-    def _bounded(self) -> Window:
-        if self.not_before is None and self.not_after is None:
-            raise ValueError("give not_before, not_after or both")
-        if self.not_before and self.not_after and self.not_after < self.not_before:
-            raise ValueError(f"not_after {self.not_after} is before not_before {self.not_before}")
-        return self
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        parts = []
-        if self.not_before:
-            parts.append(f"from {self.not_before}")
-        if self.not_after:
-            parts.append(f"until {self.not_after}")
-        return f"{_name(rotations, self.rotation)} only {' '.join(parts)}"
-
-
-class MaxConsecutive(RuleBase):
-    """No run of more than `blocks` consecutive blocks on any mix of `rotations`."""
-
-    type: Literal["max_consecutive"]
-    rotations: list[str] = Field(min_length=1)
-    blocks: Positive
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        names = ", ".join(_name(rotations, r) for r in self.rotations)
-        return f"at most {self.blocks} consecutive blocks on {names}"
-
-
-class ForbidSequence(RuleBase):
-    """`from` is never directly followed by `to`."""
-
-    type: Literal["forbid_sequence"]
-    from_: str = Field(alias="from")
-    to: str
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        return (
-            f"{_name(rotations, self.from_)} is never directly followed by "
-            f"{_name(rotations, self.to)}"
-        )
-
-
-class MaxConcurrentLeave(RuleBase):
-    """No working day with more than `max` of the fellows on leave."""
-
-    type: Literal["max_concurrent_leave"]
-    max: Number
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        return f"at most {self.max} fellows on leave on any working day"
-
-
-class Pin(SingleFellowRule):
-    """The fellow is on `rotation` in the given (1-based) `blocks`."""
-
-    type: Literal["pin"]
-    rotation: str
-    blocks: list[int] = Field(min_length=1, description="1-based block numbers")
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        return f"on {_name(rotations, self.rotation)} in block(s) {_block_list(self.blocks)}"
-
-
-class Apart(RuleBase):
-    """No two of `fellows` on `rotation` in the same block."""
-
-    type: Literal["apart"]
-    rotation: str
-
-    @model_validator(mode="after")
-    def _group(self) -> Apart:
-        if self.fellows is None:
-            raise ValueError("say who must be kept apart: fellows: [ana, ben] or {tags: [...]}")
-        return self
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        return f"no two of them on {_name(rotations, self.rotation)} in the same block"
-
-
-class Wish(SingleFellowRule):
-    """A fellow's wish about a rotation between two dates (the blocks overlapping them)."""
-
-    rotation: str
-    start: dt.date
-    end: dt.date
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Wish:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
-
-
-class Prefer(Wish):
-    """The fellow wants `rotation` in every block overlapping `start`..`end`."""
-
-    type: Literal["prefer"]
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        return f"on {_name(rotations, self.rotation)} from {self.start} to {self.end}"
-
-
-class Avoid(Wish):
-    """The fellow wants no `rotation` block overlapping `start`..`end`."""
-
-    type: Literal["avoid"]
-
-    def describe(self, rotations: dict[str, Rotation]) -> str:
-        return f"not on {_name(rotations, self.rotation)} from {self.start} to {self.end}"
-
-
-def _block_list(blocks: list[int]) -> str:
-    return ", ".join(str(b) for b in blocks)
-
-
-Rule = Annotated[
-    Gap
-    | Before
-    | Window
-    | MaxConsecutive
-    | ForbidSequence
-    | MaxConcurrentLeave
-    | Pin
-    | Apart
-    | Prefer
-    | Avoid,
-    Field(discriminator="type"),
-]
-
-RULE_TYPES: tuple[str, ...] = tuple(
-    get_args(model.model_fields["type"].annotation)[0] for model in get_args(get_args(Rule)[0])
-)
 
 
 class Away(Period):

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from rotations.calendar import make_blocks
-from rotations.config import models
+from rotations.config import models, rules, types
 from rotations.config.source import ConfigProblem, SourceMap
 
 # Names Windows reserves for devices, whatever the extension: `calendars/con.ics` cannot exist.
@@ -57,10 +57,10 @@ def partial_config(data: Any) -> models.Config:
         },
         fellows=fellows,
         requirements={
-            str(rid): valid(models.Count, raw) for rid, raw in mapping("requirements").items()
+            str(rid): valid(types.Count, raw) for rid, raw in mapping("requirements").items()
         },
         leave=[valid(models.Leave, raw) for raw in entries("leave")],
-        rules=[valid(models.Rule, raw) for raw in entries("rules")],
+        rules=[valid(rules.Rule, raw) for raw in entries("rules")],
         faculty=[valid(models.Faculty, raw) for raw in entries("faculty")],
         conferences=[valid(models.Conference, raw) for raw in entries("conferences")],
     )
@@ -91,8 +91,8 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
         if fid not in fellow_ids:
             report(path, f"unknown fellow '{fid}'; known: {', '.join(fellow_ids)}")
 
-    def selector(path: tuple, sel: models.Selector | None) -> None:
-        if isinstance(sel, models.TagSelector):
+    def selector(path: tuple, sel: types.Selector | None) -> None:
+        if isinstance(sel, types.TagSelector):
             for i, tag in enumerate(sel.tags):
                 if tag not in tags:
                     report((*path, "tags", i), f"no fellow has the tag '{tag}'")
@@ -138,24 +138,24 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
     for i, rule in _present(config.rules):
         path = ("rules", i)
         selector((*path, "fellows"), rule.fellows)
-        if isinstance(rule, models.SingleFellowRule) and rule.fellow is not None:
+        if isinstance(rule, rules.SingleFellowRule) and rule.fellow is not None:
             fellow((*path, "fellow"), rule.fellow)
         for key in ("rotation", "first", "then", "to"):
             if hasattr(rule, key):
                 rotation((*path, key), getattr(rule, key))
-        if isinstance(rule, models.ForbidSequence):
+        if isinstance(rule, rules.ForbidSequence):
             rotation((*path, "from"), rule.from_)
-        if isinstance(rule, models.MaxConsecutive):
+        if isinstance(rule, rules.MaxConsecutive):
             for j, rid in enumerate(rule.rotations):
                 rotation((*path, "rotations", j), rid)
-        if isinstance(rule, models.Pin) and blocks is not None:
+        if isinstance(rule, rules.Pin) and blocks is not None:
             for j, number in enumerate(rule.blocks):
                 if not 1 <= number <= len(blocks):
                     report(
                         (*path, "blocks", j),
                         f"there is no block {number}: the year has blocks 1..{len(blocks)}",
                     )
-        if isinstance(rule, models.Wish):
+        if isinstance(rule, rules.Wish):
             in_year(path, rule.start, rule.end, "the dates")
     _check_conferences(config, report, rotation, in_year)
     return problems

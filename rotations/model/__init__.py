@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from rotations.model.objective import add_objective
-from rotations.model.rules import CORE_BUILDERS, RULE_BUILDERS
+from rotations.model.rules import BUILDERS, add_one_rotation
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 
@@ -33,18 +33,16 @@ def build_model(
 ) -> Model:
     """Build the model; with `enforce_hard` every hard rule literal is fixed true; with `relax`
     hard rules are soft, each broken instance costing more than all soft rules together; with
-    `per_fellow` each hard rule has a literal per fellow it binds (`key@fellow`)."""
+    `per_fellow` each hard rule has a literal per fellow it binds."""
     cp = cp_model.CpModel()
     v = Variables(cp, problem, relax, per_fellow, frozen_before)
+    add_one_rotation(v, cp)
     penalties: list[Penalty] = []
-    for add in CORE_BUILDERS:
-        penalties += add(problem, v, cp)
-    for rule in problem.config.rules:
-        penalties += RULE_BUILDERS[rule.type](rule, problem, v, cp)
+    for rule in problem.rules:
+        penalties += BUILDERS[type(rule)](rule, problem, v, cp)
     worst = add_objective(cp, penalties, len(problem.fellows))
     if enforce_hard:
-        requested = {f"leave[{e}]" for e in problem.requests()}
-        for key, literal in v.rule_literals.items():
-            if key not in requested:
+        for key, literal in v.literals.items():
+            if v.stands(key):
                 cp.add(literal == 1)
     return Model(cp, v, penalties, worst)

@@ -14,8 +14,6 @@ from ortools.sat.python import cp_model
 
 from rotations.model.variables import Penalty
 
-WISHES = ("prefer", "avoid")
-
 
 def add_objective(
     model: cp_model.CpModel, penalties: list[Penalty], fellows: int
@@ -25,7 +23,7 @@ def add_objective(
     total = sum(p.weight * p.literal for p in soft)
     per_fellow: dict[int, list[Penalty]] = {}
     for p in soft:
-        if p.kind in WISHES and p.fellow is not None:
+        if p.rule.wish and p.fellow is not None:
             per_fellow.setdefault(p.fellow, []).append(p)
     worst, bound = None, 0
     if per_fellow:

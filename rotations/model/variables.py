@@ -6,20 +6,22 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from rotations.config.implied import LeaveEntry, ProgramRule
 from rotations.problem import Problem
 
 
 @dataclass(frozen=True)
 class Penalty:
-    """A soft term of the objective: `weight` when `literal` is 1 (a violated rule instance)."""
+    """A soft term of the objective: `weight` when `literal` is 1 (a violated rule instance).
+
+    `literal` may be an integer variable (a count above a limit)."""
 
     literal: cp_model.IntVar
     weight: int
-    key: str  # the rule's key path, e.g. rules[3]
-    kind: str  # the rule type, e.g. prefer
+    rule: ProgramRule
     fellow: int | None = None
     block: int | None = None
-    hard: bool = False  # a hard rule broken under --relax
+    hard: bool = False  # a hard rule broken under --relax (or in a reschedule's frozen past)
 
 
 class Variables:
@@ -47,7 +49,10 @@ class Variables:
             ]
             for f in problem.fellows
         ]
-        self.rule_literals: dict[str, cp_model.IntVar] = {}
+        # The literal that switches a hard rule on, per (rule key, fellow or None), and the rule
+        # of each key: assumptions for explanations, fixed true otherwise.
+        self.literals: dict[tuple[str, int | None], cp_model.IntVar] = {}
+        self.rules: dict[str, ProgramRule] = {}
         self.present: dict[tuple[int, int], cp_model.IntVar] = {}  # (session, fellow)
         self.panel: dict[tuple[int, int], cp_model.IntVar] = {}  # (session, faculty member)
         self.present_despite_leave: dict[tuple, cp_model.IntVar] = {}
@@ -55,23 +60,27 @@ class Variables:
     def on(self, fellow: int, block: int, rotation: str) -> cp_model.IntVar:
         return self.x[fellow][block][self.problem.rotation_index(rotation)]
 
-    def rule_literal(self, key: str) -> cp_model.IntVar:
-        """The literal that switches a hard rule instance on (fixed true, or an assumption)."""
-        if key not in self.rule_literals:
-            self.rule_literals[key] = self.model.new_bool_var(f"holds[{key}]")
-        return self.rule_literals[key]
+    def rule_literal(self, rule: ProgramRule, fellow: int | None = None) -> cp_model.IntVar:
+        """The literal that switches a hard rule on (for one fellow, when explaining whom a
+        conflict concerns): fixed true, or an assumption."""
+        if (rule.key, fellow) not in self.literals:
+            name = rule.key if fellow is None else f"{rule.key}@{fellow}"
+            self.literals[rule.key, fellow] = self.model.new_bool_var(f"holds[{name}]")
+            self.rules[rule.key] = rule
+        return self.literals[rule.key, fellow]
 
     def leave_literal(self, entry: int) -> cp_model.IntVar:
-        """True when leave entry `entry` stands (always, except while explaining a conflict)."""
-        return self.rule_literal(f"leave[{entry}]")
+        """True when leave entry `entry` stands (approved leave always does, but while a
+        conflict is explained; a request when it is granted)."""
+        return self.rule_literal(self.problem.leave_rules[entry])
+
+    def stands(self, key: tuple[str, int | None]) -> bool:
+        """Whether the literal `key` is a rule that must hold (not a leave request)."""
+        rule = self.rules[key[0]]
+        return not (isinstance(rule, LeaveEntry) and rule.requested)
 
     def guard(
-        self,
-        key: str,
-        kind: str,
-        weight: int | None,
-        fellow: int | None = None,
-        block: int | None = None,
+        self, rule: ProgramRule, fellow: int | None = None, block: int | None = None
     ) -> tuple[cp_model.IntVar, list[Penalty]]:
         """The literal to enforce one unit of a rule with, and its penalty if the rule is soft.
 
@@ -79,15 +88,13 @@ class Variables:
         per unit (fellow and/or block) whose negation enforces the unit. Under `relax`, hard
         rules are treated like soft ones, their penalties marked hard."""
         touches_past = self.frozen_before and (block is None or block < self.frozen_before)
-        if weight is None and not self.relax and not touches_past:
-            if self.per_fellow and fellow is not None:
-                return self.rule_literal(f"{key}@{fellow}"), []
-            return self.rule_literal(key), []
-        parts = [key]
+        if rule.hard and not self.relax and not touches_past:
+            return self.rule_literal(rule, fellow if self.per_fellow else None), []
+        parts = [rule.key]
         if fellow is not None:
             parts.append(self.problem.fellows[fellow].id)
         if block is not None:
             parts.append(f"block {block + 1}")
         violated = self.model.new_bool_var(f"violated[{','.join(parts)}]")
-        hard = weight is None
-        return ~violated, [Penalty(violated, weight or 1, key, kind, fellow, block, hard)]
+        weight = rule.weight or 1
+        return ~violated, [Penalty(violated, weight, rule, fellow, block, rule.hard)]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
-from rotations.check import Violation
 from rotations.output.palette import rotation_colors, text_color
 from rotations.output.tables import role_counts
 from rotations.problem import Problem
-from rotations.schedule import Schedule
+from rotations.published import LeaveAnswer
+from rotations.schedule import Schedule, Violation
 
 CSS = """
 body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px;
@@ -52,7 +52,7 @@ def report_html(
     problem: Problem,
     schedule: Schedule,
     violations: list[Violation],
-    requests: list[dict] | None = None,
+    requests: list[LeaveAnswer] | None = None,
 ) -> bytes:
     """The report as UTF-8 bytes; deterministic for the same schedule."""
     program = problem.program
@@ -228,7 +228,7 @@ def _roster(problem: Problem, schedule: Schedule) -> str:
     return "\n".join(rows)
 
 
-def _soft(violations: list[Violation], requests: list[dict]) -> str:
+def _soft(violations: list[Violation], requests: list[LeaveAnswer]) -> str:
     rows = ['<section id="soft"><h2>Soft rules and preferences not met</h2>']
     soft = [v for v in violations if not v.hard]
     if soft:
@@ -242,8 +242,8 @@ def _soft(violations: list[Violation], requests: list[dict]) -> str:
     if requests:
         rows.append("<h2>Leave requests</h2><ul>")
         for r in requests:
-            verdict = "granted" if r["granted"] else f"denied: {escape(r['why'])}"
-            rows.append(f"<li>{escape(r['fellow'])} {r['start']} to {r['end']}: {verdict}</li>")
+            verdict = "granted" if r.granted else f"denied: {escape(r.why or '')}"
+            rows.append(f"<li>{escape(r.fellow)} {r.start} to {r.end}: {verdict}</li>")
         rows.append("</ul>")
     hard = [v for v in violations if v.hard]
     if hard:

@@ -231,7 +231,6 @@ def _parse_when(text: str, zone: ZoneInfo) -> dt.date | dt.datetime:
 
 
 def _update(
-    path: str,
     events: list[EventSpec],
     previous: dict[str, EventRecord],
     stamp: dt.datetime,
@@ -314,7 +313,7 @@ def calendars(
     ]
     files, index = {}, {}
     for path, name, events in owned:
-        published = _update(path, events, previous.get(path, {}), stamp, zone)
+        published = _update(events, previous.get(path, {}), stamp, zone)
         files[path] = calendar_bytes(name, published, program.timezone, span)
         index[path] = {
             p.spec.uid: {

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from rotations.check import Violation
 from rotations.output.html import report_html
 from rotations.output.ics import calendars
 from rotations.output.tables import conferences_csv, schedule_csv
 from rotations.output.xlsx import workbook_bytes
 from rotations.problem import Problem
 from rotations.published import publication
-from rotations.schedule import Schedule
+from rotations.schedule import Schedule, Violation
 
 
 def render(

@@ -6,10 +6,10 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from rotations.check import Violation
 from rotations.output.tables import role_counts
 from rotations.problem import Problem
-from rotations.schedule import Schedule
+from rotations.published import LeaveAnswer
+from rotations.schedule import Schedule, Violation
 
 
 def status_line(schedule: Schedule) -> str:
@@ -78,7 +78,7 @@ def print_summary(
     problem: Problem,
     schedule: Schedule,
     violations: list[Violation],
-    requests: list[dict] | None = None,
+    requests: list[LeaveAnswer] | None = None,
     console: Console | None = None,
 ) -> None:
     if console is None:
@@ -90,11 +90,11 @@ def print_summary(
     if problem.sessions:
         console.print(roster_table(problem, schedule))
     for request in requests or []:
-        what = f"{request['fellow']} {request['start']}..{request['end']}"
-        if request["granted"]:
+        what = f"{request.fellow} {request.start}..{request.end}"
+        if request.granted:
             console.print(f"Leave request granted: {what}")
         else:
-            console.print(f"Leave request denied: {what}: {request['why']}")
+            console.print(f"Leave request denied: {what}: {request.why}")
     soft = [v for v in violations if not v.hard]
     if not soft:
         console.print("Every soft rule and preference is met.")

@@ -1,18 +1,27 @@
-"""One builder per rule type, registered under its YAML `type`."""
+"""One builder per rule type, keyed by the rule's class (see rotations/registry.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from rotations.model.rules.conferences import add_conferences
-from rotations.model.rules.leave import add_leave_requests, add_max_concurrent_leave
+from rotations.config import rules
+from rotations.config.implied import (
+    ConferenceRules,
+    LeaveEntry,
+    LeaveForbidden,
+    Requirement,
+    Staffing,
+    Stint,
+)
+from rotations.model.rules.conferences import add_conference
+from rotations.model.rules.leave import add_leave_entry, add_max_concurrent_leave
 from rotations.model.rules.placement import add_apart, add_avoid, add_pin, add_prefer, add_window
 from rotations.model.rules.rotation import (
     add_leave_forbidden,
     add_one_rotation,
-    add_requirements,
+    add_requirement,
     add_staffing,
-    add_stints,
+    add_stint,
 )
 from rotations.model.rules.sequence import (
     add_before,
@@ -21,27 +30,23 @@ from rotations.model.rules.sequence import (
     add_max_consecutive,
 )
 
-CORE_BUILDERS: tuple[Callable, ...] = (
-    add_one_rotation,
-    add_staffing,
-    add_stints,
-    add_leave_forbidden,
-    add_requirements,
-    add_conferences,
-    add_leave_requests,
-)
-
-RULE_BUILDERS: dict[str, Callable] = {
-    "gap": add_gap,
-    "before": add_before,
-    "window": add_window,
-    "max_consecutive": add_max_consecutive,
-    "forbid_sequence": add_forbid_sequence,
-    "max_concurrent_leave": add_max_concurrent_leave,
-    "pin": add_pin,
-    "apart": add_apart,
-    "prefer": add_prefer,
-    "avoid": add_avoid,
+BUILDERS: dict[type, Callable] = {
+    Staffing: add_staffing,
+    Stint: add_stint,
+    LeaveForbidden: add_leave_forbidden,
+    Requirement: add_requirement,
+    ConferenceRules: add_conference,
+    LeaveEntry: add_leave_entry,
+    rules.Gap: add_gap,
+    rules.Before: add_before,
+    rules.Window: add_window,
+    rules.MaxConsecutive: add_max_consecutive,
+    rules.ForbidSequence: add_forbid_sequence,
+    rules.MaxConcurrentLeave: add_max_concurrent_leave,
+    rules.Pin: add_pin,
+    rules.Apart: add_apart,
+    rules.Prefer: add_prefer,
+    rules.Avoid: add_avoid,
 }
 
-__all__ = ["CORE_BUILDERS", "RULE_BUILDERS"]
+__all__ = ["BUILDERS", "add_one_rotation"]

@@ -7,28 +7,30 @@ import math
 
 from ortools.sat.python import cp_model
 
+from rotations.config.implied import ConferenceRules
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 
 
-def add_conferences(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
+def add_conference(
+    rule: ConferenceRules, problem: Problem, v: Variables, model: cp_model.CpModel
+) -> list[Penalty]:
     """Presenters per session, who may present and how often, one panelist per seat."""
-    penalties: list[Penalty] = []
-    for c in range(len(problem.conferences)):
-        sessions = [i for i, s in enumerate(problem.sessions) if s.conference == c]
-        key = f"conferences[{c}]"
-        penalties += _add_presenters(problem, v, model, c, sessions, key)
-        penalties += _add_relevance(problem, v, model, c, sessions, key)
-        penalties += _add_panel(problem, v, model, c, sessions, key)
-    return penalties
+    c = rule.conference
+    sessions = [i for i, s in enumerate(problem.sessions) if s.conference == c]
+    return (
+        _add_presenters(rule, problem, v, model, sessions)
+        + _add_relevance(rule, problem, v, model, sessions)
+        + _add_panel(rule, problem, v, model, sessions)
+    )
 
 
-def _add_presenters(problem, v, model, c, sessions, key) -> list[Penalty]:
-    conf = problem.conferences[c]
+def _add_presenters(rule, problem, v, model, sessions) -> list[Penalty]:
+    conf = problem.conferences[rule.conference]
     fellows, penalties = range(len(problem.fellows)), []
 
     def unit(part: str, fellow: int | None, block: int | None):
-        ok, p = v.guard(f"{key}.{part}", part, None, fellow, block)
+        ok, p = v.guard(rule.parts[part], fellow, block)
         penalties.extend(p)
         return ok
 
@@ -65,9 +67,9 @@ def _add_presenters(problem, v, model, c, sessions, key) -> list[Penalty]:
     return penalties
 
 
-def _add_relevance(problem, v, model, c, sessions, key) -> list[Penalty]:
+def _add_relevance(rule, problem, v, model, sessions) -> list[Penalty]:
     """Soft: a presenter is on (or just off) a rotation whose discipline sits on the panel."""
-    conf = problem.conferences[c]
+    conf = problem.conferences[rule.conference]
     related = [r for r, rot in problem.config.rotations.items() if rot.discipline in conf.panel]
     if not related or not conf.relevance_weight:
         return []
@@ -75,19 +77,19 @@ def _add_relevance(problem, v, model, c, sessions, key) -> list[Penalty]:
     for i in sessions:
         block = problem.sessions[i].block
         for f in range(len(problem.fellows)):
-            ok, p = v.guard(f"{key}.relevance", "relevance", conf.relevance_weight, f, block)
+            ok, p = v.guard(rule.parts["relevance"], f, block)
             penalties += p
             recent = [v.on(f, b, r) for b in (block - 1, block) if b >= 0 for r in related]
             model.add_bool_or([~v.present[i, f], *recent]).only_enforce_if(ok)
     return penalties
 
 
-def _add_panel(problem, v, model, c, sessions, key) -> list[Penalty]:
-    conf = problem.conferences[c]
+def _add_panel(rule, problem, v, model, sessions) -> list[Penalty]:
+    conf = problem.conferences[rule.conference]
     penalties = []
     for i in sessions:
         session = problem.sessions[i]
-        seats, p = v.guard(f"{key}.panel", "panel", None, None, session.block)
+        seats, p = v.guard(rule.parts["panel"], None, session.block)
         penalties += p
         for discipline in dict.fromkeys(conf.panel):
             able = problem.panelists(session, discipline)
@@ -106,5 +108,5 @@ def _add_panel(problem, v, model, c, sessions, key) -> list[Penalty]:
         for p in people:
             load = sum(v.panel[i, p] for i in sessions if (i, p) in v.panel)  # p may be away
             model.add(excess >= load - even)
-        penalties.append(Penalty(excess, conf.balance_weight, f"{key}.panel_balance", "balance"))
+        penalties.append(Penalty(excess, conf.balance_weight, rule.parts["panel_balance"]))
     return penalties

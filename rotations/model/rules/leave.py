@@ -1,16 +1,17 @@
-"""Rules on leave: max_concurrent_leave."""
+"""Rules on leave: leave entries (a request is granted or denied) and max_concurrent_leave."""
 
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rotations.config import models
+from rotations.config.implied import LeaveEntry
+from rotations.config.rules import MaxConcurrentLeave
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 
 
 def add_max_concurrent_leave(
-    rule: models.MaxConcurrentLeave, problem: Problem, v: Variables, model: cp_model.CpModel
+    rule: MaxConcurrentLeave, problem: Problem, v: Variables, model: cp_model.CpModel
 ) -> list[Penalty]:
     """No working day with more than `max` of the fellows on leave.
 
@@ -22,7 +23,7 @@ def add_max_concurrent_leave(
             away = [problem.entries_on(f, day) for f in group if problem.entries_on(f, day)]
             if len(away) <= rule.max:
                 continue
-            ok, p = v.guard(rule.key, rule.type, rule.weight, None, b)
+            ok, p = v.guard(rule, None, b)
             penalties += p
             gone = [_any_entry(v, model, entries) for entries in away]
             model.add(sum(gone) <= rule.max).only_enforce_if(ok)
@@ -39,13 +40,14 @@ def _any_entry(v: Variables, model: cp_model.CpModel, entries: tuple[int, ...]):
     return either
 
 
-def add_leave_requests(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
-    """A requested leave is granted when its literal is true; denying it costs its weight."""
-    penalties = []
-    for e in problem.requests():
-        entry = problem.config.leave[e]
-        denied = model.new_bool_var(f"denied[leave[{e}]]")
-        model.add(denied + v.leave_literal(e) == 1)
-        fellow = problem.fellow_index(entry.fellow)
-        penalties.append(Penalty(denied, entry.weight or 1, f"leave[{e}]", "leave_request", fellow))
-    return penalties
+def add_leave_entry(
+    rule: LeaveEntry, problem: Problem, v: Variables, model: cp_model.CpModel
+) -> list[Penalty]:
+    """A requested leave is granted when its literal is true; denying it costs its weight.
+    (Approved leave needs nothing here: its literal is fixed true with every hard rule's.)"""
+    if not rule.requested:
+        return []
+    denied = model.new_bool_var(f"denied[{rule.key}]")
+    model.add(denied + v.leave_literal(rule.index) == 1)
+    fellow = problem.fellow_index(rule.entry.fellow)
+    return [Penalty(denied, rule.weight, rule, fellow)]

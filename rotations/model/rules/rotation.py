@@ -1,50 +1,46 @@
-"""Rules every rotation carries: staffing, stint lengths, leave forbidden; and requirements."""
+"""Rules rotations carry: staffing, stint lengths, leave forbidden; and requirements."""
 
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from rotations.config.implied import LeaveForbidden, Requirement, Staffing, Stint
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 
 
-def add_one_rotation(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
-    """Every fellow is on exactly one rotation in every block."""
+def add_one_rotation(v: Variables, model: cp_model.CpModel) -> None:
+    """Every fellow is on exactly one rotation in every block (what a schedule is)."""
     for per_block in v.x:
         for per_rotation in per_block:
             model.add_exactly_one(per_rotation)
-    return []
 
 
-def add_staffing(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
+def add_staffing(
+    rule: Staffing, problem: Problem, v: Variables, model: cp_model.CpModel
+) -> list[Penalty]:
     """At most `max` fellows assigned; at least `min` present on every working day of a block."""
     fellows, penalties = range(len(problem.fellows)), []
-    for rid, rotation in problem.config.rotations.items():
-        if rotation.staffing is None:
+    rid, lo, hi = rule.rotation, rule.count.min, rule.count.max
+    for b in range(len(problem.blocks)):
+        ok, p = v.guard(rule, None, b)
+        penalties += p
+        assigned = [v.on(f, b, rid) for f in fellows]
+        if hi is not None and hi < len(assigned):
+            model.add(sum(assigned) <= hi).only_enforce_if(ok)
+        if not lo:
             continue
-        lo, hi = rotation.staffing.min, rotation.staffing.max
-        key = f"rotations.{rid}.staffing"
-        for b in range(len(problem.blocks)):
-            ok, p = v.guard(key, "staffing", None, None, b)
-            penalties += p
-            assigned = [v.on(f, b, rid) for f in fellows]
-            if hi is not None and hi < len(assigned):
-                model.add(sum(assigned) <= hi).only_enforce_if(ok)
-            if not lo:
-                continue
-            absences = {
-                tuple(
-                    (f, problem.entries_on(f, day)) for f in fellows if problem.entries_on(f, day)
-                )
-                for day in problem.working_days[b]
-            }
-            for absent in sorted(absences):
-                away = dict(absent)
-                present = [
-                    _present(v, model, f, b, rid, away[f]) if f in away else v.on(f, b, rid)
-                    for f in fellows
-                ]
-                model.add(sum(present) >= lo).only_enforce_if(ok)
+        absences = {
+            tuple((f, problem.entries_on(f, day)) for f in fellows if problem.entries_on(f, day))
+            for day in problem.working_days[b]
+        }
+        for absent in sorted(absences):
+            away = dict(absent)
+            present = [
+                _present(v, model, f, b, rid, away[f]) if f in away else v.on(f, b, rid)
+                for f in fellows
+            ]
+            model.add(sum(present) >= lo).only_enforce_if(ok)
     return penalties
 
 
@@ -62,63 +58,61 @@ def _present(
     return v.present_despite_leave[key]
 
 
-def add_stints(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
-    """Every maximal run of consecutive blocks on a rotation is min..max blocks long."""
+def add_stint(
+    rule: Stint, problem: Problem, v: Variables, model: cp_model.CpModel
+) -> list[Penalty]:
+    """Every maximal run of consecutive blocks on the rotation is min..max blocks long."""
     n, penalties = len(problem.blocks), []
-    for rid, rotation in problem.config.rotations.items():
-        if rotation.stint is None:
-            continue
-        lo, hi = rotation.stint.min or 1, rotation.stint.max
-        key = f"rotations.{rid}.stint"
-        for f in range(len(problem.fellows)):
-            on = [v.on(f, b, rid) for b in range(n)]
-            for b in range(n):
-                if lo < 2:
-                    break
-                ok, p = v.guard(key, "stint", None, f, b)
-                penalties += p
-                # A run starting at b (on[b] and not on[b-1]) goes on for lo blocks.
-                ends = [~on[b]] if b == 0 else [~on[b], on[b - 1]]
-                for k in range(1, lo):
-                    if b + k >= n:
-                        model.add_bool_or(ends).only_enforce_if(ok)
-                        break
-                    model.add_bool_or([*ends, on[b + k]]).only_enforce_if(ok)
-            for b in range(n - hi if hi is not None else 0):
-                ok, p = v.guard(key, "stint", None, f, b)
-                penalties += p
-                model.add_bool_or([~on[b + k] for k in range(hi + 1)]).only_enforce_if(ok)
-    return penalties
-
-
-def add_leave_forbidden(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
-    """No leave day falls in a block spent on a rotation with `leave: forbidden`."""
-    penalties = []
-    for rid, rotation in problem.config.rotations.items():
-        if rotation.leave != "forbidden":
-            continue
-        for f in range(len(problem.fellows)):
-            for b in range(len(problem.blocks)):
-                entries = problem.entries_in_block(f, b)
-                if not entries:
-                    continue
-                ok, p = v.guard(f"rotations.{rid}.leave", "leave", None, f, b)
-                penalties += p
-                for e in entries:
-                    model.add(v.on(f, b, rid) == 0).only_enforce_if([ok, v.leave_literal(e)])
-    return penalties
-
-
-def add_requirements(problem: Problem, v: Variables, model: cp_model.CpModel) -> list[Penalty]:
-    """Each fellow spends min..max blocks of the year on each required rotation."""
-    n, penalties = len(problem.blocks), []
-    for rid, count in problem.config.requirements.items():
-        for f in range(len(problem.fellows)):
-            ok, p = v.guard(f"requirements.{rid}", "requirements", None, f)
+    lo, hi = rule.count.min or 1, rule.count.max
+    for f in range(len(problem.fellows)):
+        on = [v.on(f, b, rule.rotation) for b in range(n)]
+        for b in range(n):
+            if lo < 2:
+                break
+            ok, p = v.guard(rule, f, b)
             penalties += p
-            total = sum(v.on(f, b, rid) for b in range(n))
-            if count.min:
-                model.add(total >= count.min).only_enforce_if(ok)
-            if count.max is not None and count.max < n:
-                model.add(total <= count.max).only_enforce_if(ok)
+            # A run starting at b (on[b] and not on[b-1]) goes on for lo blocks.
+            ends = [~on[b]] if b == 0 else [~on[b], on[b - 1]]
+            for k in range(1, lo):
+                if b + k >= n:
+                    model.add_bool_or(ends).only_enforce_if(ok)
+                    break
+                model.add_bool_or([*ends, on[b + k]]).only_enforce_if(ok)
+        for b in range(n - hi if hi is not None else 0):
+            ok, p = v.guard(rule, f, b)
+            penalties += p
+            model.add_bool_or([~on[b + k] for k in range(hi + 1)]).only_enforce_if(ok)
+    return penalties
+
+
+def add_leave_forbidden(
+    rule: LeaveForbidden, problem: Problem, v: Variables, model: cp_model.CpModel
+) -> list[Penalty]:
+    """No leave day falls in a block spent on the rotation."""
+    penalties = []
+    for f in range(len(problem.fellows)):
+        for b in range(len(problem.blocks)):
+            entries = problem.entries_in_block(f, b)
+            if not entries:
+                continue
+            ok, p = v.guard(rule, f, b)
+            penalties += p
+            for e in entries:
+                model.add(v.on(f, b, rule.rotation) == 0).only_enforce_if([ok, v.leave_literal(e)])
+    return penalties
+
+
+def add_requirement(
+    rule: Requirement, problem: Problem, v: Variables, model: cp_model.CpModel
+) -> list[Penalty]:
+    """Each fellow spends min..max blocks of the year on the rotation."""
+    n, penalties = len(problem.blocks), []
+    for f in range(len(problem.fellows)):
+        ok, p = v.guard(rule, f)
+        penalties += p
+        total = sum(v.on(f, b, rule.rotation) for b in range(n))
+        if rule.count.min:
+            model.add(total >= rule.count.min).only_enforce_if(ok)
+        if rule.count.max is not None and rule.count.max < n:
+            model.add(total <= rule.count.max).only_enforce_if(ok)
     return penalties

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rotations.config import models
+from rotations.config import rules
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 
 
 def add_gap(
-    rule: models.Gap, problem: Problem, v: Variables, model: cp_model.CpModel
+    rule: rules.Gap, problem: Problem, v: Variables, model: cp_model.CpModel
 ) -> list[Penalty]:
     """After a stint ends, at least `min_blocks` blocks pass before the rotation comes again."""
     n, penalties = len(problem.blocks), []
@@ -20,7 +20,7 @@ def add_gap(
             later = [on[c] for c in range(b + 2, min(n, b + 1 + rule.min_blocks))]
             if not later:
                 continue
-            ok, p = v.guard(rule.key, rule.type, rule.weight, f, b)
+            ok, p = v.guard(rule, f, b)
             penalties += p
             # on[b] and not on[b+1]: the stint ended at b; none of the next gap blocks may be on.
             for c in later:
@@ -29,12 +29,12 @@ def add_gap(
 
 
 def add_before(
-    rule: models.Before, problem: Problem, v: Variables, model: cp_model.CpModel
+    rule: rules.Before, problem: Problem, v: Variables, model: cp_model.CpModel
 ) -> list[Penalty]:
     """No block on `first` comes after a block on `then`."""
     n, penalties = len(problem.blocks), []
     for f in problem.selected(rule):
-        ok, p = v.guard(rule.key, rule.type, rule.weight, f)
+        ok, p = v.guard(rule, f)
         penalties += p
         # seen[b] is true once `then` has happened in blocks 0..b.
         seen = [model.new_bool_var(f"seen[{rule.key},{f},{b}]") for b in range(n)]
@@ -47,13 +47,13 @@ def add_before(
 
 
 def add_max_consecutive(
-    rule: models.MaxConsecutive, problem: Problem, v: Variables, model: cp_model.CpModel
+    rule: rules.MaxConsecutive, problem: Problem, v: Variables, model: cp_model.CpModel
 ) -> list[Penalty]:
     """No run of more than `blocks` consecutive blocks on any mix of `rotations`."""
     n, size, penalties = len(problem.blocks), rule.blocks + 1, []
     for f in problem.selected(rule):
         for b in range(n - size + 1):
-            ok, p = v.guard(rule.key, rule.type, rule.weight, f, b)
+            ok, p = v.guard(rule, f, b)
             penalties += p
             window = [v.on(f, c, r) for c in range(b, b + size) for r in rule.rotations]
             model.add(sum(window) <= rule.blocks).only_enforce_if(ok)
@@ -61,13 +61,13 @@ def add_max_consecutive(
 
 
 def add_forbid_sequence(
-    rule: models.ForbidSequence, problem: Problem, v: Variables, model: cp_model.CpModel
+    rule: rules.ForbidSequence, problem: Problem, v: Variables, model: cp_model.CpModel
 ) -> list[Penalty]:
     """`from` is never directly followed by `to`."""
     penalties = []
     for f in problem.selected(rule):
         for b in range(len(problem.blocks) - 1):
-            ok, p = v.guard(rule.key, rule.type, rule.weight, f, b)
+            ok, p = v.guard(rule, f, b)
             penalties += p
             model.add_bool_or([~v.on(f, b, rule.from_), ~v.on(f, b + 1, rule.to)]).only_enforce_if(
                 ok

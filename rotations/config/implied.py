@@ -1,0 +1,278 @@
+"""The rules a program's other keys imply, as rule objects with the interface of `rules:`
+entries: a rotation's `staffing`, `stint` and `leave: forbidden`, each `requirements` entry,
+each leave entry (approved leave stands; requested leave is a wish), and the parts of a case
+conference. Their key path is their identity (`rotations.acute.staffing`)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from rotations.config import models
+from rotations.config.rules import RuleBase
+from rotations.config.source import Path_, Position, SourceMap, format_path
+from rotations.config.types import Range
+
+if TYPE_CHECKING:
+    from rotations.problem import Problem
+
+
+@dataclass(frozen=True)
+class Implied:
+    """What every implied rule has: where it was written, and the rule interface."""
+
+    position: Position | None = field(default=None, compare=False, kw_only=True)
+    type: ClassVar[str]
+    name: ClassVar[str | None] = None
+    wish: ClassVar[bool] = False
+
+    @property
+    def path(self) -> Path_:
+        raise NotImplementedError
+
+    @property
+    def key(self) -> str:
+        return format_path(self.path)
+
+    @property
+    def label(self) -> str:
+        return self.key
+
+    @property
+    def weight(self) -> int | None:
+        return None
+
+    @property
+    def hard(self) -> bool:
+        return self.weight is None
+
+    def describe(self, problem: Problem) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Staffing(Implied):
+    """At most `max` fellows on the rotation in a block; at least `min` present every working
+    day of it."""
+
+    rotation: str
+    count: Range
+    type: ClassVar[str] = "staffing"
+    example: ClassVar[dict] = {"rotations": {"procedures": {"staffing": {"min": 2, "max": 3}}}}
+
+    @property
+    def path(self) -> Path_:
+        return ("rotations", self.rotation, "staffing")
+
+    def describe(self, problem: Problem) -> str:
+        parts = []
+        if self.count.min:
+            parts.append(f"at least {self.count.min} present every working day")
+        if self.count.max is not None:
+            parts.append(f"at most {self.count.max} per block")
+        return f"{problem.rotation(self.rotation).name}: {' and '.join(parts)}"
+
+
+@dataclass(frozen=True)
+class Stint(Implied):
+    """Every run of consecutive blocks on the rotation lasts `min`..`max` blocks."""
+
+    rotation: str
+    count: Range
+    type: ClassVar[str] = "stint"
+    example: ClassVar[dict] = {"rotations": {"procedures": {"stint": {"min": 2, "max": 4}}}}
+
+    @property
+    def path(self) -> Path_:
+        return ("rotations", self.rotation, "stint")
+
+    def describe(self, problem: Problem) -> str:
+        name = problem.rotation(self.rotation).name
+        return f"every stint on {name} lasts {self.count.describe('blocks')}"
+
+
+@dataclass(frozen=True)
+class LeaveForbidden(Implied):
+    """No leave day falls in a block on the rotation."""
+
+    rotation: str
+    type: ClassVar[str] = "leave"
+    example: ClassVar[dict] = {"rotations": {"acute": {"leave": "forbidden"}}}
+
+    @property
+    def path(self) -> Path_:
+        return ("rotations", self.rotation, "leave")
+
+    def describe(self, problem: Problem) -> str:
+        return f"no leave during {problem.rotation(self.rotation).name} blocks"
+
+
+@dataclass(frozen=True)
+class Requirement(Implied):
+    """Every fellow spends `min`..`max` blocks of the year on the rotation."""
+
+    rotation: str
+    count: Range
+    type: ClassVar[str] = "requirements"
+    example: ClassVar[dict] = {"requirements": {"neurology": 2}}
+
+    @property
+    def path(self) -> Path_:
+        return ("requirements", self.rotation)
+
+    def describe(self, problem: Problem) -> str:
+        name = problem.rotation(self.rotation).name
+        return f"every fellow needs {self.count.describe('blocks')} of {name}"
+
+
+@dataclass(frozen=True)
+class LeaveEntry(Implied):
+    """A leave entry: approved leave stands (a hard fact), a request is granted or denied at
+    its weight."""
+
+    index: int
+    entry: models.Leave
+    type: ClassVar[str] = "leave_request"
+    example: ClassVar[dict] = {
+        "leave": [
+            {
+                "fellow": "ana",
+                "start": "2027-12-20",
+                "end": "2027-12-31",
+                "weight": 2,
+                "requested": True,
+            }
+        ]
+    }
+
+    @property
+    def path(self) -> Path_:
+        return ("leave", self.index)
+
+    @property
+    def requested(self) -> bool:
+        return self.entry.requested
+
+    @property
+    def weight(self) -> int | None:
+        return (self.entry.weight or 1) if self.entry.requested else None
+
+    def describe(self, problem: Problem) -> str:
+        entry = self.entry
+        why = f" ({entry.reason})" if entry.reason else ""
+        return f"{entry.fellow} on leave {entry.start}..{entry.end}{why}"
+
+
+@dataclass(frozen=True)
+class ConferencePart(Implied):
+    """One of the rules a case conference carries (`part`: presenters, no_presenting_on,
+    spread, min_weeks_between_presentations, relevance, panel, panel_balance)."""
+
+    conference: int
+    part: str
+    cost: int | None = None  # the weight of a soft part
+
+    @property
+    def path(self) -> Path_:
+        return ("conferences", self.conference, self.part)
+
+    @property
+    def type(self) -> str:  # type: ignore[override]
+        return "balance" if self.part == "panel_balance" else self.part
+
+    @property
+    def weight(self) -> int | None:
+        return self.cost
+
+    def describe(self, problem: Problem) -> str:
+        conf = problem.conferences[self.conference]
+        sessions = len(problem.sessions_of(self.conference))
+        n = sessions * conf.presenters / len(problem.fellows)
+        return {
+            "presenters": f"{conf.presenters} presenter(s) at each of {sessions} sessions of "
+            f"{conf.name}",
+            "no_presenting_on": f"nobody on {', '.join(conf.no_presenting_on)} presents",
+            "spread": f"every fellow presents {math.floor(n)} or {math.ceil(n)} times",
+            "min_weeks_between_presentations": f"at least {conf.min_weeks_between_presentations} "
+            "weeks between two presentations by the same fellow",
+            "relevance": "each presenter is on (or just off) a rotation whose discipline sits "
+            "on the panel",
+            "panel": f"one available faculty member per discipline ({', '.join(conf.panel)}) "
+            "at every session",
+            "panel_balance": "panel duty shared evenly within each discipline",
+        }[self.part]
+
+
+@dataclass(frozen=True)
+class ConferenceRules(Implied):
+    """A case conference: presenters and a faculty panel at every session, built and checked
+    together (its parts share the presenter and panel variables)."""
+
+    conference: int
+    parts: dict[str, ConferencePart] = field(compare=False, hash=False)
+    type: ClassVar[str] = "conference"
+    example: ClassVar[dict] = {
+        "conferences": [
+            {
+                "id": "mdcc",
+                "name": "Case Conference",
+                "weekday": "thursday",
+                "time": "07:00",
+                "presenters": 1,
+                "panel": ["neurology"],
+            }
+        ]
+    }
+
+    @property
+    def path(self) -> Path_:
+        return ("conferences", self.conference)
+
+    def describe(self, problem: Problem) -> str:
+        return f"the sessions of {problem.conferences[self.conference].name}"
+
+
+CONFERENCE_PARTS = (
+    "presenters",
+    "no_presenting_on",
+    "spread",
+    "min_weeks_between_presentations",
+    "relevance",
+    "panel",
+    "panel_balance",
+)
+
+
+def implied_rules(config: models.Config, source: SourceMap) -> list[Implied]:
+    """Every implied rule, in the order the model is built: staffing, stints, leave forbidden,
+    requirements, conferences, leave entries."""
+
+    def at(rule: Implied) -> Implied:
+        object.__setattr__(rule, "position", source.find(rule.path))
+        return rule
+
+    rotations = config.rotations.items()
+    out: list[Implied] = [at(Staffing(r, rot.staffing)) for r, rot in rotations if rot.staffing]
+    out += [at(Stint(r, rot.stint)) for r, rot in rotations if rot.stint]
+    out += [at(LeaveForbidden(r)) for r, rot in rotations if rot.leave == "forbidden"]
+    out += [at(Requirement(r, count)) for r, count in config.requirements.items()]
+    for c, conf in enumerate(config.conferences):
+        costs = {"relevance": conf.relevance_weight, "panel_balance": conf.balance_weight}
+        parts = {part: at(ConferencePart(c, part, costs.get(part))) for part in CONFERENCE_PARTS}
+        out.append(at(ConferenceRules(c, parts)))
+    out += [at(LeaveEntry(e, entry)) for e, entry in enumerate(config.leave)]
+    return out
+
+
+# Any rule of a program: a typed `rules:` entry or a rule another key implies.
+ProgramRule = RuleBase | Implied
+# The implied rule types (ConferencePart is part of ConferenceRules, built and checked with it).
+IMPLIED_CLASSES: tuple[type[Implied], ...] = (
+    Staffing,
+    Stint,
+    LeaveForbidden,
+    Requirement,
+    ConferenceRules,
+    LeaveEntry,
+)

@@ -1,0 +1,304 @@
+"""The typed entries of `rules:`: one pydantic model per YAML `type`.
+
+Each is a rule object from loading onward: it knows its key path (`rules[3]`, its identity),
+where it was written, the name the user gave it and whether it is hard; `describe` says what it
+demands in the user's words, and `example` is the entry the config reference shows. The rules
+other keys imply (staffing, stints, requirements...) have the same interface
+(`rotations.config.implied`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, get_args
+
+from pydantic import Field, PrivateAttr, model_validator
+
+from rotations.config.source import Position
+from rotations.config.types import Line, Number, Positive, Selector, Strict, TagSelector, Weight
+
+if TYPE_CHECKING:
+    from rotations.problem import Problem
+
+
+class RuleBase(Strict):
+    """Keys every rule takes: `name`, `fellows` (whom it binds), `weight` (makes it soft)."""
+
+    name: Line | None = Field(default=None, description="used in messages and reports")
+    fellows: Selector | None = Field(
+        default=None, description="ids, or {tags: [...]}: whom the rule binds (default: all)"
+    )
+    weight: Weight | None = Field(
+        default=None, description="makes the rule soft: the cost of each broken instance"
+    )
+    example: ClassVar[dict] = {}  # the entry the config reference shows
+    wish: ClassVar[bool] = False  # a fellow's wish: counts toward the fairness term
+    _key: str = PrivateAttr(default="rule")  # its key path, e.g. rules[3]
+    _position: Position | None = PrivateAttr(default=None)
+
+    @property
+    def key(self) -> str:
+        return self._key
+
+    @property
+    def position(self) -> Position | None:
+        return self._position
+
+    @property
+    def hard(self) -> bool:
+        return self.weight is None
+
+    @property
+    def label(self) -> str:
+        """How messages refer to the rule: its name if given, else its place in the file."""
+        return f'"{self.name}"' if self.name else f"{self._key} ({getattr(self, 'type', 'rule')})"
+
+    def describe(self, problem: Problem) -> str:
+        """What the rule demands, and of whom, in the user's words."""
+        return self.statement(problem) + self._whom(problem)
+
+    def statement(self, problem: Problem) -> str:
+        raise NotImplementedError
+
+    def _whom(self, problem: Problem) -> str:
+        if isinstance(self.fellows, TagSelector):
+            return f" (for fellows tagged {', '.join(self.fellows.tags)})"
+        if self.fellows is not None:
+            return f" (for {', '.join(self.fellows)})"
+        return ""
+
+
+class SingleFellowRule(RuleBase):
+    """A rule written for one fellow (`fellow: ana`) or several (`fellows: [...]`)."""
+
+    fellow: str | None = Field(default=None, description="the fellow it is for")
+
+    @model_validator(mode="after")
+    def _someone(self) -> SingleFellowRule:
+        if self.fellow is None and self.fellows is None:
+            raise ValueError("say whom it is for: fellow: <id> (or fellows: [...])")
+        if self.fellow is not None and self.fellows is not None:
+            raise ValueError("give either fellow or fellows, not both")
+        return self
+
+    def _whom(self, problem: Problem) -> str:
+        return f" (for {self.fellow})" if self.fellow is not None else super()._whom(problem)
+
+
+def _name(problem: Problem, rid: str) -> str:
+    rotations = problem.config.rotations
+    return rotations[rid].name if rid in rotations else rid
+
+
+class Gap(RuleBase):
+    """At least `min_blocks` blocks between two stints of `rotation`."""
+
+    type: Literal["gap"]
+    rotation: str
+    min_blocks: Positive
+    example: ClassVar[dict] = {"type": "gap", "rotation": "procedures", "min_blocks": 2}
+
+    def statement(self, problem: Problem) -> str:
+        return (
+            f"at least {self.min_blocks} blocks between two stints of "
+            f"{_name(problem, self.rotation)}"
+        )
+
+
+class Before(RuleBase):
+    """All of a fellow's `first` blocks come before any of their `then` blocks."""
+
+    type: Literal["before"]
+    first: str
+    then: str
+    example: ClassVar[dict] = {"type": "before", "first": "neurology", "then": "palliative"}
+
+    def statement(self, problem: Problem) -> str:
+        return (
+            f"all {_name(problem, self.first)} blocks come before any "
+            f"{_name(problem, self.then)} block"
+        )
+
+
+class Window(RuleBase):
+    """`rotation` only in blocks lying wholly inside `not_before`..`not_after`."""
+
+    type: Literal["window"]
+    rotation: str
+    not_before: dt.date | None = None
+    not_after: dt.date | None = None
+    example: ClassVar[dict] = {
+        "type": "window",
+        "rotation": "elective",
+        "not_before": "2027-09-01",
+    }
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Window:
+        if self.not_before is None and self.not_after is None:
+            raise ValueError("give not_before, not_after or both")
+        if self.not_before and self.not_after and self.not_after < self.not_before:
+            raise ValueError(f"not_after {self.not_after} is before not_before {self.not_before}")
+        return self
+
+    def statement(self, problem: Problem) -> str:
+        parts = []
+        if self.not_before:
+            parts.append(f"from {self.not_before}")
+        if self.not_after:
+            parts.append(f"until {self.not_after}")
+        return f"{_name(problem, self.rotation)} only {' '.join(parts)}"
+
+    def describe(self, problem: Problem) -> str:
+        allowed = len(problem.blocks_within(self.not_before, self.not_after))
+        return f"{super().describe(problem)} ({allowed} block{'' if allowed == 1 else 's'})"
+
+
+class MaxConsecutive(RuleBase):
+    """No run of more than `blocks` consecutive blocks on any mix of `rotations`."""
+
+    type: Literal["max_consecutive"]
+    rotations: list[str] = Field(min_length=1)
+    blocks: Positive
+    example: ClassVar[dict] = {
+        "type": "max_consecutive",
+        "rotations": ["procedures", "acute"],
+        "blocks": 6,
+    }
+
+    def statement(self, problem: Problem) -> str:
+        names = ", ".join(_name(problem, r) for r in self.rotations)
+        return f"at most {self.blocks} consecutive blocks on {names}"
+
+
+class ForbidSequence(RuleBase):
+    """`from` is never directly followed by `to`."""
+
+    type: Literal["forbid_sequence"]
+    from_: str = Field(alias="from")
+    to: str
+    example: ClassVar[dict] = {"type": "forbid_sequence", "from": "acute", "to": "neurology"}
+
+    def statement(self, problem: Problem) -> str:
+        return (
+            f"{_name(problem, self.from_)} is never directly followed by {_name(problem, self.to)}"
+        )
+
+
+class MaxConcurrentLeave(RuleBase):
+    """No working day with more than `max` of the fellows on leave."""
+
+    type: Literal["max_concurrent_leave"]
+    max: Number
+    example: ClassVar[dict] = {"type": "max_concurrent_leave", "max": 1}
+
+    def statement(self, problem: Problem) -> str:
+        return f"at most {self.max} fellows on leave on any working day"
+
+
+class Pin(SingleFellowRule):
+    """The fellow is on `rotation` in the given (1-based) `blocks`."""
+
+    type: Literal["pin"]
+    rotation: str
+    blocks: list[int] = Field(min_length=1, description="1-based block numbers")
+    example: ClassVar[dict] = {
+        "type": "pin",
+        "fellow": "ben",
+        "rotation": "procedures",
+        "blocks": [1, 2],
+    }
+
+    def statement(self, problem: Problem) -> str:
+        blocks = ", ".join(str(b) for b in self.blocks)
+        return f"on {_name(problem, self.rotation)} in block(s) {blocks}"
+
+
+class Apart(RuleBase):
+    """No two of `fellows` on `rotation` in the same block."""
+
+    type: Literal["apart"]
+    rotation: str
+    example: ClassVar[dict] = {"type": "apart", "fellows": ["ana", "ben"], "rotation": "neurology"}
+
+    @model_validator(mode="after")
+    def _group(self) -> Apart:
+        if self.fellows is None:
+            raise ValueError("say who must be kept apart: fellows: [ana, ben] or {tags: [...]}")
+        return self
+
+    def statement(self, problem: Problem) -> str:
+        return f"no two of them on {_name(problem, self.rotation)} in the same block"
+
+    def _whom(self, problem: Problem) -> str:
+        if isinstance(self.fellows, TagSelector):
+            return super()._whom(problem)
+        return f" ({', '.join(problem.fellows[i].id for i in problem.selected(self))})"
+
+
+class Wish(SingleFellowRule):
+    """A fellow's wish about a rotation between two dates (the blocks overlapping them)."""
+
+    rotation: str
+    start: dt.date
+    end: dt.date
+    wish: ClassVar[bool] = True
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Wish:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Prefer(Wish):
+    """The fellow wants `rotation` in every block overlapping `start`..`end`."""
+
+    type: Literal["prefer"]
+    example: ClassVar[dict] = {
+        "type": "prefer",
+        "fellow": "ana",
+        "rotation": "elective",
+        "start": "2028-03-01",
+        "end": "2028-04-30",
+        "weight": 5,
+    }
+
+    def statement(self, problem: Problem) -> str:
+        return f"on {_name(problem, self.rotation)} from {self.start} to {self.end}"
+
+
+class Avoid(Wish):
+    """The fellow wants no `rotation` block overlapping `start`..`end`."""
+
+    type: Literal["avoid"]
+    example: ClassVar[dict] = {
+        "type": "avoid",
+        "fellow": "ben",
+        "rotation": "acute",
+        "start": "2027-12-01",
+        "end": "2027-12-31",
+        "weight": 3,
+    }
+
+    def statement(self, problem: Problem) -> str:
+        return f"not on {_name(problem, self.rotation)} from {self.start} to {self.end}"
+
+
+Rule = Annotated[
+    Gap
+    | Before
+    | Window
+    | MaxConsecutive
+    | ForbidSequence
+    | MaxConcurrentLeave
+    | Pin
+    | Apart
+    | Prefer
+    | Avoid,
+    Field(discriminator="type"),
+]
+
+RULE_CLASSES: tuple[type[RuleBase], ...] = get_args(get_args(Rule)[0])
+RULE_TYPES: tuple[str, ...] = tuple(
+    get_args(model.model_fields["type"].annotation)[0] for model in RULE_CLASSES
+)

@@ -1,0 +1,137 @@
+"""The whole pipeline as a library: solve a program, or reschedule it against a publication,
+and get back the schedule, every rule it breaks, the answers to leave requests and the files to
+publish; and, when there is no schedule, why (`diagnose`). The CLI and the benchmarks call
+these and only print, time and write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rotations.check import check
+from rotations.diff import Change, changes_csv, diff_publications
+from rotations.explain import (
+    Conflict,
+    Member,
+    closest_schedule,
+    leave_request_report,
+    minimal_conflict,
+)
+from rotations.output.ics import republication_stamp
+from rotations.output.render import render
+from rotations.problem import Problem
+from rotations.published import LeaveAnswer, publication
+from rotations.reschedule import Previous, Rescheduled, reschedule
+from rotations.schedule import Violation
+from rotations.solve import Progress, Result, SolveOptions, solve
+
+# Deterministic seconds for each of the two searches that look for a clash when a solve ran
+# out of time without a schedule.
+DIAGNOSIS_LIMIT = 10.0
+
+
+class BrokenSchedule(Exception):
+    """The solver's schedule breaks hard rules it was told to keep: a bug in rotations."""
+
+    def __init__(self, broken: list[Violation]) -> None:
+        super().__init__(f"the solver's schedule breaks {len(broken)} hard rule instance(s)")
+        self.broken = broken
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why there is no schedule: the rules that clash when they are found; else, out of time,
+    the rules the closest schedule of a short relaxed search breaks ([]: a schedule keeping
+    every rule exists; None: that search found nothing either)."""
+
+    infeasible: bool  # proven: no schedule keeps every hard rule
+    conflict: Conflict | None = None
+    closest: list[Member] | None = None
+
+
+@dataclass(frozen=True)
+class Solved:
+    """A finished solve: the solver's result, and when it has a schedule, every rule it
+    breaks, the answer to every leave request and the files of its publication."""
+
+    result: Result
+    violations: list[Violation] = field(default_factory=list)
+    requests: list[LeaveAnswer] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def broken(self) -> list[Violation]:
+        """The hard rule instances it breaks (only a --relax schedule breaks any)."""
+        return [v for v in self.violations if v.hard]
+
+
+@dataclass(frozen=True)
+class Republished(Solved):
+    """A finished reschedule: as Solved, plus the changes against the publication before and
+    how far the solver got in making them few."""
+
+    rescheduled: Rescheduled | None = None
+    changes: list[Change] = field(default_factory=list)
+
+
+def solve_program(
+    problem: Problem, options: SolveOptions, progress: Progress | None = None
+) -> Solved:
+    """Solve `problem`, verify the schedule, answer the leave requests, render every file."""
+    result = solve(problem, options, progress)
+    if result.schedule is None:
+        return Solved(result)
+    violations = check(problem, result.schedule)
+    if not result.schedule.relaxed and any(v.hard for v in violations):
+        raise BrokenSchedule([v for v in violations if v.hard])
+    requests = leave_request_report(problem, result.schedule)
+    files = render(problem, result.schedule, violations, requests)
+    return Solved(result, violations, requests, files)
+
+
+def reschedule_program(
+    problem: Problem,
+    previous: Previous,
+    freeze_until: dt.date,
+    options: SolveOptions,
+    dry_run: bool = False,
+) -> Republished:
+    """Re-solve `problem` close to `previous`, the past frozen; with `dry_run`, only the
+    changes (no leave-request explanations, no files)."""
+    done = reschedule(problem, previous, freeze_until, options)
+    result = done.result
+    if result.schedule is None:
+        return Republished(result, rescheduled=done)
+    schedule = result.schedule
+    violations = check(problem, schedule)
+    late = [v for v in violations if v.hard and v.block and v.block > done.frozen_before]
+    if late:
+        raise BrokenSchedule(late)
+    changes = diff_publications(previous.publication, publication(problem, schedule, violations))
+    if dry_run:
+        return Republished(result, violations, rescheduled=done, changes=changes)
+    requests = leave_request_report(problem, schedule, done.fixed)
+    stamp = republication_stamp(problem, previous.publication.events, freeze_until)
+    files = render(
+        problem,
+        schedule,
+        violations,
+        requests,
+        previous.publication.events,
+        stamp,
+        extra={"changes.csv": changes_csv(changes)},
+    )
+    return Republished(result, violations, requests, files, rescheduled=done, changes=changes)
+
+
+def diagnose(
+    problem: Problem, result: Result, fixed: dict[tuple[int, int], str] | None = None
+) -> Diagnosis:
+    """Why `result` has no schedule. Out of time, a small program very often cannot hold at
+    all: look for the clash first, then for the closest schedule."""
+    infeasible = result.stats.status == "INFEASIBLE"
+    limit = result.stats.time_limit if infeasible else DIAGNOSIS_LIMIT
+    conflict = minimal_conflict(problem, time_limit=limit, fixed=fixed)
+    if infeasible or conflict is not None:
+        return Diagnosis(infeasible, conflict)
+    return Diagnosis(False, None, closest_schedule(problem, DIAGNOSIS_LIMIT, fixed))

@@ -1,0 +1,191 @@
+"""Necessary conditions checked with arithmetic before any solve: when one fails, the rules
+that make it fail and the numbers that show it (requirements against the year, staffing against
+requirements, windows and who is present, pins against leave, windows and each other)."""
+
+from __future__ import annotations
+
+from rotations.config import rules
+from rotations.config.implied import (
+    LeaveForbidden,
+    ProgramRule,
+    Requirement,
+    Staffing,
+)
+from rotations.explain import Conflict, member
+from rotations.problem import Problem
+
+
+def _implied(problem: Problem, kind: type) -> dict[str, ProgramRule]:
+    """The program's rules of an implied kind, by rotation id."""
+    return {rule.rotation: rule for rule in problem.rules if isinstance(rule, kind)}
+
+
+def arithmetic_conflicts(problem: Problem) -> list[Conflict]:
+    """Necessary conditions that fail, each with its members and numbers; cheap, no solver."""
+    found: list[Conflict] = []
+    config = problem.config
+    n_blocks, n_fellows = len(problem.blocks), len(problem.fellows)
+    rotations = config.rotations
+    requirements = config.requirements
+
+    staffing_of, requirement_of = _implied(problem, Staffing), _implied(problem, Requirement)
+
+    def conflict(involved: list[ProgramRule], reason: str) -> None:
+        found.append(Conflict([member(rule, problem) for rule in involved], reason))
+
+    mins = {r: c.min for r, c in requirements.items() if c.min}
+    if sum(mins.values()) > n_blocks:
+        terms = " + ".join(str(m) for m in mins.values())
+        conflict(
+            [requirement_of[r] for r in mins],
+            f"Every fellow needs {terms} = {sum(mins.values())} blocks, but the year has "
+            f"{n_blocks}.",
+        )
+    if set(requirements) == set(rotations) and all(
+        c.max is not None for c in requirements.values()
+    ):
+        total = sum(c.max for c in requirements.values())
+        if total < n_blocks:
+            conflict(
+                [requirement_of[r] for r in requirements],
+                f"Every fellow may spend at most {total} blocks on all rotations together, but "
+                f"the year has {n_blocks} blocks to fill.",
+            )
+    capped = {r: rot.staffing.max for r, rot in rotations.items() if rot.staffing}
+    full = len(capped) == len(rotations) and all(m is not None for m in capped.values())
+    if full and sum(capped.values()) < n_fellows:
+        conflict(
+            [staffing_of[r] for r in rotations],
+            f"Every block needs a place for {n_fellows} fellows, but the rotations take at "
+            f"most {' + '.join(str(m) for m in capped.values())} = {sum(capped.values())}.",
+        )
+    for rid, rotation in rotations.items():
+        name = rotation.name
+        staffing = rotation.staffing
+        count = requirements.get(rid)
+        windows = [
+            (i, r)
+            for i, r in enumerate(config.rules)
+            if isinstance(r, rules.Window) and r.hard and r.rotation == rid and r.fellows is None
+        ]
+        allowed = set(range(n_blocks))
+        for _, window in windows:
+            allowed &= set(problem.blocks_within(window.not_before, window.not_after))
+        if count and count.min and staffing and staffing.max is not None:
+            need, fit = n_fellows * count.min, len(allowed) * staffing.max
+            if need > fit:
+                conflict(
+                    [staffing_of[rid], requirement_of[rid]] + [window for _, window in windows],
+                    f"{n_fellows} fellows × {count.min} blocks = {need} {name} blocks, but only "
+                    f"{len(allowed)} blocks × {staffing.max} fellow(s) fit.",
+                )
+        elif count and count.min and len(allowed) < count.min and windows:
+            conflict(
+                [requirement_of[rid]] + [window for _, window in windows],
+                f"Every fellow needs {count.min} {name} blocks, but only {len(allowed)} blocks "
+                "lie inside the window.",
+            )
+        if count and count.max is not None and staffing and staffing.min:
+            need, give = staffing.min * n_blocks, n_fellows * count.max
+            if need > give:
+                conflict(
+                    [staffing_of[rid], requirement_of[rid]],
+                    f"{name} needs {staffing.min} fellow(s) × {n_blocks} blocks = {need} "
+                    f"fellow-blocks, but {n_fellows} fellows × at most {count.max} blocks = "
+                    f"{give}.",
+                )
+    found += _presence_conflicts(problem)
+    found += _pin_conflicts(problem)
+    return found
+
+
+def _presence_conflicts(problem: Problem) -> list[Conflict]:
+    """Working days on which the staffing minimums need more fellows than are present."""
+    minimums = {
+        r: rot.staffing.min
+        for r, rot in problem.config.rotations.items()
+        if rot.staffing and rot.staffing.min
+    }
+    need = sum(minimums.values())
+    if not need:
+        return []
+    for b, days in enumerate(problem.working_days):
+        for day in days:
+            away = [f for f in range(len(problem.fellows)) if problem.on_leave(f, day)]
+            here = len(problem.fellows) - len(away)
+            if here >= need:
+                continue
+            entries = sorted({e for f in away for e in problem.entries_on(f, day)})
+            staffing_of = _implied(problem, Staffing)
+            involved = [staffing_of[r] for r in minimums]
+            involved += [problem.leave_rules[e] for e in entries]
+            terms = " + ".join(f"{r} {m}" for r, m in minimums.items())
+            who = ", ".join(problem.fellows[f].id for f in away)
+            have = (
+                f"{len(problem.fellows)} fellows − {len(away)} on leave ({who}) = {here}"
+                if away
+                else f"the program has {here} fellows"
+            )
+            return [
+                Conflict(
+                    [member(rule, problem) for rule in involved],
+                    f"On {day} (block {b + 1}) {need} fellows must be present ({terms}), but "
+                    f"{have}.",
+                )
+            ]
+    return []
+
+
+def _pin_conflicts(problem: Problem) -> list[Conflict]:
+    config = problem.config
+    out: list[Conflict] = []
+    pins = [(i, r) for i, r in enumerate(config.rules) if isinstance(r, rules.Pin) and r.hard]
+    seen: dict[tuple[int, int], tuple[int, str]] = {}
+    for i, pin in pins:
+        for f in problem.selected(pin):
+            fid = problem.fellows[f].id
+            rotation = config.rotations[pin.rotation]
+            for number in pin.blocks:
+                b = number - 1
+                other = seen.setdefault((f, b), (i, pin.rotation))
+                if other[1] != pin.rotation:
+                    out.append(
+                        Conflict(
+                            [
+                                member(config.rules[other[0]], problem),
+                                member(pin, problem),
+                            ],
+                            f"{fid} cannot be on {config.rotations[other[1]].name} and "
+                            f"{rotation.name} in block {number}.",
+                        )
+                    )
+                entries = problem.entries_in_block(f, b)
+                if rotation.leave == "forbidden" and entries:
+                    involved = [pin, _implied(problem, LeaveForbidden)[pin.rotation]]
+                    involved += [problem.leave_rules[e] for e in entries]
+                    out.append(
+                        Conflict(
+                            [member(rule, problem) for rule in involved],
+                            f"{fid} is pinned to {rotation.name} in block {number} but on leave "
+                            f"then, and {rotation.name} forbids leave.",
+                        )
+                    )
+                for window in config.rules:
+                    if (
+                        isinstance(window, rules.Window)
+                        and window.hard
+                        and window.rotation == pin.rotation
+                        and f in problem.selected(window)
+                        and b not in problem.blocks_within(window.not_before, window.not_after)
+                    ):
+                        out.append(
+                            Conflict(
+                                [
+                                    member(pin, problem),
+                                    member(window, problem),
+                                ],
+                                f"{fid} is pinned to {rotation.name} in block {number}, outside "
+                                "the window that rotation is allowed in.",
+                            )
+                        )
+    return out
