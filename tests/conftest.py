@@ -80,6 +80,21 @@ def write_yaml(folder: Path, config: dict, name: str = "program.yaml") -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def example_out(tmp_path_factory) -> Path:
+    """The bundled example, solved once for the whole session by `rotations solve`."""
+    from click.testing import CliRunner
+
+    from rotations.cli import cli
+
+    out = tmp_path_factory.mktemp("example") / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        result = CliRunner().invoke(cli, ["solve", str(EXAMPLE), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
 @pytest.fixture
 def load(tmp_path):
     def _load(config: dict) -> Problem:

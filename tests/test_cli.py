@@ -6,7 +6,6 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from rotations.check import check
@@ -21,14 +20,6 @@ INVALID = Path(__file__).parent / "data" / "invalid"
 
 def invoke(*args: str):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
-@pytest.fixture(scope="module")
-def example_out(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "out"
-    result = invoke("solve", EXAMPLE, "--out", out, "--time-limit", "60")
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def test_check_accepts_the_example() -> None:

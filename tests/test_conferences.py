@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import icalendar
 import pytest
@@ -63,9 +64,27 @@ def test_spread_needs_every_fellow_to_present_their_share(load) -> None:
 
 
 def test_nobody_presents_on_leave(load) -> None:
+    """ben and cy are on `b`, where nobody presents, in the first week: ana must present on
+    2027-07-08, and cannot once she is on leave that day."""
+    pins = [
+        {"type": "pin", "fellows": ["ben", "cy"], "rotation": "b", "blocks": [1]},
+    ]
+    conf = conference(no_presenting_on=["b"])
+    free = run(load(with_conference(conf, rules=pins)))
+    assert Role("2027-07-08", "mdcc", "presenter", "ana") in free.schedule.roles
     leave = [{"fellow": "ana", "start": "2027-07-08", "end": "2027-07-08"}]
-    result = run(load(with_conference(leave=leave)))
-    assert Role("2027-07-08", "mdcc", "presenter", "ana") not in result.schedule.roles
+    assert run(load(with_conference(conf, rules=pins, leave=leave))).stats.status == "INFEASIBLE"
+
+
+def test_the_checker_flags_a_presenter_on_leave(load) -> None:
+    leave = [{"fellow": "ana", "start": "2027-07-08", "end": "2027-07-08"}]
+    problem = load(with_conference(leave=leave))
+    roles = [Role(day, "mdcc", "presenter", "ana") for day in THURSDAYS] + [
+        Role(day, "mdcc", "panel", "lee", "neurology") for day in THURSDAYS
+    ]
+    schedule = replace(hand_schedule(problem, {}), roles=roles)
+    flagged = [(v.key, v.message) for v in conference_violations(problem, schedule)]
+    assert ("conferences[0].presenters", "2027-07-08: ana presents while on leave") in flagged
 
 
 def test_impossible_panel_is_named_before_solving(load) -> None:

@@ -9,7 +9,9 @@ import pytest
 from ical.calendar_stream import IcsCalendarStream
 
 from rotations.output.ics import calendars, make_uid
-from tests.conftest import hand_schedule, program
+from tests.conftest import ROOT, hand_schedule, program
+
+GOLDEN = ROOT / "tests" / "golden" / "example"
 
 
 @pytest.fixture
@@ -63,3 +65,13 @@ def test_uids_are_stable_and_ignore_content(load) -> None:
     assert list(ana) == list(again) and len(ana) == len(problem.blocks)
     assert any(ana[u]["digest"] != again[u]["digest"] for u in ana)
     assert make_uid("p", "fellow", "ana", "block", 1) != make_uid("p", "fellow", "ana", "block", 2)
+
+
+@pytest.mark.parametrize(
+    "name", ["calendars/ana.ics", "calendars/faculty/lee.ics", "calendars/program.ics"]
+)
+def test_the_examples_calendars_are_the_golden_ones(example_out, name: str) -> None:
+    """Reviewed by eye once; after a meant change: python3 tests/golden/regenerate.py."""
+    assert (example_out / name).read_bytes() == (GOLDEN / name).read_bytes(), (
+        f"{name} differs from tests/golden/example/{name}"
+    )

@@ -26,16 +26,9 @@ from rotations.schema import config_schema, schema_text
 from tests.conftest import EXAMPLE, ROOT, program, write_yaml
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("report") / "out"
-    assert CliRunner().invoke(cli, ["solve", str(EXAMPLE), "--out", str(out)]).exit_code == 0
-    return out
-
-
-def test_report_shows_every_fellow_rotation_and_session(example: Path) -> None:
+def test_report_shows_every_fellow_rotation_and_session(example_out: Path) -> None:
     problem = resolve(load_config(EXAMPLE))
-    html = (example / "report.html").read_text()
+    html = (example_out / "report.html").read_text()
     assert "<script" not in html and "http://" not in html and "https://" not in html
     for fellow in problem.fellows:
         assert fellow.name.replace("&", "&amp;") in html
@@ -48,9 +41,9 @@ def test_report_shows_every_fellow_rotation_and_session(example: Path) -> None:
     assert "Solver: OPTIMAL" in html
 
 
-def test_workbook_has_the_grid_fellows_conferences_and_raw_rows(example: Path) -> None:
+def test_workbook_has_the_grid_fellows_conferences_and_raw_rows(example_out: Path) -> None:
     problem = resolve(load_config(EXAMPLE))
-    book = openpyxl.load_workbook(io.BytesIO((example / "schedule.xlsx").read_bytes()))
+    book = openpyxl.load_workbook(io.BytesIO((example_out / "schedule.xlsx").read_bytes()))
     fellows = [f.id for f in problem.fellows]
     assert book.sheetnames == ["Year", *fellows, "Conferences", "schedule.csv"]
     grid = book["Year"]
@@ -63,15 +56,15 @@ def test_workbook_has_the_grid_fellows_conferences_and_raw_rows(example: Path) -
     assert dates == {s.date.isoformat() for s in problem.sessions}
 
 
-def test_colours_match_between_report_and_workbook(example: Path) -> None:
+def test_colours_match_between_report_and_workbook(example_out: Path) -> None:
     problem = resolve(load_config(EXAMPLE))
     colors = rotation_colors(problem)
-    html = (example / "report.html").read_text()
+    html = (example_out / "report.html").read_text()
     for rid, color in colors.items():
         found = set(re.findall(rf'data-rotation="{rid}" style="background-color:(#\w+)', html))
         assert found == {color}
-    grid = openpyxl.load_workbook(io.BytesIO((example / "schedule.xlsx").read_bytes()))["Year"]
-    assignments = json.loads((example / "schedule.json").read_text())["assignments"]
+    grid = openpyxl.load_workbook(io.BytesIO((example_out / "schedule.xlsx").read_bytes()))["Year"]
+    assignments = json.loads((example_out / "schedule.json").read_text())["assignments"]
     for f, fellow in enumerate(problem.fellows):
         for block in problem.blocks:
             rid = assignments[fellow.id][block.index]
@@ -80,7 +73,7 @@ def test_colours_match_between_report_and_workbook(example: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium not installed")
-def test_report_loads_in_headless_chromium_without_console_errors(example: Path, tmp_path):
+def test_report_loads_in_headless_chromium_without_console_errors(example_out: Path, tmp_path):
     shot = tmp_path / "report.png"
     run = subprocess.run(
         [
@@ -98,7 +91,7 @@ def test_report_loads_in_headless_chromium_without_console_errors(example: Path,
             "--v=0",
             "--window-size=1600,1000",
             f"--screenshot={shot}",
-            (example / "report.html").as_uri(),
+            (example_out / "report.html").as_uri(),
         ],
         capture_output=True,
         text=True,
