@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from rotations.config import models
@@ -31,7 +32,7 @@ class Implied:
     def path(self) -> Path_:
         raise NotImplementedError
 
-    @property
+    @cached_property
     def key(self) -> str:
         return format_path(self.path)
 

@@ -35,13 +35,15 @@ class RuleBase(Strict):
     _key: str = PrivateAttr(default="rule")  # its key path, e.g. rules[3]
     _position: Position | None = PrivateAttr(default=None)
 
+    # Private attributes read through __pydantic_private__: pydantic's __getattr__ is slow, and
+    # the model builder asks a rule for its key hundreds of thousands of times.
     @property
     def key(self) -> str:
-        return self._key
+        return self.__pydantic_private__["_key"]
 
     @property
     def position(self) -> Position | None:
-        return self._position
+        return self.__pydantic_private__["_position"]
 
     @property
     def hard(self) -> bool:

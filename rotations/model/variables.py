@@ -63,11 +63,13 @@ class Variables:
     def rule_literal(self, rule: ProgramRule, fellow: int | None = None) -> cp_model.IntVar:
         """The literal that switches a hard rule on (for one fellow, when explaining whom a
         conflict concerns): fixed true, or an assumption."""
-        if (rule.key, fellow) not in self.literals:
-            name = rule.key if fellow is None else f"{rule.key}@{fellow}"
-            self.literals[rule.key, fellow] = self.model.new_bool_var(f"holds[{name}]")
-            self.rules[rule.key] = rule
-        return self.literals[rule.key, fellow]
+        key = rule.key
+        literal = self.literals.get((key, fellow))
+        if literal is None:
+            name = key if fellow is None else f"{key}@{fellow}"
+            literal = self.literals[key, fellow] = self.model.new_bool_var(f"holds[{name}]")
+            self.rules[key] = rule
+        return literal
 
     def leave_literal(self, entry: int) -> cp_model.IntVar:
         """True when leave entry `entry` stands (approved leave always does, but while a
@@ -88,7 +90,7 @@ class Variables:
         per unit (fellow and/or block) whose negation enforces the unit. Under `relax`, hard
         rules are treated like soft ones, their penalties marked hard."""
         touches_past = self.frozen_before and (block is None or block < self.frozen_before)
-        if rule.hard and not self.relax and not touches_past:
+        if rule.weight is None and not self.relax and not touches_past:
             return self.rule_literal(rule, fellow if self.per_fellow else None), []
         parts = [rule.key]
         if fellow is not None:
