@@ -25,7 +25,8 @@ from rotations.pipeline import BrokenSchedule, diagnose, reschedule_program, sol
 from rotations.precheck import arithmetic_conflicts
 from rotations.problem import Problem, resolve
 from rotations.progress import SolveProgress
-from rotations.published import Unreadable, read_publication
+from rotations.publish.command import publish_command
+from rotations.published import Unreadable, earlier_publication, read_publication
 from rotations.reference import reference_markdown
 from rotations.reschedule import load_previous
 from rotations.schedule import Violation
@@ -172,6 +173,7 @@ def solve_command(
     """Solve CONFIG_FILE and write schedule.csv, schedule.json and calendars/ to --out."""
     problem = _load(config_file)
     output_target(out_dir, _inputs(problem))
+    earlier = earlier_publication(out_dir, problem)
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, relax=relax)
     conflicts = [] if relax else arithmetic_conflicts(problem)
     if conflicts:
@@ -185,7 +187,7 @@ def solve_command(
         err=True,
     )
     with SolveProgress() as progress:
-        solved = solve_program(problem, options, progress)
+        solved = solve_program(problem, options, progress, earlier)
     if solved.result.schedule is None:
         _no_schedule(problem, solved.result)
     if solved.broken:
@@ -394,3 +396,6 @@ def _configs():
 def _refuse(message: str) -> None:
     click.echo(f"error: {message}. Nothing was written.", err=True)
     sys.exit(EXIT_INVALID)
+
+
+cli.add_command(publish_command)

@@ -20,7 +20,7 @@ from rotations.explain import (
 from rotations.output.ics import republication_stamp
 from rotations.output.render import render
 from rotations.problem import Problem
-from rotations.published import LeaveAnswer, publication
+from rotations.published import LeaveAnswer, Publication, publication
 from rotations.reschedule import Previous, Rescheduled, reschedule
 from rotations.schedule import Violation
 from rotations.solve import Progress, Result, SolveOptions, solve
@@ -75,9 +75,15 @@ class Republished(Solved):
 
 
 def solve_program(
-    problem: Problem, options: SolveOptions, progress: Progress | None = None
+    problem: Problem,
+    options: SolveOptions,
+    progress: Progress | None = None,
+    earlier: Publication | None = None,
 ) -> Solved:
-    """Solve `problem`, verify the schedule, answer the leave requests, render every file."""
+    """Solve `problem`, verify the schedule, answer the leave requests, render every file.
+    With the `earlier` publication of the same year (the one in the output folder), the
+    calendars continue its event identities: SEQUENCE goes up where an event changed, and
+    events that are gone stay, cancelled."""
     result = solve(problem, options, progress)
     if result.schedule is None:
         return Solved(result)
@@ -85,7 +91,9 @@ def solve_program(
     if not result.schedule.relaxed and any(v.hard for v in violations):
         raise BrokenSchedule([v for v in violations if v.hard])
     requests = leave_request_report(problem, result.schedule)
-    files = render(problem, result.schedule, violations, requests)
+    events = earlier.events if earlier is not None else None
+    stamp = republication_stamp(problem, events) if events is not None else None
+    files = render(problem, result.schedule, violations, requests, events, stamp)
     return Solved(result, violations, requests, files)
 
 

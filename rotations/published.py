@@ -324,6 +324,29 @@ def read_publication(path: Path) -> Publication:
         raise Unreadable(f"{path}: {_first_error(exc)}") from None
 
 
+def earlier_publication(folder: Path, problem: Problem) -> Publication | None:
+    """The publication `folder` holds when it is of this program and year, so that a new solve
+    there continues its event identities; None for a new or empty folder. Raises Unreadable
+    for a damaged one, or one of another program or year."""
+    path = Path(folder) / "schedule.json"
+    if not path.is_file():
+        return None
+    published = read_publication(path)
+    program = problem.program
+    if published.program.id != program.id:
+        raise Unreadable(
+            f"{folder} holds a publication of program '{published.program.id}': write "
+            f"'{program.id}' to a folder of its own"
+        )
+    theirs = (published.program.start, published.program.blocks, published.program.block_length)
+    if theirs != (program.start.isoformat(), program.blocks, program.block_length):
+        raise Unreadable(
+            f"{folder} holds the publication of another year ({theirs[0]}, {theirs[1]} blocks): "
+            "a new year's events are other events, so write it to a new folder"
+        )
+    return published
+
+
 def _first_error(exc: ValidationError) -> str:
     """The first error, as `field: what is wrong`."""
     error = exc.errors()[0]

@@ -6,6 +6,7 @@ import datetime as dt
 
 import icalendar
 import pytest
+import vobject
 from ical.calendar_stream import IcsCalendarStream
 
 from rotations.output.ics import calendars, make_uid
@@ -64,7 +65,14 @@ def test_uids_are_stable_and_ignore_content(load) -> None:
     ana, again = first["calendars/ana.ics"], second["calendars/ana.ics"]
     assert list(ana) == list(again) and len(ana) == len(problem.blocks)
     assert any(ana[u]["digest"] != again[u]["digest"] for u in ana)
-    assert make_uid("p", "fellow", "ana", "block", 1) != make_uid("p", "fellow", "ana", "block", 2)
+    year = problem.program
+    assert make_uid(year, "fellow", "ana", "block", 1) != make_uid(
+        year, "fellow", "ana", "block", 2
+    )
+    next_year = year.model_copy(update={"start": dt.date(2028, 7, 3)})
+    assert make_uid(year, "fellow", "ana", "block", 1) != make_uid(
+        next_year, "fellow", "ana", "block", 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -75,3 +83,41 @@ def test_the_examples_calendars_are_the_golden_ones(example_out, name: str) -> N
     assert (example_out / name).read_bytes() == (GOLDEN / name).read_bytes(), (
         f"{name} differs from tests/golden/example/{name}"
     )
+
+
+def test_text_is_escaped_and_reads_back_in_three_parsers(load) -> None:
+    """Commas, semicolons, line breaks and non-Latin names survive icalendar, ical, vobject."""
+    name = "Zoë Ødegård; 王芳, MD"
+    description = "Inpatient consults, regional catheters;\npager 4-7246"
+    problem = load(
+        program(
+            fellows=[{"id": "ana", "name": name}, {"id": "ben", "name": "Ben"}],
+            rotations={
+                "a": {
+                    "name": "Alpha, A; α",
+                    "location": "Room 1, East; 2F",
+                    "description": description,
+                },
+                "b": {"name": "Beta"},
+            },
+        )
+    )
+    data, _ = calendars(problem, hand_schedule(problem, {"ana": list("aaaaaa")}, default="b"))
+    raw = data["calendars/ana.ics"]
+    title = f"{name}: {problem.program.name}"
+    escaped = title.replace(";", "\\;").replace(",", "\\,")
+    assert f"\r\nNAME:{escaped}\r\n".encode() in raw
+    assert f"\r\nX-WR-CALNAME:{escaped}\r\n".encode() in raw
+    parsed = icalendar.Calendar.from_ical(raw)
+    assert str(parsed["X-WR-TIMEZONE"]) == "America/Chicago"
+    assert parsed["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    assert b"X-PUBLISHED-TTL:PT12H" in raw
+    event = parsed.walk("VEVENT")[0]
+    assert (str(event["SUMMARY"]), str(event["LOCATION"])) == ("Alpha, A; α", "Room 1, East; 2F")
+    assert description in str(event["DESCRIPTION"])
+    stream = IcsCalendarStream.calendar_from_ics(raw.decode())
+    assert stream.events[0].summary == "Alpha, A; α"
+    assert description in stream.events[0].description
+    card = vobject.readOne(raw.decode())
+    assert card.contents["x-wr-calname"][0].value == title
+    assert card.vevent.location.value == "Room 1, East; 2F"

@@ -4,6 +4,8 @@ reference, and a satisfied/violated case."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from pydantic import TypeAdapter
 
@@ -52,7 +54,7 @@ def test_a_typed_rule_has_a_valid_example_and_describes_itself(kind: type, load)
 def test_an_implied_rule_has_a_valid_example_and_describes_itself(kind: type, load) -> None:
     names = {"procedures", "neurology", "acute"}
     base = program(program=YEAR, rotations={r: {"name": r.title()} for r in names})
-    config = base | {"faculty": FACULTY} | kind.example
+    config = base | {"faculty": FACULTY} | copy.deepcopy(kind.example)
     if "rotations" in kind.example:  # an example rotation keeps its name
         for rid, keys in kind.example["rotations"].items():
             config["rotations"][rid] = {"name": rid.title(), **keys}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from pathlib import Path
 
@@ -212,3 +213,66 @@ def test_a_request_answered_in_the_past_keeps_its_answer(tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads((new / "schedule.json").read_text())["leave_requests"][0]["granted"]
     assert "Kept as published, although the rules now object" in result.output
+
+
+def _events(folder: Path) -> dict[str, dict[str, tuple[int, str]]]:
+    """Calendar file -> UID -> (SEQUENCE, STATUS), for every calendar of a publication."""
+    out = {}
+    for path in sorted((folder / "calendars").rglob("*.ics")):
+        calendar = icalendar.Calendar.from_ical(path.read_bytes())
+        out[path.relative_to(folder).as_posix()] = {
+            str(e["UID"]): (int(e["SEQUENCE"]), str(e["STATUS"])) for e in calendar.walk("VEVENT")
+        }
+    return out
+
+
+def test_four_publications_keep_every_event_identity(published, tmp_path):
+    """solve → reschedule taking a panel seat from lee (away) → the same again → the seat
+    back (shah away instead): a removed event stays cancelled in every later publication, the
+    rerun is byte-identical, and the revived event continues from its cancelled copy's
+    SEQUENCE."""
+    v1, state = published
+    day = next(r["date"] for r in state["roles"] if r["person"] == "lee" and r["date"] > FREEZE)
+    lee_away, shah_away = copy.deepcopy(base()), copy.deepcopy(base())
+    lee_away["faculty"][0]["away"] = [{"start": day, "end": day}]
+    shah_away["faculty"][1]["away"] = [{"start": day, "end": day}]
+    steps = [
+        ("v2", lee_away, v1),
+        ("v3", lee_away, tmp_path / "v2"),
+        ("v4", shah_away, tmp_path / "v3"),
+    ]
+    folders = [v1]
+    for name, config, previous in steps:
+        path = write_yaml(tmp_path, config, f"{name}.yaml")
+        out = tmp_path / name
+        result = invoke(
+            "reschedule",
+            path,
+            "--previous",
+            previous / "schedule.json",
+            "--out",
+            out,
+            "--freeze-until",
+            FREEZE,
+        )
+        assert result.exit_code == 0, result.output
+        folders.append(out)
+    stories = [_events(folder) for folder in folders]
+    for story in stories:  # no UID in two calendar files
+        uids = [uid for events in story.values() for uid in events]
+        assert len(uids) == len(set(uids))
+    lee = "calendars/faculty/lee.ics"
+    gone = {u for u, (_, status) in stories[1][lee].items() if status == "CANCELLED"}
+    assert len(gone) == 1
+    (uid,) = gone
+    assert [story[lee][uid] for story in stories] == [
+        (0, "CONFIRMED"),
+        (1, "CANCELLED"),
+        (1, "CANCELLED"),
+        (2, "CONFIRMED"),
+    ]
+    for story, later in itertools.pairwise(stories):  # SEQUENCE never goes down
+        for path, events in story.items():
+            assert all(later[path][u][0] >= seq for u, (seq, _) in events.items())
+    for path in sorted((folders[1] / "calendars").rglob("*.ics")):  # the rerun: same bytes
+        assert (folders[2] / path.relative_to(folders[1])).read_bytes() == path.read_bytes()

@@ -38,30 +38,35 @@ class Refused(Exception):
     """rotations must not write to this folder; the message says why, in one line."""
 
 
-def output_target(out: Path, inputs: Iterable[Path]) -> Path:
+def output_target(
+    out: Path, inputs: Iterable[Path], owned: set[str] | None = None, option: str = "--out"
+) -> Path:
     """The folder a publication goes to: `out` with symbolic links followed. Raises Refused
     when `out` holds one of `inputs` (the program's files, the previous publication), is a
-    non-empty folder rotations did not write, or cannot be written."""
+    non-empty folder rotations did not write, or cannot be written. `owned`: the files
+    rotations wrote there, when they are known from elsewhere than a schedule.json in it (the
+    web folder of `rotations publish`); `option` names the folder in messages."""
     target = Path(out).resolve()
     for path in inputs:
         if Path(path).resolve().is_relative_to(target):
             raise Refused(
-                f"--out {out} holds {_shown(path)}, and rotations replaces its --out folder as a "
+                f"{option} {out} holds {_shown(path)}, and rotations replaces that folder as a "
                 "whole: write to a folder of its own, such as out/ beside the program"
             )
     if target.exists():
         if not target.is_dir():
-            raise Refused(f"--out {out} is a file, not a folder")
-        if _published_files(target) is None and any(target.iterdir()):
+            raise Refused(f"{option} {out} is a file, not a folder")
+        known = owned if owned is not None else _published_files(target)
+        if known is None and any(target.iterdir()):
             raise Refused(
-                f"--out {out} is not empty and is not a folder rotations wrote (it has no "
-                "schedule.json of rotations): choose a new or empty folder"
+                f"{option} {out} is not empty and is not a folder rotations wrote: choose a new "
+                "or empty folder"
             )
     existing = target.parent
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        raise Refused(f"--out {out} lies under {existing}, which is a file, not a folder")
+        raise Refused(f"{option} {out} lies under {existing}, which is a file, not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise Refused(f"cannot write to {existing}: choose a folder you can write to")
     return target
@@ -75,11 +80,18 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def write_output(out: Path, files: dict[str, bytes], inputs: Iterable[Path] = ()) -> Path:
+def write_output(
+    out: Path,
+    files: dict[str, bytes],
+    inputs: Iterable[Path] = (),
+    owned: set[str] | None = None,
+    option: str = "--out",
+) -> Path:
     """Write `files` (relative path -> bytes) as the folder `out`, in one swap, keeping files
-    in it that rotations did not write. Returns the folder written (links followed)."""
-    target = output_target(out, inputs)
-    extras = _extras(target) if target.exists() else []
+    in it that rotations did not write (see output_target for `owned` and `option`). Returns
+    the folder written (links followed)."""
+    target = output_target(out, inputs, owned, option)
+    extras = _extras(target, owned) if target.exists() else []
     clash = sorted(set(extras) & set(files))
     if clash:
         raise Refused(
@@ -143,8 +155,8 @@ def _entries(folder: Path) -> list[str]:
     return out
 
 
-def _extras(folder: Path) -> list[str]:
-    ours = _published_files(folder) or set()
+def _extras(folder: Path, owned: set[str] | None) -> list[str]:
+    ours = (owned if owned is not None else _published_files(folder)) or set()
     return [name for name in _entries(folder) if name not in ours]
 
 

@@ -1,7 +1,13 @@
-"""iCalendar files (RFC 5545): one all-day event per fellow per block, and a program calendar.
+"""iCalendar files (RFC 5545): one all-day event per fellow per block, the conference sessions,
+and a program calendar.
 
-UIDs are opaque digests of (program, person, block) or (program, rotation, block): they never
-depend on content that can change, so an updated file updates the imported events in place."""
+UIDs are opaque digests of identity only: the program and its year, the calendar, the event
+(a fellow's block, a rotation's block, a session) — never of content that can change, so an
+updated file updates the imported events in place. Each UID lives in one calendar file only: a
+session in ana's file and in the program calendar are two events, so the files can be imported
+into one calendar (or one CalDAV collection) side by side. Once published, an event keeps its
+UID for the whole year: a removed one stays in every later publication, cancelled, and one that
+comes back continues from the cancelled copy's SEQUENCE."""
 
 from __future__ import annotations
 
@@ -11,14 +17,19 @@ import os
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, vDuration, vText
 
 from rotations.calendar import DAY
+from rotations.config.models import Program
+from rotations.output.vtimezone import vtimezone
 from rotations.problem import Problem
 from rotations.published import EventRecord
 from rotations.schedule import Schedule
 
 PRODID = "-//rotations//rotations scheduler//EN"
+# How often subscribed calendars should be fetched again (RFC 7986 REFRESH-INTERVAL, and the
+# X-PUBLISHED-TTL Outlook and Apple read).
+REFRESH = dt.timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -48,10 +59,11 @@ class EventSpec:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def make_uid(program_id: str, *parts: str | int) -> str:
-    """A stable, opaque UID from identity only (never from content)."""
-    text = "\x1f".join([program_id, *(str(p) for p in parts)])
-    return f"{hashlib.sha256(text.encode()).hexdigest()[:32]}@{program_id}.rotations"
+def make_uid(program: Program, *parts: str | int) -> str:
+    """A stable, opaque UID from identity only (never from content): the program, its year (a
+    new year with the same program id gets new identities) and the event's parts."""
+    text = "\x1f".join([program.id, program.start.isoformat(), *(str(p) for p in parts)])
+    return f"{hashlib.sha256(text.encode()).hexdigest()[:32]}@{program.id}.rotations"
 
 
 def publication_stamp(problem: Problem) -> dt.datetime:
@@ -63,7 +75,9 @@ def publication_stamp(problem: Problem) -> dt.datetime:
 
 
 def republication_stamp(
-    problem: Problem, previous: dict[str, dict[str, EventRecord]], freeze_until: dt.date
+    problem: Problem,
+    previous: dict[str, dict[str, EventRecord]],
+    freeze_until: dt.date | None = None,
 ) -> dt.datetime:
     """DTSTAMP for what changes in a republication: later than every stamp already published
     (`previous`: the events of the publication before), and no earlier than the freeze date
@@ -71,9 +85,10 @@ def republication_stamp(
     stamps = [
         _parse_stamp(event.dtstamp) for events in previous.values() for event in events.values()
     ]
-    floor = dt.datetime.combine(freeze_until, dt.time(0, 0), dt.UTC)
+    first = publication_stamp(problem)
+    floor = dt.datetime.combine(freeze_until, dt.time(0, 0), dt.UTC) if freeze_until else first
     latest = max(stamps, default=floor) + dt.timedelta(seconds=1)
-    return max(floor, latest, publication_stamp(problem))
+    return max(floor, latest, first)
 
 
 def fellow_events(
@@ -96,7 +111,7 @@ def fellow_events(
             lines.append(rotation.description)
         events.append(
             EventSpec(
-                uid=make_uid(program.id, "fellow", fellow.id, "block", block.number),
+                uid=make_uid(program, "fellow", fellow.id, "block", block.number),
                 start=block.start,
                 end=block.end + DAY,
                 summary=rotation.name,
@@ -119,7 +134,7 @@ def program_events(problem: Problem, schedule: Schedule) -> list[EventSpec]:
             rotation = problem.rotation(rid)
             events.append(
                 EventSpec(
-                    uid=make_uid(problem.program.id, "rotation", rid, "block", block.number),
+                    uid=make_uid(problem.program, "rotation", rid, "block", block.number),
                     start=block.start,
                     end=block.end + DAY,
                     summary=f"{rotation.name}: {'; '.join(names)}",
@@ -135,7 +150,8 @@ def session_events(
     problem: Problem, schedule: Schedule, viewer: str | None = None
 ) -> list[EventSpec]:
     """Conference sessions as timed events. `viewer`: a fellow or faculty id whose calendar
-    this is (only sessions they take part in, for faculty); None for the program calendar."""
+    this is (only sessions they take part in, for faculty); None for the program calendar.
+    Each calendar's session has a UID of its own (the viewer is part of its identity)."""
     fellows = {f.id: f.name for f in problem.fellows}
     faculty = {p.id: p for p in problem.faculty}
     zone = ZoneInfo(problem.program.timezone)
@@ -162,7 +178,9 @@ def session_events(
         lines += [f"Panel ({r.discipline}): {faculty[r.person].name}" for r in panel]
         events.append(
             EventSpec(
-                uid=make_uid(problem.program.id, "conference", conf.id, session.date.isoformat()),
+                uid=make_uid(
+                    problem.program, *_whose(viewer, faculty), conf.id, session.date.isoformat()
+                ),
                 start=start,
                 end=start + dt.timedelta(minutes=conf.duration_minutes),
                 summary=f"{conf.name}: {who}",
@@ -188,12 +206,18 @@ def calendar_bytes(
     timezone: str | None = None,
     span: tuple[dt.date, dt.date] = (dt.date(1970, 1, 1), dt.date(2038, 1, 1)),
 ) -> bytes:
-    """A VCALENDAR with no METHOD and no ATTENDEE, so importing it never e-mails anybody."""
+    """A VCALENDAR with no METHOD and no ATTENDEE, so importing it never e-mails anybody; with
+    the feed metadata subscriptions read (name, time zone, how often to refresh)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("name", vText(name))
+    cal.add("x-wr-calname", vText(name))
+    if timezone is not None:
+        cal.add("x-wr-timezone", vText(timezone))
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH))
     for published in events:
         spec = published.spec
         event = Event()
@@ -212,7 +236,7 @@ def calendar_bytes(
         cal.add_component(event)
     timed = any(isinstance(p.spec.start, dt.datetime) for p in events)
     if timezone is not None and timed:
-        cal.add_component(Timezone.from_tzid(timezone, first_date=span[0], last_date=span[1]))
+        cal.add_component(vtimezone(timezone, span[0], span[1]))
     return cal.to_ical()
 
 
@@ -237,7 +261,7 @@ def _update(
     zone: ZoneInfo,
 ) -> list[Published]:
     """SEQUENCE and DTSTAMP stay on unchanged events and move on changed ones; an event that
-    disappeared goes out once more, cancelled."""
+    disappeared goes out cancelled, and stays so (unchanged) in every later publication."""
     out = []
     for spec in events:
         before = previous.get(spec.uid)
@@ -249,19 +273,34 @@ def _update(
             out.append(Published(spec, before.sequence + 1, stamp))
     current = {spec.uid for spec in events}
     for uid, before in previous.items():
-        if uid in current or before.status == "CANCELLED":
+        if uid in current:
             continue
-        gone = EventSpec(
-            uid=uid,
-            start=_parse_when(before.start, zone),
-            end=_parse_when(before.end, zone),
-            summary=f"Cancelled: {before.summary}",
-            location=None,
-            description="This event no longer takes place.",
-            status="CANCELLED",
-        )
-        out.append(Published(gone, before.sequence + 1, stamp))
+        if before.status == "CANCELLED":  # cancelled before: the same tombstone again
+            gone = _tombstone(uid, before.summary, before, zone)
+            out.append(Published(gone, before.sequence, _parse_stamp(before.dtstamp)))
+        else:
+            gone = _tombstone(uid, f"Cancelled: {before.summary}", before, zone)
+            out.append(Published(gone, before.sequence + 1, stamp))
     return out
+
+
+def _tombstone(uid: str, summary: str, before: EventRecord, zone: ZoneInfo) -> EventSpec:
+    return EventSpec(
+        uid=uid,
+        start=_parse_when(before.start, zone),
+        end=_parse_when(before.end, zone),
+        summary=summary,
+        location=None,
+        description="This event no longer takes place.",
+        status="CANCELLED",
+    )
+
+
+def _whose(viewer: str | None, faculty: dict) -> tuple[str, ...]:
+    """The identity parts of a session's calendar: the program's, a fellow's or a faculty's."""
+    if viewer is None:
+        return ("conference",)
+    return ("faculty" if viewer in faculty else "fellow", viewer, "conference")
 
 
 def calendars(
@@ -306,10 +345,10 @@ def calendars(
         )
     )
     paths = {path for path, _, _ in owned}
-    owned += [  # calendars of people who left: their events go out once more, cancelled
+    owned += [  # calendars of people who left: every event cancelled, for the rest of the year
         (path, f"{program.name} (no longer scheduled)", [])
         for path in sorted(previous)
-        if path not in paths and any(e.status != "CANCELLED" for e in previous[path].values())
+        if path not in paths
     ]
     files, index = {}, {}
     for path, name, events in owned:
