@@ -50,8 +50,22 @@ def _count(lo: int, hi: int) -> int | dict:
     return lo if lo == hi else {"min": lo, "max": hi}
 
 
-def generate(size: Size | int, seed: int = 0) -> dict:
-    """A program for `size` (or a number of weekly-block fellows), deterministic for a seed."""
+# The kinds of wishes a program can carry (benchmarks/README.md):
+# random    a third of the trainees wish for a week or two of something, as before;
+# unmet     every trainee wishes for five weeks of a rotation they need exactly two blocks of
+#           (neurology, psychology or PT): three weeks of every wish cannot be met, whoever
+#           else is scheduled;
+# compete   two wishes per trainee: half of all wishes are for Research / Elective (scarce:
+#           staffing at most 30 % above its average) over the same popular weeks (the winter
+#           holidays, late May), the rest as in random.
+WISHES = ("random", "unmet", "compete")
+
+
+def generate(
+    size: Size | int, seed: int = 0, wishes: str = "random", relevance: bool = False
+) -> dict:
+    """A program for `size` (or a number of weekly-block fellows), deterministic for a seed;
+    `wishes` one of WISHES; `relevance` ties presenters to their current rotation (weight 1)."""
     if isinstance(size, int):
         size = Size(size, 52, 1, 1, 2)
     rng = random.Random(seed)
@@ -132,23 +146,7 @@ def generate(size: Size | int, seed: int = 0) -> dict:
             "weight": 1,
         },
     ]
-    for person in rng.sample(people, k=max(2, n // 3)):
-        week = rng.randrange(8, 50)
-        day = START + dt.timedelta(weeks=week)
-        kind = rng.choice(["prefer", "avoid"])
-        rotation = rng.choice(
-            ["elective", "clinic"] if kind == "prefer" else ["acute", "procedures"]
-        )
-        rules.append(
-            {
-                "type": kind,
-                "fellow": person["id"],
-                "rotation": rotation,
-                "start": day,
-                "end": day + dt.timedelta(days=6 * weeks),
-                "weight": rng.randint(1, 5),
-            }
-        )
+    rules += _wishes(rng, people, weeks, wishes)
     faculty = []
     for discipline in ("neurology", "psychology", "pt", "palliative"):
         for k in range(size.faculty_per_discipline):
@@ -173,6 +171,8 @@ def generate(size: Size | int, seed: int = 0) -> dict:
         "min_weeks_between_presentations": 4,
         "panel": ["neurology", "psychology", "pt", "palliative"],
     }
+    if relevance:
+        conference["relevance_weight"] = 1
     return {
         "program": {
             "id": f"bench-{n}",
@@ -191,6 +191,64 @@ def generate(size: Size | int, seed: int = 0) -> dict:
         "faculty": faculty,
         "conferences": [conference],
     }
+
+
+def _random_wish(rng: random.Random, fellow: str, weeks: int) -> dict:
+    day = START + dt.timedelta(weeks=rng.randrange(8, 50))
+    kind = rng.choice(["prefer", "avoid"])
+    rotation = rng.choice(["elective", "clinic"] if kind == "prefer" else ["acute", "procedures"])
+    return {
+        "type": kind,
+        "fellow": fellow,
+        "rotation": rotation,
+        "start": day,
+        "end": day + dt.timedelta(days=6 * weeks),
+        "weight": rng.randint(1, 5),
+    }
+
+
+POPULAR = [
+    (dt.date(2027, 12, 20), dt.date(2028, 1, 9)),
+    (dt.date(2028, 5, 15), dt.date(2028, 6, 4)),
+]
+
+
+def _wishes(rng: random.Random, people: list[dict], weeks: int, wishes: str) -> list[dict]:
+    ids = [p["id"] for p in people]
+    if wishes == "random":
+        return [
+            _random_wish(rng, fellow, weeks) for fellow in rng.sample(ids, k=max(2, len(ids) // 3))
+        ]
+    if wishes == "unmet":
+        out = []
+        for fellow in ids:
+            day = START + dt.timedelta(weeks=rng.randrange(10, 44))
+            out.append(
+                {
+                    "type": "prefer",
+                    "fellow": fellow,
+                    "rotation": rng.choice(["neurology", "psychology", "pt"]),
+                    "start": day,
+                    "end": day + dt.timedelta(days=7 * 5 - 1),
+                    "weight": rng.randint(1, 5),
+                }
+            )
+        return out
+    out = []
+    for fellow in ids:
+        start, end = rng.choice(POPULAR)
+        out.append(
+            {
+                "type": "prefer",
+                "fellow": fellow,
+                "rotation": "elective",
+                "start": start,
+                "end": end,
+                "weight": rng.randint(1, 5),
+            }
+        )
+        out.append(_random_wish(rng, fellow, weeks))
+    return out
 
 
 def make_infeasible(config: dict) -> dict:

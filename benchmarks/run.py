@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -25,23 +26,35 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import SIZES, generate, make_infeasible  # noqa: E402
+from benchmarks.generate import SIZES, WISHES, generate, make_infeasible  # noqa: E402
 from rotations.config import load_config  # noqa: E402
 from rotations.explain import minimal_conflict  # noqa: E402
 from rotations.pipeline import reschedule_program, solve_program  # noqa: E402
 from rotations.precheck import arithmetic_conflicts  # noqa: E402
 from rotations.problem import resolve  # noqa: E402
 from rotations.reschedule import load_previous  # noqa: E402
-from rotations.solve import SolveOptions  # noqa: E402
+from rotations.solve import Deadline, SolveOptions  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"
 
 
 def program_file(size: str, folder: Path, seed: int = 0) -> Path:
-    if size == "example":
-        return EXAMPLE
+    """The program a size names: `example`, `S`..`XL`, each optionally `-unmet`, `-compete`
+    (the wishes of generate.WISHES) or `-relevance` (presenters from their current work)."""
+    name, _, kind = size.partition("-")
+    if name == "example":
+        if not kind:
+            return EXAMPLE
+        for part in ("program.yaml", "leave.yaml"):
+            text = (EXAMPLE.parent / part).read_text()
+            if part == "program.yaml" and kind == "relevance":
+                text = text.replace("    panel: [", "    relevance_weight: 1\n    panel: [", 1)
+            (folder / part).write_text(text)
+        return folder / "program.yaml"
+    wishes = kind if kind in WISHES else "random"
+    config = generate(SIZES[name], seed=seed, wishes=wishes, relevance=kind == "relevance")
     path = folder / f"{size}.yaml"
-    path.write_text(yaml.safe_dump(generate(SIZES[size], seed=seed), sort_keys=False))
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
 
 
@@ -65,7 +78,9 @@ def measure(
         if best is not None and not first:
             first.append(elapsed)
 
-    solved = solve_program(problem, options, progress)
+    solved = solve_program(
+        problem, replace(options, deadline=Deadline(options.time_limit)), progress
+    )
     result = solved.result
     stats = result.stats
     row = {
@@ -80,12 +95,16 @@ def measure(
         "objective": stats.objective,
         "bound": stats.bound,
         "gap": None if stats.gap is None else f"{100 * stats.gap:.1f}%",
+        "unmet": None,
+        "worst": None,
         "hard broken": None,
         "reschedule s": None,
         "changes": None,
         "proven minimal": None,
     }
     if result.schedule is not None:
+        row["unmet"] = sum(v.cost for v in solved.violations if v.rule.wish)
+        row["worst"] = result.schedule.worst_wish_cost
         row["hard broken"] = len(solved.broken)
         published = folder / "published.json"
         published.write_bytes(solved.files["schedule.json"])
@@ -116,6 +135,7 @@ def measure_reschedule(path, problem, schedule, folder: Path, options: SolveOpti
     problem = resolve(load_config(changed))
     freeze = problem.blocks[len(problem.blocks) // 3].start
     t0 = time.perf_counter()
+    options = replace(options, deadline=Deadline(options.time_limit))
     done = reschedule_program(problem, load_previous(published, problem), freeze, options, True)
     return {
         "reschedule s": round(time.perf_counter() - t0, 2),

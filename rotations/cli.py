@@ -31,10 +31,12 @@ from rotations.reference import reference_markdown
 from rotations.reschedule import load_previous
 from rotations.schedule import Violation
 from rotations.schema import schema_text
-from rotations.solve import Interrupted, Result, SolveOptions
+from rotations.solve import Deadline, Interrupted, Result, SolveOptions
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
 EXIT_USAGE, EXIT_INTERRUPTED = 64, 130
+# Wall-clock seconds for looking for the clash when a run found no schedule (past the limit).
+DIAGNOSIS_SECONDS = 20.0
 
 
 def _load(config_file: Path) -> Problem:
@@ -113,8 +115,8 @@ def solver_options(command):
                 default=60.0,
                 show_default=True,
                 type=click.FloatRange(min=0.1),
-                help="Solver budget in deterministic seconds (about wall-clock seconds); "
-                "for reschedule, per phase.",
+                help="Solver budget: deterministic seconds (the same input gives the same "
+                "answer) and, for the whole run, as many wall-clock seconds.",
             ),
             click.option(
                 "--seed", default=0, show_default=True, type=int, help="Solver random seed."
@@ -174,7 +176,6 @@ def solve_command(
     problem = _load(config_file)
     output_target(out_dir, _inputs(problem))
     earlier = earlier_publication(out_dir, problem)
-    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, relax=relax)
     conflicts = [] if relax else arithmetic_conflicts(problem)
     if conflicts:
         for conflict in conflicts:
@@ -186,6 +187,8 @@ def solve_command(
         f"{len(problem.blocks)} blocks (limit {time_limit:g}s, {workers} workers)",
         err=True,
     )
+    deadline = Deadline(time_limit)
+    options = SolveOptions(time_limit, seed, workers, relax, deadline)
     with SolveProgress() as progress:
         solved = solve_program(problem, options, progress, earlier)
     if solved.result.schedule is None:
@@ -217,7 +220,7 @@ def _no_schedule(
             "for rules that clash...",
             err=True,
         )
-    diagnosis = diagnose(problem, result, fixed)
+    diagnosis = diagnose(problem, result, fixed, Deadline(DIAGNOSIS_SECONDS))
     if diagnosis.conflict is not None:
         click.echo(format_conflict(diagnosis.conflict), err=True)
     elif diagnosis.infeasible:
@@ -302,8 +305,11 @@ def reschedule_command(
             f"{fid} left since {previous_file} was published; their calendar events are cancelled.",
             err=True,
         )
-    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
-    done = reschedule_program(problem, previous, freeze, options, dry_run)
+    options = SolveOptions(time_limit, seed, workers, deadline=Deadline(time_limit))
+    with SolveProgress() as progress:
+        done = reschedule_program(
+            problem, previous, freeze, options, dry_run, progress, progress.say
+        )
     if done.result.schedule is None:
         _no_schedule(problem, done.result, done.rescheduled.fixed)
     if done.broken:

@@ -17,7 +17,7 @@ from rotations.model import Model, build_model
 from rotations.problem import Problem
 from rotations.published import BlockerRecord, LeaveAnswer
 from rotations.schedule import Schedule
-from rotations.solve import SolveOptions, run_solvers, solver_for
+from rotations.solve import Deadline, SolveOptions, run_solvers, solver_for
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,12 @@ class Conflict:
 Literal = tuple[str, int | None]  # a hard rule's literal: (rule key, fellow or None)
 
 
+class Undecided(Exception):
+    """The solver could not tell, within its time, whether the rules can all hold."""
+
+
 def _solve_assuming(
-    model: Model, literals: list[Literal], time_limit: float
+    model: Model, literals: list[Literal], time_limit: float, deadline: Deadline | None
 ) -> tuple[str, list[Literal]]:
     holds = model.vars.literals
     model.cp.clear_assumptions()
@@ -63,7 +67,7 @@ def _solve_assuming(
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = time_limit
     solver.parameters.catch_sigint_signal = False
-    (status,) = run_solvers(model.cp, [solver])
+    (status,) = run_solvers(model.cp, [solver], deadline=deadline)
     if status == cp_model.INFEASIBLE:
         core = {holds[k].index for k in literals} & set(
             solver.sufficient_assumptions_for_infeasibility()
@@ -77,8 +81,11 @@ def minimal_conflict(
     time_limit: float = 30.0,
     leave_out: tuple[ProgramRule, ...] | None = None,
     fixed: dict[tuple[int, int], str] | None = None,
+    deadline: Deadline | None = None,
 ) -> Conflict | None:
-    """A minimal set of rules that cannot all hold (None if the rules can all hold).
+    """A minimal set of rules that cannot all hold (None if the rules can all hold; raises
+    Undecided if the solver could not tell in `time_limit` deterministic seconds, or by the
+    wall-clock `deadline`).
 
     Each hard rule has one literal per fellow it binds, so the set also says whom the conflict
     concerns: dropping any one (rule, fellow) member lets a schedule exist. `leave_out` names
@@ -94,14 +101,16 @@ def minimal_conflict(
         if rid in problem.config.rotations:
             model.cp.add(model.vars.on(f, b, rid) == 1)
     literals = [k for k in model.vars.literals if k[0] not in skipped]
-    status, core = _solve_assuming(model, literals, time_limit)
+    status, core = _solve_assuming(model, literals, time_limit, deadline)
+    if status == "UNKNOWN":
+        raise Undecided
     if status != "INFEASIBLE":
         return None
     proven = True
     i = 0
     while i < len(core):
         trial = core[:i] + core[i + 1 :]
-        status, smaller = _solve_assuming(model, trial, time_limit)
+        status, smaller = _solve_assuming(model, trial, time_limit, deadline)
         if status == "INFEASIBLE":
             core = smaller
         else:
@@ -127,13 +136,15 @@ def request_blockers(
     request: int,
     fixed: dict[tuple[int, int], str] | None = None,
     time_limit: float = 10.0,
+    deadline: Deadline | None = None,
 ) -> list[Member] | None:
     """The rules that stand in the way of a denied leave request, or None when it could have
-    been granted and was denied only because it weighs less than what granting would cost."""
+    been granted and was denied only because it weighs less than what granting would cost
+    (Undecided when the solver could not tell in time)."""
     denied = tuple(
         problem.leave_rules[e] for e in problem.requests() if e not in granted and e != request
     )
-    conflict = minimal_conflict(problem, time_limit, leave_out=denied, fixed=fixed)
+    conflict = minimal_conflict(problem, time_limit, denied, fixed, deadline)
     if conflict is None:
         return None
     return [m for m in conflict.members if m.key != problem.leave_rules[request].key]
@@ -145,7 +156,10 @@ def _reading_order(member: Member) -> tuple:
 
 
 def closest_schedule(
-    problem: Problem, time_limit: float, fixed: dict[tuple[int, int], str] | None = None
+    problem: Problem,
+    time_limit: float,
+    fixed: dict[tuple[int, int], str] | None = None,
+    deadline: Deadline | None = None,
 ) -> list[Member] | None:
     """The rules broken by the best schedule a short relaxed search finds (each hard rule a
     cost above every soft one): [] when it keeps them all, None when it found no schedule."""
@@ -156,7 +170,7 @@ def closest_schedule(
     hard = [p for p in model.penalties if p.hard]
     model.cp.minimize(sum(p.literal for p in hard))  # soft rules do not matter here
     solver = solver_for(SolveOptions(time_limit=time_limit))
-    (code,) = run_solvers(model.cp, [solver])
+    (code,) = run_solvers(model.cp, [solver], deadline=deadline)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     broken = {p.rule.key: p.rule for p in hard if solver.boolean_value(p.literal)}
@@ -189,21 +203,29 @@ def format_conflict(conflict: Conflict) -> str:
 
 
 def leave_request_report(
-    problem: Problem, schedule: Schedule, fixed: dict[tuple[int, int], str] | None = None
+    problem: Problem,
+    schedule: Schedule,
+    fixed: dict[tuple[int, int], str] | None = None,
+    deadline: Deadline | None = None,
 ) -> list[LeaveAnswer]:
     """Each requested leave: granted, or denied with the rules that stand in the way."""
     report = []
     for e in problem.requests():
         entry = problem.config.leave[e]
         granted = e in schedule.granted_leave
-        blockers = None if granted else request_blockers(problem, schedule.granted_leave, e, fixed)
-        why = None
+        blockers, why = None, None
         if not granted:
-            why = (
-                "granting it would cost more than it weighs"
-                if blockers is None
-                else "; ".join(f"{m.title}: {m.statement}" for m in blockers)
-            )
+            try:
+                blockers = request_blockers(
+                    problem, schedule.granted_leave, e, fixed, deadline=deadline
+                )
+                why = (
+                    "granting it would cost more than it weighs"
+                    if blockers is None
+                    else "; ".join(f"{m.title}: {m.statement}" for m in blockers)
+                )
+            except Undecided:
+                why = "the solver could not tell why within the time limit"
         report.append(
             LeaveAnswer(
                 leave=e,

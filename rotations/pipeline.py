@@ -6,13 +6,15 @@ these and only print, time and write."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from rotations.check import check
 from rotations.diff import Change, changes_csv, diff_publications
 from rotations.explain import (
     Conflict,
     Member,
+    Undecided,
     closest_schedule,
     leave_request_report,
     minimal_conflict,
@@ -23,11 +25,21 @@ from rotations.problem import Problem
 from rotations.published import LeaveAnswer, Publication, publication
 from rotations.reschedule import Previous, Rescheduled, reschedule
 from rotations.schedule import Violation
-from rotations.solve import Progress, Result, SolveOptions, solve
+from rotations.solve import Deadline, Progress, Result, SolveOptions, solve
 
 # Deterministic seconds for each of the two searches that look for a clash when a solve ran
 # out of time without a schedule.
 DIAGNOSIS_LIMIT = 10.0
+# Explanations (of a clash, of a denied leave request) may go on this share of --time-limit
+# past the end of the search, so that a run still ends within a tenth of its limit.
+EXPLAIN_SHARE = 0.05
+
+
+def explaining(options: SolveOptions) -> Deadline | None:
+    """The wall-clock end for the explanations that follow a search."""
+    if options.deadline is None:
+        return None
+    return Deadline(options.deadline.left() + EXPLAIN_SHARE * options.time_limit)
 
 
 class BrokenSchedule(Exception):
@@ -90,11 +102,21 @@ def solve_program(
     violations = check(problem, result.schedule)
     if not result.schedule.relaxed and any(v.hard for v in violations):
         raise BrokenSchedule([v for v in violations if v.hard])
-    requests = leave_request_report(problem, result.schedule)
+    explanations = explaining(options)
+    requests = leave_request_report(problem, result.schedule, deadline=explanations)
+    result = _stopped(result, explanations)
     events = earlier.events if earlier is not None else None
     stamp = republication_stamp(problem, events) if events is not None else None
     files = render(problem, result.schedule, violations, requests, events, stamp)
     return Solved(result, violations, requests, files)
+
+
+def _stopped(result: Result, explanations: Deadline | None) -> Result:
+    """The result, marked stopped by the wall clock if an explanation was cut short."""
+    if explanations is None or not explanations.cut or result.stats.stopped_by == "wall clock":
+        return result
+    stats = replace(result.stats, stopped_by="wall clock")
+    return Result(stats, replace(result.schedule, solver=stats))
 
 
 def reschedule_program(
@@ -103,10 +125,12 @@ def reschedule_program(
     freeze_until: dt.date,
     options: SolveOptions,
     dry_run: bool = False,
+    progress: Progress | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> Republished:
     """Re-solve `problem` close to `previous`, the past frozen; with `dry_run`, only the
     changes (no leave-request explanations, no files)."""
-    done = reschedule(problem, previous, freeze_until, options)
+    done = reschedule(problem, previous, freeze_until, options, progress, stage)
     result = done.result
     if result.schedule is None:
         return Republished(result, rescheduled=done)
@@ -118,7 +142,10 @@ def reschedule_program(
     changes = diff_publications(previous.publication, publication(problem, schedule, violations))
     if dry_run:
         return Republished(result, violations, rescheduled=done, changes=changes)
-    requests = leave_request_report(problem, schedule, done.fixed)
+    explanations = explaining(options)
+    requests = leave_request_report(problem, schedule, done.fixed, explanations)
+    result = _stopped(result, explanations)
+    schedule = result.schedule
     stamp = republication_stamp(problem, previous.publication.events, freeze_until)
     files = render(
         problem,
@@ -133,13 +160,19 @@ def reschedule_program(
 
 
 def diagnose(
-    problem: Problem, result: Result, fixed: dict[tuple[int, int], str] | None = None
+    problem: Problem,
+    result: Result,
+    fixed: dict[tuple[int, int], str] | None = None,
+    deadline: Deadline | None = None,
 ) -> Diagnosis:
     """Why `result` has no schedule. Out of time, a small program very often cannot hold at
     all: look for the clash first, then for the closest schedule."""
     infeasible = result.stats.status == "INFEASIBLE"
     limit = result.stats.time_limit if infeasible else DIAGNOSIS_LIMIT
-    conflict = minimal_conflict(problem, time_limit=limit, fixed=fixed)
+    try:
+        conflict = minimal_conflict(problem, limit, fixed=fixed, deadline=deadline)
+    except Undecided:
+        conflict = None
     if infeasible or conflict is not None:
         return Diagnosis(infeasible, conflict)
-    return Diagnosis(False, None, closest_schedule(problem, DIAGNOSIS_LIMIT, fixed))
+    return Diagnosis(False, None, closest_schedule(problem, DIAGNOSIS_LIMIT, fixed, deadline))

@@ -75,6 +75,12 @@ class SolveProgress:
                 return
         self._print_pending()
 
+    def say(self, text: str) -> None:
+        """A line of its own (a new stage of the search), after what is held back."""
+        if self.live is None:
+            self._print_pending()
+        self.console.print(f"  {text}")
+
     def _print_pending(self) -> None:
         with self.lock:
             self.timer = None

@@ -52,6 +52,7 @@ class SolverRecord(_Record):
     time_limit: float
     seed: int
     workers: int
+    stopped_by: str = "finished"  # absent in files written before it was added
 
 
 class BlockRecord(_Record):
@@ -262,6 +263,7 @@ def publication(
             time_limit=stats.time_limit,
             seed=stats.seed,
             workers=stats.workers,
+            stopped_by=stats.stopped_by,
         ),
         blocks=[BlockRecord(number=b.number, start=b.start, end=b.end) for b in problem.blocks],
         fellows=[PersonRecord(id=f.id, name=f.name) for f in problem.fellows],

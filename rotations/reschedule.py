@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ortools.sat.python import cp_model
@@ -22,6 +23,8 @@ from rotations.published import Publication, Unreadable, read_publication
 from rotations.schedule import Schedule
 from rotations.solve import (
     Interrupted,
+    Progress,
+    Reporter,
     Result,
     SolveOptions,
     read_schedule,
@@ -102,10 +105,21 @@ class Rescheduled:
     proven_minimal: bool
 
 
+# The first stage (fewest changes) may use this share of the deterministic budget; the second
+# (the best schedule with those changes) has the rest, and starts from the first's schedule.
+FIRST_STAGE_SHARE = 0.6
+
+
 def reschedule(
-    problem: Problem, previous: Previous, freeze_until: dt.date, options: SolveOptions
+    problem: Problem,
+    previous: Previous,
+    freeze_until: dt.date,
+    options: SolveOptions,
+    progress: Progress | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> Rescheduled:
-    """Solve again, keeping the past and changing as little as possible of the future."""
+    """Solve again, keeping the past and changing as little as possible of the future, in two
+    stages that share `options.time_limit`; `stage` is told when each begins."""
     frozen_before = next(
         (b.index for b in problem.blocks if b.start >= freeze_until), len(problem.blocks)
     )
@@ -144,9 +158,12 @@ def reschedule(
     first += request_weight * sum(p.weight * p.literal for p in requests) + changes
     model.cp.minimize(first)
     started = time.monotonic()
-    solver = solver_for(options)
+    first_stage = replace(options, time_limit=options.time_limit * FIRST_STAGE_SHARE)
+    solver = solver_for(first_stage)
+    if stage is not None:
+        stage("Stage 1: the fewest changes (progress shows their weighted cost)")
     try:
-        (code,) = run_solvers(model.cp, [solver])
+        (code,) = run_solvers(model.cp, [solver], _reporters(progress, started), options.deadline)
     except Interrupted:
         raise Interrupted() from None  # its objective counts changes, not the schedule's cost
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -157,14 +174,24 @@ def reschedule(
     model.cp.clear_hints()
     for var in _all_vars(model):
         model.cp.add_hint(var, solver.value(var))
-    model.worst = add_objective(model.cp, model.penalties, len(problem.fellows))
-    solver = solver_for(options)
-    (code,) = run_solvers(model.cp, [solver])
-    result = read_schedule(problem, model, solver, code, options, time.monotonic() - started)
+    model.worst = add_objective(model.cp, model.penalties, len(problem.fellows), model.floors)
+    spent = solver.deterministic_time
+    solver = solver_for(replace(options, time_limit=max(0.1, options.time_limit - spent)))
+    if stage is not None:
+        stage("Stage 2: the best schedule with those changes")
+    (code,) = run_solvers(model.cp, [solver], _reporters(progress, started), options.deadline)
+    elapsed = time.monotonic() - started
+    result = read_schedule(problem, model, solver, code, options, elapsed, spent=spent)
     weighted = 0
     if result.schedule is not None:
         weighted = sum(w * (1 - solver.value(lit)) if lit is not None else w for w, lit in kept)
     return Rescheduled(result, frozen_before, fixed, weighted, proven)
+
+
+def _reporters(progress: Progress | None, started: float) -> list | None:
+    if progress is None:
+        return None
+    return [Reporter(progress, started)]
 
 
 def _keep_past_requests(

@@ -21,6 +21,10 @@ class SolverStats:
     workers: int = 1
     seed: int = 0
     time_limit: float = 0.0
+    # finished (proven optimal, or proven infeasible), deterministic budget (the same input
+    # gives the same answer), or wall clock (the time limit ran out in seconds first: another
+    # run may give another answer)
+    stopped_by: str = "finished"
 
     @property
     def optimal(self) -> bool:

@@ -13,7 +13,14 @@ search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs 
 the complete search alone solves them in about a second.
 
 Every CP-SAT search runs through `run_solvers`: in worker threads, so that Ctrl-C reaches the
-main thread, which then stops the searches and raises Interrupted."""
+main thread, which then stops the searches and raises Interrupted.
+
+Time: `--time-limit` is a budget of CP-SAT *deterministic* seconds, so that the same input
+gives the same answer; and the wall clock ends the run at `--time-limit` seconds after it
+began (a `Deadline` shared by every search of the run: both phases, a reschedule's two stages,
+the explanations), so that a loaded machine cannot stretch it. When the wall clock stops a
+search before its deterministic budget does, the answer may differ from another run's, and the
+result says so (`stopped_by: wall clock`)."""
 
 from __future__ import annotations
 
@@ -34,14 +41,28 @@ from rotations.schedule import Role, Schedule, SolverStats
 Progress = Callable[[float, int | None, int | None], None]
 
 
+class Deadline:
+    """The wall-clock end of a run, shared by all its searches; it remembers whether it cut
+    one short (then the answer may differ from run to run)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.cut = False
+
+    def left(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+
 @dataclass(frozen=True)
 class SolveOptions:
-    """`time_limit` is in CP-SAT deterministic seconds, so equal inputs give equal schedules."""
+    """`time_limit` is in CP-SAT deterministic seconds, so equal inputs give equal schedules;
+    `deadline`, when given, also ends every search at that wall-clock time."""
 
     time_limit: float = 60.0
     seed: int = 0
     workers: int = 2
     relax: bool = False  # hard rules become heavily weighted soft ones
+    deadline: Deadline | None = None
 
 
 class Interrupted(Exception):
@@ -112,7 +133,9 @@ def local_search_for(options: SolveOptions, variables: int) -> cp_model.CpSolver
     return solver
 
 
-class _Reporter(cp_model.CpSolverSolutionCallback):
+class Reporter(cp_model.CpSolverSolutionCallback):
+    """Reports each schedule found (and each better bound) to a Progress callback."""
+
     def __init__(self, progress: Progress, started: float, bounded: bool = True) -> None:
         super().__init__()
         self.progress = progress
@@ -177,9 +200,9 @@ def _local_search(
     ]
     report = _Improvements(progress) if progress is not None else None
     callbacks = [
-        _Reporter(report, started, bounded=False) if report is not None else None for _ in runs
+        Reporter(report, started, bounded=False) if report is not None else None for _ in runs
     ]
-    codes = run_solvers(model.cp, runs, callbacks)
+    codes = run_solvers(model.cp, runs, callbacks, options.deadline)
 
     def rank(k: int) -> tuple:
         """A settled run first, then the best schedule, then none; ties to the lower seed."""
@@ -202,12 +225,16 @@ def run_solvers(
     cp: cp_model.CpModel,
     solvers: list[cp_model.CpSolver],
     callbacks: list[cp_model.CpSolverSolutionCallback | None] | None = None,
+    deadline: Deadline | None = None,
 ) -> list[int]:
     """Solve `cp` with each solver, side by side in threads (CP-SAT frees the GIL), and return
-    their status codes. Ctrl-C stops every search and raises Interrupted with the best
-    objective found (if the model has an objective). The solvers must not catch SIGINT
-    themselves (`catch_sigint_signal`)."""
+    their status codes; each stops by the `deadline` at the latest. Ctrl-C stops every search
+    and raises Interrupted with the best objective found (if the model has an objective). The
+    solvers must not catch SIGINT themselves (`catch_sigint_signal`)."""
     callbacks = callbacks or [None] * len(solvers)
+    if deadline is not None:
+        for solver in solvers:
+            solver.parameters.max_time_in_seconds = max(0.01, deadline.left())
 
     def run(solver: cp_model.CpSolver, callback) -> int:
         return solver.solve(cp, callback) if callback is not None else solver.solve(cp)
@@ -215,7 +242,7 @@ def run_solvers(
     with _ctrl_c_raises(), ThreadPoolExecutor(len(solvers)) as pool:
         futures = [pool.submit(run, s, c) for s, c in zip(solvers, callbacks, strict=True)]
         try:
-            return [future.result() for future in futures]
+            codes = [future.result() for future in futures]
         except KeyboardInterrupt:
             for solver in solvers:
                 solver.stop_search()
@@ -226,6 +253,13 @@ def run_solvers(
                 if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and cp.has_objective()
             ]
             raise Interrupted(min(found, default=None)) from None
+    if deadline is not None and any(  # stopped before its deterministic budget ran out
+        not _settled(code)
+        and solver.deterministic_time < solver.parameters.max_deterministic_time * 0.999
+        for solver, code in zip(solvers, codes, strict=True)
+    ):
+        deadline.cut = True
+    return codes
 
 
 @contextmanager
@@ -275,9 +309,9 @@ def _complete_search(
     solver = solver_for(replace(options, time_limit=options.time_limit - spent))
     reporter = None
     if progress is not None:
-        reporter = _Reporter(progress, started)
+        reporter = Reporter(progress, started)
         solver.best_bound_callback = reporter.on_bound
-    (code,) = run_solvers(model.cp, [solver], [reporter])
+    (code,) = run_solvers(model.cp, [solver], [reporter], options.deadline)
     elapsed = time.monotonic() - started
     return read_schedule(problem, model, solver, code, options, elapsed, spent=spent)
 
@@ -320,6 +354,9 @@ def read_schedule(
     `spent` is deterministic time used by earlier phases of the same solve."""
     status = solver.status_name(code)
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    stopped_by = "finished" if _settled(code) else "deterministic budget"
+    if stopped_by != "finished" and options.deadline is not None and options.deadline.cut:
+        stopped_by = "wall clock"
     stats = SolverStats(
         status=status,
         objective=round(solver.objective_value) if found else None,
@@ -329,6 +366,7 @@ def read_schedule(
         workers=options.workers,
         seed=options.seed,
         time_limit=options.time_limit,
+        stopped_by=stopped_by,
     )
     if not found:
         return Result(stats, None)

@@ -13,7 +13,7 @@ from rotations.check import check
 from rotations.config import load_config
 from rotations.model import build_model
 from rotations.problem import resolve
-from rotations.solve import SolveOptions, solve_model
+from rotations.solve import Deadline, SolveOptions, solve_model
 
 OPTIONS = SolveOptions(time_limit=20.0, seed=0, workers=2)
 
@@ -123,3 +123,16 @@ def test_ctrl_c_during_the_local_search_stops_both_runs(monkeypatch) -> None:
             model, SolveOptions(time_limit=40.0), len(model.cp.proto.variables), ctrl_c, 0.0
         )
     assert sent and caught.value.best is not None and caught.value.best <= sent[0]
+
+
+def test_the_result_says_what_stopped_the_search() -> None:
+    """The example is proven optimal (finished); cut at 0.2 deterministic seconds, it stops
+    by its budget (reruns agree); given a wall clock that has run out, by the wall clock."""
+    problem, model = example()
+    assert solve_model(problem, model, OPTIONS).stats.stopped_by == "finished"
+    short = SolveOptions(time_limit=0.2, seed=0, workers=2)
+    assert solve_model(problem, model, short).stats.stopped_by == "deterministic budget"
+    late = SolveOptions(time_limit=20.0, deadline=Deadline(0.0))
+    result = solve_model(problem, model, late)
+    assert result.stats.stopped_by == "wall clock"
+    assert result.stats.deterministic_time < 20.0  # it did not run to its budget

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from rotations.model.bounds import Floors, add_wish_bounds
 from rotations.model.objective import add_objective
 from rotations.model.rules import BUILDERS, add_one_rotation
 from rotations.model.variables import Penalty, Variables
@@ -22,6 +23,7 @@ class Model:
     vars: Variables
     penalties: list[Penalty]
     worst: cp_model.IntVar | None
+    floors: Floors | None = None  # what unmet wishes cost at least (None under --relax)
 
 
 def build_model(
@@ -40,9 +42,11 @@ def build_model(
     penalties: list[Penalty] = []
     for rule in problem.rules:
         penalties += BUILDERS[type(rule)](rule, problem, v, cp)
-    worst = add_objective(cp, penalties, len(problem.fellows))
+    # Relaxed, or with a frozen past, a hard rule may break, so a wish it bars may be met.
+    floors = None if relax or frozen_before else add_wish_bounds(problem, penalties, cp)
+    worst = add_objective(cp, penalties, len(problem.fellows), floors)
     if enforce_hard:
         for key, literal in v.literals.items():
             if v.stands(key):
                 cp.add(literal == 1)
-    return Model(cp, v, penalties, worst)
+    return Model(cp, v, penalties, worst, floors)

@@ -12,23 +12,34 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from rotations.model.bounds import Floors
 from rotations.model.variables import Penalty
 
 
 def add_objective(
-    model: cp_model.CpModel, penalties: list[Penalty], fellows: int
+    model: cp_model.CpModel,
+    penalties: list[Penalty],
+    fellows: int,
+    floors: Floors | None = None,
 ) -> cp_model.IntVar | None:
-    """Set the objective; return the worst-off fellow's wish cost variable (None if no wishes)."""
+    """Set the objective; return the worst-off fellow's wish cost variable (None if no wishes).
+    `floors`: what the unmet wishes cost at least, from model/bounds.py."""
+    floors = floors or Floors()
     soft = [p for p in penalties if not p.hard]
-    total = sum(p.weight * p.literal for p in soft)
+    wishes = [p for p in soft if p.rule.wish and p.fellow is not None]
+    if floors.unmet:  # the unmet total as a variable whose domain starts at its floor
+        unmet = model.new_int_var(floors.unmet, sum(p.weight for p in wishes), "unmet_wishes")
+        model.add(unmet == sum(p.weight * p.literal for p in wishes))
+        total = unmet + sum(p.weight * p.literal for p in soft if not p.rule.wish)
+    else:
+        total = sum(p.weight * p.literal for p in soft)
     per_fellow: dict[int, list[Penalty]] = {}
-    for p in soft:
-        if p.rule.wish and p.fellow is not None:
-            per_fellow.setdefault(p.fellow, []).append(p)
+    for p in wishes:
+        per_fellow.setdefault(p.fellow, []).append(p)
     worst, bound = None, 0
     if per_fellow:
         bound = max(sum(p.weight for p in ps) for ps in per_fellow.values())
-        worst = model.new_int_var(0, bound, "worst_fellow_wish_cost")
+        worst = model.new_int_var(floors.worst, bound, "worst_fellow_wish_cost")
         for f in sorted(per_fellow):
             model.add(worst >= sum(p.weight * p.literal for p in per_fellow[f]))
         total += fellows * worst

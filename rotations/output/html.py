@@ -96,7 +96,8 @@ def _status(schedule: Schedule) -> str:
     )
     return (
         f'<p class="status {kind}">Solver: {escape(s.status)} · objective {s.objective} · '
-        f"bound {s.bound} · {gap} · {s.deterministic_time:.1f} deterministic s</p>"
+        f"bound {s.bound} · {gap} · {s.deterministic_time:.1f} deterministic s · "
+        f"stopped: {escape(s.stopped_by)}</p>"
     )
 
 

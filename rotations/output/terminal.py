@@ -19,9 +19,14 @@ def status_line(schedule: Schedule) -> str:
     else:
         gap = f"{100 * s.gap:.1f}%" if s.gap is not None else "unknown"
         proof = f"not proven optimal, gap {gap}"
+    stop = {
+        "finished": "",
+        "deterministic budget": "; stopped by the deterministic budget (reruns give the same)",
+        "wall clock": "; stopped by the wall clock first (another run may differ)",
+    }[s.stopped_by]
     return (
         f"Status {s.status}: objective {s.objective}, bound {s.bound} ({proof}); "
-        f"{s.wall_time:.1f}s wall, {s.deterministic_time:.1f} deterministic s"
+        f"{s.wall_time:.1f}s wall, {s.deterministic_time:.1f} deterministic s{stop}"
     )
 
 

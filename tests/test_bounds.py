@@ -1,0 +1,76 @@
+"""Lower bounds on unmet wishes (rotations/model/bounds.py): what every schedule must miss,
+worked out without a solver, and the objective's floors; each case's bound is worked out in
+its docstring."""
+
+from __future__ import annotations
+
+from rotations.model import build_model
+from tests.conftest import program, run
+
+
+def prefer(rotation: str, start: str, end: str, weight: int = 2, fellow: str = "ana") -> dict:
+    return {
+        "type": "prefer",
+        "fellow": fellow,
+        "rotation": rotation,
+        "start": start,
+        "end": end,
+        "weight": weight,
+    }
+
+
+def test_a_wish_longer_than_the_requirement_misses_the_rest(load) -> None:
+    """Five weeks of `a`, required exactly twice: 3 blocks missed × weight 2 = 6; ben wants
+    one week of `a` too (possible: no floor). Worst fellow 6; objective 6 + 3 × 6 = 24."""
+    problem = load(
+        program(
+            requirements={"a": 2},
+            rules=[
+                prefer("a", "2027-07-05", "2027-08-08"),
+                prefer("a", "2027-07-05", "2027-07-11", fellow="ben"),
+            ],
+        )
+    )
+    model = build_model(problem)
+    assert (model.floors.unmet, model.floors.worst) == (6, 6)
+    result = run(problem)
+    assert result.stats.status == "OPTIMAL"
+    assert (result.stats.objective, result.stats.bound) == (24, 24)
+
+
+def test_windows_pins_and_forbidden_leave_bar_blocks(load) -> None:
+    """ana wants `a` in blocks 1-4: a window keeps `a` out of block 1, a pin puts her on `b`
+    in block 2, and approved leave in block 3 bars `a` (leave: forbidden): 3 blocks missed."""
+    config = program(
+        rotations={
+            "a": {"name": "Alpha", "leave": "forbidden"},
+            "b": {"name": "Beta"},
+            "c": {"name": "Gamma"},
+        },
+        leave=[{"fellow": "ana", "start": "2027-07-20", "end": "2027-07-20"}],
+        rules=[
+            prefer("a", "2027-07-05", "2027-08-01", weight=1),
+            {"type": "window", "rotation": "a", "not_before": "2027-07-12"},
+            {"type": "pin", "fellow": "ana", "rotation": "b", "blocks": [2]},
+        ],
+    )
+    assert build_model(load(config)).floors.unmet == 3
+
+
+def test_an_avoid_wish_against_a_pin_is_missed(load) -> None:
+    """ben avoids `a` in blocks 1-2 but is pinned to it in block 1: 1 missed × 4."""
+    config = program(
+        rules=[
+            {"type": "avoid", "fellow": "ben", "rotation": "a", "start": "2027-07-05",
+             "end": "2027-07-18", "weight": 4},
+            {"type": "pin", "fellow": "ben", "rotation": "a", "blocks": [1]},
+        ]
+    )  # fmt: skip
+    model = build_model(load(config))
+    assert (model.floors.unmet, model.floors.worst) == (4, 4)
+
+
+def test_relaxed_and_frozen_models_have_no_floors(load) -> None:
+    problem = load(program(requirements={"a": 2}, rules=[prefer("a", "2027-07-05", "2027-08-08")]))
+    assert build_model(problem, relax=True).floors is None
+    assert build_model(problem, frozen_before=2).floors is None
