@@ -33,7 +33,8 @@ from rotations.pipeline import reschedule_program, solve_program  # noqa: E402
 from rotations.precheck import arithmetic_conflicts  # noqa: E402
 from rotations.problem import resolve  # noqa: E402
 from rotations.reschedule import load_previous  # noqa: E402
-from rotations.solve import Deadline, SolveOptions  # noqa: E402
+from rotations.runner import Deadline  # noqa: E402
+from rotations.solve import SolveOptions  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"
 

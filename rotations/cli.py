@@ -29,9 +29,10 @@ from rotations.publish.command import publish_command
 from rotations.published import Unreadable, earlier_publication, read_publication
 from rotations.reference import reference_markdown
 from rotations.reschedule import load_previous
+from rotations.runner import Deadline, Interrupted
 from rotations.schedule import Violation
 from rotations.schema import schema_text
-from rotations.solve import Deadline, Interrupted, Result, SolveOptions
+from rotations.solve import Result, SolveOptions
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
 EXIT_USAGE, EXIT_INTERRUPTED = 64, 130

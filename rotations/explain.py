@@ -16,8 +16,9 @@ from rotations.config.implied import ProgramRule
 from rotations.model import Model, build_model
 from rotations.problem import Problem
 from rotations.published import BlockerRecord, LeaveAnswer
+from rotations.runner import Deadline, run_solvers
 from rotations.schedule import Schedule
-from rotations.solve import Deadline, SolveOptions, run_solvers, solver_for
+from rotations.solve import SolveOptions, solver_for
 
 
 @dataclass(frozen=True)

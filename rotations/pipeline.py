@@ -24,8 +24,9 @@ from rotations.output.render import render
 from rotations.problem import Problem
 from rotations.published import LeaveAnswer, Publication, publication
 from rotations.reschedule import Previous, Rescheduled, reschedule
+from rotations.runner import Deadline
 from rotations.schedule import Violation
-from rotations.solve import Deadline, Progress, Result, SolveOptions, solve
+from rotations.solve import Progress, Result, SolveOptions, solve
 
 # Deterministic seconds for each of the two searches that look for a clash when a solve ran
 # out of time without a schedule.

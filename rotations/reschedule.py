@@ -20,15 +20,14 @@ from rotations.model import Model, build_model
 from rotations.model.objective import add_objective
 from rotations.problem import Problem
 from rotations.published import Publication, Unreadable, read_publication
+from rotations.runner import Interrupted, run_solvers
 from rotations.schedule import Schedule
 from rotations.solve import (
-    Interrupted,
     Progress,
     Reporter,
     Result,
     SolveOptions,
     read_schedule,
-    run_solvers,
     solver_for,
 )
 

@@ -12,8 +12,8 @@ On large programs the local search finds a first schedule several times sooner t
 search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs skip phase 1:
 the complete search alone solves them in about a second.
 
-Every CP-SAT search runs through `run_solvers`: in worker threads, so that Ctrl-C reaches the
-main thread, which then stops the searches and raises Interrupted.
+Every CP-SAT search runs through `runner.run_solvers`: in worker threads, so that Ctrl-C reaches
+the main thread, which then stops the searches and raises Interrupted.
 
 Time: `--time-limit` is a budget of CP-SAT *deterministic* seconds, so that the same input
 gives the same answer; and the wall clock ends the run at `--time-limit` seconds after it
@@ -24,11 +24,9 @@ result says so (`stopped_by: wall clock`)."""
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -36,21 +34,10 @@ from ortools.sat.python import cp_model
 
 from rotations.model import Model, build_model
 from rotations.problem import Problem
+from rotations.runner import Deadline, run_solvers, settled
 from rotations.schedule import Role, Schedule, SolverStats
 
 Progress = Callable[[float, int | None, int | None], None]
-
-
-class Deadline:
-    """The wall-clock end of a run, shared by all its searches; it remembers whether it cut
-    one short (then the answer may differ from run to run)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.at = time.monotonic() + seconds
-        self.cut = False
-
-    def left(self) -> float:
-        return max(0.0, self.at - time.monotonic())
 
 
 @dataclass(frozen=True)
@@ -63,14 +50,6 @@ class SolveOptions:
     workers: int = 2
     relax: bool = False  # hard rules become heavily weighted soft ones
     deadline: Deadline | None = None
-
-
-class Interrupted(Exception):
-    """The user pressed Ctrl-C during a search; `best` is the best objective found, if any."""
-
-    def __init__(self, best: int | None = None) -> None:
-        super().__init__("interrupted")
-        self.best = best
 
 
 @dataclass(frozen=True)
@@ -172,7 +151,7 @@ def solve_model(
     elapsed = time.monotonic() - started
     spent = first.deterministic_time
     # No phase 2 when phase 1 settled it, or when no time is left.
-    if _settled(code) or options.time_limit <= spent:
+    if settled(code) or options.time_limit <= spent:
         return read_schedule(problem, model, first, code, options, elapsed)
     found = code == cp_model.FEASIBLE
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):
@@ -206,7 +185,7 @@ def _local_search(
 
     def rank(k: int) -> tuple:
         """A settled run first, then the best schedule, then none; ties to the lower seed."""
-        if _settled(codes[k]):
+        if settled(codes[k]):
             return (0, 0, k)
         if codes[k] == cp_model.FEASIBLE:
             return (1, runs[k].objective_value, k)
@@ -214,70 +193,6 @@ def _local_search(
 
     k = min(range(len(runs)), key=rank)
     return runs[k], codes[k]
-
-
-def _settled(code: int) -> bool:
-    """The solve is over: a proven optimum, or a model proven infeasible or invalid."""
-    return code not in (cp_model.FEASIBLE, cp_model.UNKNOWN)
-
-
-def run_solvers(
-    cp: cp_model.CpModel,
-    solvers: list[cp_model.CpSolver],
-    callbacks: list[cp_model.CpSolverSolutionCallback | None] | None = None,
-    deadline: Deadline | None = None,
-) -> list[int]:
-    """Solve `cp` with each solver, side by side in threads (CP-SAT frees the GIL), and return
-    their status codes; each stops by the `deadline` at the latest. Ctrl-C stops every search
-    and raises Interrupted with the best objective found (if the model has an objective). The
-    solvers must not catch SIGINT themselves (`catch_sigint_signal`)."""
-    callbacks = callbacks or [None] * len(solvers)
-    if deadline is not None:
-        for solver in solvers:
-            solver.parameters.max_time_in_seconds = max(0.01, deadline.left())
-
-    def run(solver: cp_model.CpSolver, callback) -> int:
-        return solver.solve(cp, callback) if callback is not None else solver.solve(cp)
-
-    with _ctrl_c_raises(), ThreadPoolExecutor(len(solvers)) as pool:
-        futures = [pool.submit(run, s, c) for s, c in zip(solvers, callbacks, strict=True)]
-        try:
-            codes = [future.result() for future in futures]
-        except KeyboardInterrupt:
-            for solver in solvers:
-                solver.stop_search()
-            codes = [future.result() for future in futures]
-            found = [
-                round(solver.objective_value)
-                for solver, code in zip(solvers, codes, strict=True)
-                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and cp.has_objective()
-            ]
-            raise Interrupted(min(found, default=None)) from None
-    if deadline is not None and any(  # stopped before its deterministic budget ran out
-        not _settled(code)
-        and solver.deterministic_time < solver.parameters.max_deterministic_time * 0.999
-        for solver, code in zip(solvers, codes, strict=True)
-    ):
-        deadline.cut = True
-    return codes
-
-
-@contextmanager
-def _ctrl_c_raises() -> Iterator[None]:
-    """Ctrl-C raises KeyboardInterrupt for the duration, also where an embedding program set
-    SIGINT to the system default. An ignored SIGINT (a background job) stays ignored."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    if previous == signal.SIG_IGN:
-        yield
-        return
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 class _Improvements:
@@ -354,7 +269,7 @@ def read_schedule(
     `spent` is deterministic time used by earlier phases of the same solve."""
     status = solver.status_name(code)
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    stopped_by = "finished" if _settled(code) else "deterministic budget"
+    stopped_by = "finished" if settled(code) else "deterministic budget"
     if stopped_by != "finished" and options.deadline is not None and options.deadline.cut:
         stopped_by = "wall clock"
     stats = SolverStats(

@@ -13,7 +13,8 @@ from rotations.check import check
 from rotations.config import load_config
 from rotations.model import build_model
 from rotations.problem import resolve
-from rotations.solve import Deadline, SolveOptions, solve_model
+from rotations.runner import Deadline, Interrupted
+from rotations.solve import SolveOptions, solve_model
 
 OPTIONS = SolveOptions(time_limit=20.0, seed=0, workers=2)
 
@@ -118,7 +119,7 @@ def test_ctrl_c_during_the_local_search_stops_both_runs(monkeypatch) -> None:
             sent.append(best)
             os.kill(os.getpid(), signal.SIGINT)
 
-    with pytest.raises(solve_module.Interrupted) as caught:
+    with pytest.raises(Interrupted) as caught:
         solve_module._local_search(
             model, SolveOptions(time_limit=40.0), len(model.cp.proto.variables), ctrl_c, 0.0
         )

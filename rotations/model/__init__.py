@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rotations.model.bounds import Floors, add_wish_bounds
+from rotations.model.bounds import Floors, wish_floors
 from rotations.model.objective import add_objective
 from rotations.model.rules import BUILDERS, add_one_rotation
 from rotations.model.variables import Penalty, Variables
@@ -43,7 +43,7 @@ def build_model(
     for rule in problem.rules:
         penalties += BUILDERS[type(rule)](rule, problem, v, cp)
     # Relaxed, or with a frozen past, a hard rule may break, so a wish it bars may be met.
-    floors = None if relax or frozen_before else add_wish_bounds(problem, penalties, cp)
+    floors = None if relax or frozen_before else wish_floors(problem)
     worst = add_objective(cp, penalties, len(problem.fellows), floors)
     if enforce_hard:
         for key, literal in v.literals.items():

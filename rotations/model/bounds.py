@@ -1,66 +1,110 @@
-"""Lower bounds on unmet wishes, so that the solver can prove what it finds when wishes cannot
-all be met.
+"""What unmet wishes cost at least, so that the solver can prove what it finds when wishes
+cannot all be met.
 
-A `prefer` wish for blocks a fellow cannot all spend on the rotation leaves some unmet in any
-schedule: a five-week wish for a rotation required for exactly two blocks misses at least three,
-and so do blocks outside the rotation's window for that fellow, blocks pinned to another
-rotation, and blocks of approved leave on a rotation that forbids leave. An `avoid` wish for a
-block the fellow is pinned to the rotation in is missed in any schedule. These counts, worked
-out without a solver, go into the model as redundant constraints (each wish misses at least
-its bound) and into the objective as floors (the unmet total at least the sum of the bounds,
-the worst-off fellow's at least the largest sum of one fellow's), which the LP-free search
-cannot derive by itself (benchmarks/RESULTS.md has the numbers)."""
+The wishes alone are solved as a small relaxation of the program: a fellow can be on a
+rotation in a block only where the hard rules of that fellow allow it (not outside a window,
+not where pinned elsewhere, not on approved leave where leave is forbidden), on one rotation
+per block, on a rotation no more blocks than its requirement allows, and with no more fellows
+on a rotation in a block than its staffing allows. Every schedule of the program is a schedule
+of this relaxation, so its least unmet total and its least worst-off fellow are floors for the
+real ones: a five-week wish for a rotation required twice misses three weeks, sixty fellows
+wanting Elective in the same three weeks of fifteen seats miss most of them. The objective is
+built on the floors (the unmet total and the worst-off fellow's cost are variables whose domain
+starts there), which the LP-free search could not derive by itself (benchmarks/RESULTS.md)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from rotations.config import rules
-from rotations.model.variables import Penalty
 from rotations.problem import Problem
+from rotations.runner import run_solvers
+
+# Deterministic seconds for each of the relaxation's two solves (they take milliseconds on the
+# benchmarks; a floor not proven in time is the solver's best bound, still a floor).
+RELAXATION_LIMIT = 2.0
 
 
 @dataclass(frozen=True)
 class Floors:
     """What every schedule must at least cost: the unmet-wish total and the worst-off fellow's
-    unmet-wish cost (the objective is built on them, so the solver's bound starts there)."""
+    unmet-wish cost."""
 
     unmet: int = 0
     worst: int = 0
 
 
-def add_wish_bounds(problem: Problem, penalties: list[Penalty], cp: cp_model.CpModel) -> Floors:
-    """Add each wish's lower bound to the model; return the floors they give the objective."""
-    units: dict[str, list[Penalty]] = {}
-    for penalty in penalties:
-        if penalty.rule.wish and not penalty.hard:
-            units.setdefault(penalty.rule.key, []).append(penalty)
-    per_fellow: dict[int, int] = {}
-    for rule in problem.config.rules:
-        if not rule.wish or rule.hard:
-            continue
+def wish_floors(problem: Problem) -> Floors:
+    """The floors the relaxation of the program's soft wishes proves."""
+    wishes = [r for r in problem.config.rules if r.wish and not r.hard]
+    if not wishes:
+        return Floors()
+    cp = cp_model.CpModel()
+    on: dict[tuple[int, int, str], cp_model.IntVar] = {}
+    costs: dict[int, list] = {}
+    for rule in wishes:
         for f in problem.selected(rule):
-            missed = _missed(problem, rule, f)
-            if not missed:
-                continue
-            mine = [p for p in units[rule.key] if p.fellow == f]
-            cp.add(sum(p.literal for p in mine) >= missed)
-            per_fellow[f] = per_fellow.get(f, 0) + missed * rule.weight
-    return Floors(sum(per_fellow.values()), max(per_fellow.values(), default=0))
+            pinned = _pinned(problem, f)
+            for b in problem.blocks_overlapping(rule.start, rule.end):
+                if isinstance(rule, rules.Avoid):
+                    if pinned.get(b) == rule.rotation:
+                        costs.setdefault(f, []).append(rule.weight)  # missed in any schedule
+                    continue
+                if not _may_be_on(problem, f, b, rule.rotation, pinned):
+                    costs.setdefault(f, []).append(rule.weight)
+                    continue
+                key = (f, b, rule.rotation)
+                if key not in on:
+                    on[key] = cp.new_bool_var(f"on{key}")
+                costs.setdefault(f, []).append(rule.weight * (1 - on[key]))
+    _limit(problem, cp, on)
+    total = sum(sum(terms) for terms in costs.values())
+    worst = cp.new_int_var(0, sum(r.weight for r in wishes) * len(problem.blocks), "worst")
+    for terms in costs.values():
+        cp.add(worst >= sum(terms))
+    return Floors(_least(cp, total), _least(cp, worst))
 
 
-def _missed(problem: Problem, rule: rules.Wish, f: int) -> int:
-    """Blocks of the wish that fellow `f` misses in every schedule that keeps the hard rules."""
-    blocks = problem.blocks_overlapping(rule.start, rule.end)
-    pinned = _pinned(problem, f)
-    if isinstance(rule, rules.Avoid):
-        return sum(1 for b in blocks if pinned.get(b) == rule.rotation)
-    possible = [b for b in blocks if _may_be_on(problem, f, b, rule.rotation, pinned)]
-    required = problem.config.requirements.get(rule.rotation)
-    most = len(possible) if required is None or required.max is None else required.max
-    return len(blocks) - min(len(possible), most)
+def _limit(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
+    """One rotation per fellow and block; requirements' maximums; staffing maximums."""
+    by_cell: dict[tuple[int, int], list] = {}
+    by_need: dict[tuple[int, str], list] = {}
+    by_seat: dict[tuple[int, str], list] = {}
+    for (f, b, rid), var in on.items():
+        by_cell.setdefault((f, b), []).append(var)
+        by_need.setdefault((f, rid), []).append(var)
+        by_seat.setdefault((b, rid), []).append(var)
+    for group in by_cell.values():
+        if len(group) > 1:
+            cp.add_at_most_one(group)
+    for (_, rid), group in by_need.items():
+        need = problem.config.requirements.get(rid)
+        if need is not None and need.max is not None and need.max < len(group):
+            cp.add(sum(group) <= need.max)
+    for (_, rid), group in by_seat.items():
+        staffing = problem.rotation(rid).staffing
+        if staffing is not None and staffing.max is not None and staffing.max < len(group):
+            cp.add(sum(group) <= staffing.max)
+
+
+def _least(cp: cp_model.CpModel, objective) -> int:
+    """The least value of `objective` (its proven bound, rounded up, if not proven in time)."""
+    if isinstance(objective, int):
+        return objective
+    cp.minimize(objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = RELAXATION_LIMIT
+    solver.parameters.catch_sigint_signal = False
+    (code,) = run_solvers(cp, [solver])
+    if code == cp_model.OPTIMAL:
+        return round(solver.objective_value)
+    if code == cp_model.FEASIBLE:
+        return max(0, math.ceil(solver.best_objective_bound - 1e-6))
+    return 0
 
 
 def _pinned(problem: Problem, f: int) -> dict[int, str]:
@@ -73,10 +117,9 @@ def _pinned(problem: Problem, f: int) -> dict[int, str]:
 
 
 def _may_be_on(problem: Problem, f: int, b: int, rotation: str, pinned: dict[int, str]) -> bool:
-    """Whether the hard rules leave fellow `f` free to be on `rotation` in block `b`."""
+    """Whether the hard rules of fellow `f` leave them free to be on `rotation` in block `b`."""
     if pinned.get(b, rotation) != rotation:
         return False
-    block = problem.blocks[b]
     for rule in problem.config.rules:
         if (
             isinstance(rule, rules.Window)
@@ -86,5 +129,6 @@ def _may_be_on(problem: Problem, f: int, b: int, rotation: str, pinned: dict[int
             and b not in problem.blocks_within(rule.not_before, rule.not_after)
         ):
             return False
-    forbidden = problem.rotation(rotation).leave == "forbidden"
-    return not (forbidden and any(d in problem.leave_days[f] for d in block.days()))
+    if problem.rotation(rotation).leave != "forbidden":
+        return True
+    return not any(d in problem.leave_days[f] for d in problem.blocks[b].days())

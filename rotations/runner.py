@@ -1,0 +1,97 @@
+"""Running CP-SAT searches: in worker threads, so that Ctrl-C reaches the main thread, which
+then stops them and raises Interrupted; and within a wall-clock Deadline shared by a run."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+from ortools.sat.python import cp_model
+
+
+class Deadline:
+    """The wall-clock end of a run, shared by all its searches; it remembers whether it cut
+    one short (then the answer may differ from run to run)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.cut = False
+
+    def left(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+
+class Interrupted(Exception):
+    """The user pressed Ctrl-C during a search; `best` is the best objective found, if any."""
+
+    def __init__(self, best: int | None = None) -> None:
+        super().__init__("interrupted")
+        self.best = best
+
+
+def settled(code: int) -> bool:
+    """The solve is over: a proven optimum, or a model proven infeasible or invalid."""
+    return code not in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+
+
+def run_solvers(
+    cp: cp_model.CpModel,
+    solvers: list[cp_model.CpSolver],
+    callbacks: list[cp_model.CpSolverSolutionCallback | None] | None = None,
+    deadline: Deadline | None = None,
+) -> list[int]:
+    """Solve `cp` with each solver, side by side in threads (CP-SAT frees the GIL), and return
+    their status codes; each stops by the `deadline` at the latest. Ctrl-C stops every search
+    and raises Interrupted with the best objective found (if the model has an objective). The
+    solvers must not catch SIGINT themselves (`catch_sigint_signal`)."""
+    callbacks = callbacks or [None] * len(solvers)
+    if deadline is not None:
+        for solver in solvers:
+            solver.parameters.max_time_in_seconds = max(0.01, deadline.left())
+
+    def run(solver: cp_model.CpSolver, callback) -> int:
+        return solver.solve(cp, callback) if callback is not None else solver.solve(cp)
+
+    with _ctrl_c_raises(), ThreadPoolExecutor(len(solvers)) as pool:
+        futures = [pool.submit(run, s, c) for s, c in zip(solvers, callbacks, strict=True)]
+        try:
+            codes = [future.result() for future in futures]
+        except KeyboardInterrupt:
+            for solver in solvers:
+                solver.stop_search()
+            codes = [future.result() for future in futures]
+            found = [
+                round(solver.objective_value)
+                for solver, code in zip(solvers, codes, strict=True)
+                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and cp.has_objective()
+            ]
+            raise Interrupted(min(found, default=None)) from None
+    if deadline is not None and any(  # stopped before its deterministic budget ran out
+        not settled(code)
+        and solver.deterministic_time < solver.parameters.max_deterministic_time * 0.999
+        for solver, code in zip(solvers, codes, strict=True)
+    ):
+        deadline.cut = True
+    return codes
+
+
+@contextmanager
+def _ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt for the duration, also where an embedding program set
+    SIGINT to the system default. An ignored SIGINT (a background job) stays ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
