@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rotations.config import models
 from rotations.config.rules import RuleBase
 from rotations.config.source import Path_, Position, SourceMap, format_path
-from rotations.config.types import Range
+from rotations.config.types import Range, TargetRange
 
 if TYPE_CHECKING:
     from rotations.problem import Problem
@@ -111,20 +111,82 @@ class LeaveForbidden(Implied):
 
 @dataclass(frozen=True)
 class Requirement(Implied):
-    """Every fellow spends `min`..`max` blocks of the year on the rotation."""
+    """Every fellow spends `min`..`max` blocks of the year on the rotation (a fellow's own
+    requirement, `fellows[i].requirements`, replaces the program's for them)."""
 
     rotation: str
     count: Range
+    fellow: int | None = None  # a fellow's own requirement
     type: ClassVar[str] = "requirements"
     example: ClassVar[dict] = {"requirements": {"neurology": 2}}
 
     @property
     def path(self) -> Path_:
+        if self.fellow is not None:
+            return ("fellows", self.fellow, "requirements", self.rotation)
         return ("requirements", self.rotation)
+
+    def bound(self, problem: Problem) -> list[int]:
+        """The fellows it binds: its own fellow, or every fellow without a count of their own."""
+        if self.fellow is not None:
+            return [self.fellow]
+        return [
+            f
+            for f, person in enumerate(problem.fellows)
+            if self.rotation not in person.requirements
+        ]
 
     def describe(self, problem: Problem) -> str:
         name = problem.rotation(self.rotation).name
+        if self.fellow is not None:
+            fid = problem.fellows[self.fellow].id
+            return f"{fid} needs {self.count.describe('blocks')} of {name}"
         return f"every fellow needs {self.count.describe('blocks')} of {name}"
+
+
+@dataclass(frozen=True)
+class Target(Implied):
+    """The cases of a procedure a fellow reaches by the end of the program: logged cases plus
+    the cases expected on their rotations (exposure × present working days ÷ 5). Hard, or soft
+    at `weight` per missing case (then the fairness term counts shortfalls like unmet wishes).
+    A fellow's own target (`fellows[i].targets`) replaces the program's for them."""
+
+    procedure: str
+    target: TargetRange
+    fellow: int | None = None  # a fellow's own target
+    type: ClassVar[str] = "target"
+    example: ClassVar[dict] = {
+        "procedures": {"esi": {"name": "Epidural steroid injections"}},
+        "rotations": {"procedures": {"exposure": {"esi": 8}}},
+        "targets": {"esi": {"min": 40, "weight": 10}},
+    }
+
+    @property
+    def path(self) -> Path_:
+        if self.fellow is not None:
+            return ("fellows", self.fellow, "targets", self.procedure)
+        return ("targets", self.procedure)
+
+    @property
+    def weight(self) -> int | None:
+        return self.target.weight
+
+    @property
+    def wish(self) -> bool:  # type: ignore[override]
+        return self.target.weight is not None
+
+    def bound(self, problem: Problem) -> list[int]:
+        """The fellows it binds: its own fellow, or every fellow without a target of their own."""
+        if self.fellow is not None:
+            return [self.fellow]
+        return [
+            f for f, person in enumerate(problem.fellows) if self.procedure not in person.targets
+        ]
+
+    def describe(self, problem: Problem) -> str:
+        name = problem.config.procedures[self.procedure].name
+        who = problem.fellows[self.fellow].id if self.fellow is not None else "every fellow"
+        return f"{who} reaches {self.target.min} {name} cases by the end of the program"
 
 
 @dataclass(frozen=True)
@@ -258,11 +320,22 @@ def implied_rules(config: models.Config, source: SourceMap) -> list[Implied]:
     out += [at(Stint(r, rot.stint)) for r, rot in rotations if rot.stint]
     out += [at(LeaveForbidden(r)) for r, rot in rotations if rot.leave == "forbidden"]
     out += [at(Requirement(r, count)) for r, count in config.requirements.items()]
+    out += [
+        at(Requirement(r, count, f))
+        for f, fellow in enumerate(config.fellows)
+        for r, count in fellow.requirements.items()
+    ]
     for c, conf in enumerate(config.conferences):
         costs = {"relevance": conf.relevance_weight, "panel_balance": conf.balance_weight}
         parts = {part: at(ConferencePart(c, part, costs.get(part))) for part in CONFERENCE_PARTS}
         out.append(at(ConferenceRules(c, parts)))
     out += [at(LeaveEntry(e, entry)) for e, entry in enumerate(config.leave)]
+    out += [at(Target(p, target)) for p, target in config.targets.items()]
+    out += [
+        at(Target(p, target, f))
+        for f, fellow in enumerate(config.fellows)
+        for p, target in fellow.targets.items()
+    ]
     return out
 
 
@@ -276,4 +349,5 @@ IMPLIED_CLASSES: tuple[type[Implied], ...] = (
     Requirement,
     ConferenceRules,
     LeaveEntry,
+    Target,
 )

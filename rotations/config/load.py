@@ -9,6 +9,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from rotations.config import models, rules
+from rotations.config.caselogs import Logged, read_case_log
 from rotations.config.references import check_references, partial_config
 from rotations.config.source import (
     ConfigError,
@@ -16,6 +17,7 @@ from rotations.config.source import (
     Path_,
     Position,
     SourceMap,
+    display_name,
     read_yaml,
 )
 
@@ -51,8 +53,31 @@ def load_config(file: str | Path) -> models.Config:
     problems = check_references(config, source)
     if problems:
         raise ConfigError(problems)
+    config._logged = tuple(_case_logs(config, file, source, reading))
+    source.files = list(reading.files)
     config._source = source
     return config
+
+
+def _case_logs(
+    config: models.Config, file: Path, source: SourceMap, reading: _Includes
+) -> list[Logged]:
+    """Every row of the program's case logs; ConfigError with every problem in them."""
+    problems: list[ConfigProblem] = []
+    reading.problems = problems
+    fellows = {f.id for f in config.fellows}
+    logged: list[Logged] = []
+    for i, name in enumerate(config.case_logs):
+        path = reading.check(file, name, source, ("case_logs", i), (), what="a case log")
+        if path is None:
+            continue
+        reading.files[path] = source.find(("case_logs", i))
+        rows, wrong = read_case_log(path, display_name(path), fellows, set(config.procedures))
+        logged += rows
+        problems += wrong
+    if problems:
+        raise ConfigError(problems)
+    return logged
 
 
 def source_of(config: models.Config) -> SourceMap:
@@ -105,14 +130,21 @@ class _Includes:
         return data, source
 
     def check(
-        self, file: Path, name: str, source: SourceMap, at: Path_, chain: tuple[Path, ...]
+        self,
+        file: Path,
+        name: str,
+        source: SourceMap,
+        at: Path_,
+        chain: tuple[Path, ...],
+        what: str = "an include",
     ) -> Path | None:
-        """The resolved path of an include, or None after saying why it is refused."""
+        """The resolved path of an include (or of another file the program names, `what`),
+        or None after saying why it is refused."""
         if Path(name).is_absolute():
             self.problems.append(
                 source.problem(
                     at,
-                    f"{name}: an include is a path relative to the program's folder; copy the "
+                    f"{name}: {what} is a path relative to the program's folder; copy the "
                     "file into that folder and name it relatively",
                 )
             )

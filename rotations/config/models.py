@@ -28,6 +28,7 @@ from rotations.config.types import (
     Line,
     Number,
     Strict,
+    Target,
     Text,
     Weight,
 )
@@ -134,6 +135,16 @@ class Rotation(Strict):
     color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] | None = Field(
         default=None, description='colour in the report and workbook, e.g. "#88CCEE"'
     )
+    exposure: dict[str, Number] = Field(
+        default={},
+        description="procedure id -> cases a fellow on it takes part in per 5 working days",
+    )
+
+
+class Procedure(Strict):
+    """An interventional technique of the curriculum, whose cases fellows log."""
+
+    name: Line = Field(description="shown in reports and messages")
 
 
 class Fellow(Strict):
@@ -143,6 +154,24 @@ class Fellow(Strict):
     name: Line = Field(description="as shown in calendars and reports")
     email: Email | None = None
     tags: list[Line] = Field(default=[], description="backgrounds or groups rules can select")
+    start: dt.date | None = Field(
+        default=None, description="first day in the program, for a fellow who joins later"
+    )
+    end: dt.date | None = Field(
+        default=None, description="last day in the program, for a fellow who leaves early"
+    )
+    requirements: dict[str, Count] = Field(
+        default={}, description="rotation id -> blocks: replaces the program's, key by key"
+    )
+    targets: dict[str, Target] = Field(
+        default={}, description="procedure id -> cases: replaces the program's, key by key"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Fellow:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
 
 
 class Period(Strict):
@@ -260,7 +289,29 @@ class Config(Strict):
     rules: list[Rule] = Field(default=[], description="typed rules; hard unless weighted")
     faculty: list[Faculty] = Field(default=[], description="conference panelists")
     conferences: list[Conference] = Field(default=[], description="recurring case conferences")
+    procedures: dict[str, Procedure] = Field(
+        default={}, description="procedure id -> procedure: the interventional curriculum"
+    )
+    targets: dict[str, Target] = Field(
+        default={}, description="procedure id -> cases every fellow should reach"
+    )
+    case_logs: list[str] = Field(
+        default=[],
+        description="CSV or XLSX files of cases already logged: fellow,procedure,date,count",
+    )
     _source: Any = PrivateAttr(default=None)
+    _logged: Any = PrivateAttr(default=())  # the case logs' rows, read by load_config
+
+    @field_validator("procedures")
+    @classmethod
+    def _procedure_ids(cls, value: dict[str, Procedure]) -> dict[str, Procedure]:
+        for pid in value:
+            if not re.match(ID_PATTERN, str(pid)) or len(str(pid)) > MAX_ID:
+                raise ValueError(
+                    f"procedure id '{str(pid)[:40]}' must be letters, digits, - _ . "
+                    f"(at most {MAX_ID})"
+                )
+        return value
 
     @field_validator("rotations")
     @classmethod

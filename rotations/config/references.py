@@ -63,6 +63,10 @@ def partial_config(data: Any) -> models.Config:
         rules=[valid(rules.Rule, raw) for raw in entries("rules")],
         faculty=[valid(models.Faculty, raw) for raw in entries("faculty")],
         conferences=[valid(models.Conference, raw) for raw in entries("conferences")],
+        procedures={
+            str(pid): valid(models.Procedure, raw) for pid, raw in mapping("procedures").items()
+        },
+        targets={str(pid): valid(types.Target, raw) for pid, raw in mapping("targets").items()},
     )
 
 
@@ -77,6 +81,7 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
     fellows = _present(config.fellows)
     fellow_ids = [f.id for _, f in fellows]
     tags = {t for _, f in fellows for t in f.tags}
+    procedures = config.procedures or {}
     program = config.program
     blocks = make_blocks(program.start, program.blocks, program.block_length) if program else None
 
@@ -86,6 +91,11 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
     def rotation(path: tuple, rid: str) -> None:
         if rid not in rotations:
             report(path, f"unknown rotation '{rid}'; known: {', '.join(rotations)}")
+
+    def procedure(path: tuple, pid: str) -> None:
+        if pid not in procedures:
+            known = ", ".join(procedures) or "none yet: add them under procedures:"
+            report(path, f"unknown procedure '{pid}'; known: {known}")
 
     def fellow(path: tuple, fid: str) -> None:
         if fid not in fellow_ids:
@@ -127,9 +137,21 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
                 "'program' is reserved for calendars/program.ics; pick another id",
             )
         _device_name(report, ("fellows", i, "id"), f.id)
+        for rid in getattr(f, "requirements", {}):
+            rotation(("fellows", i, "requirements", rid), rid)
+        for pid in getattr(f, "targets", {}):
+            procedure(("fellows", i, "targets", pid), pid)
+        start, end = getattr(f, "start", None), getattr(f, "end", None)
+        if start or end:
+            in_year(("fellows", i), start or end, end or start, f"{f.id}'s dates")
 
     for rid in config.requirements:
         rotation(("requirements", rid), rid)
+    for pid in config.targets or {}:
+        procedure(("targets", pid), pid)
+    for rid, rot in config.rotations.items():
+        for pid in getattr(rot, "exposure", None) or {}:
+            procedure(("rotations", rid, "exposure", pid), pid)
 
     for i, leave in _present(config.leave):
         fellow(("leave", i, "fellow"), leave.fellow)

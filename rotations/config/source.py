@@ -315,11 +315,11 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> i
 def read_yaml(file: Path, problems: list[ConfigProblem]) -> tuple[Any, SourceMap]:
     """Read one YAML file into plain values and the positions of its nodes."""
     source = SourceMap()
-    value = _Reader(file, _display_name(file), source, problems).read()
+    value = _Reader(file, display_name(file), source, problems).read()
     return value, source
 
 
-def _display_name(file: Path) -> str:
+def display_name(file: Path) -> str:
     try:
         return str(file.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

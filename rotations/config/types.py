@@ -105,6 +105,26 @@ Count = Annotated[
 ]
 
 
+class TargetRange(Strict):
+    """Cases of a procedure a fellow should reach: hard, or soft with a `weight`."""
+
+    min: Number = Field(description="cases to reach by the end of the program")
+    weight: Weight | None = Field(
+        default=None, description="makes the target soft: the cost of each missing case"
+    )
+
+
+def _as_target(value: int | TargetRange) -> TargetRange:
+    return TargetRange(min=value) if isinstance(value, int) else value
+
+
+Target = Annotated[
+    Annotated[int, Field(ge=0, le=MAX_COUNT, strict=True)] | TargetRange,
+    AfterValidator(_as_target),
+    Field(description="a number of cases (hard), or {min, weight} (soft: weight per missing case)"),
+]
+
+
 class TagSelector(Strict):
     """Selects the fellows that carry any of the tags."""
 
