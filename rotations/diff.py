@@ -40,7 +40,8 @@ def diff_publications(old: Publication, new: Publication) -> list[Change]:
         for block, was, now in zip(blocks, before, new.assignments[fellow], strict=True):
             if was != now:
                 start, end = block.start.isoformat(), block.end.isoformat()
-                changes.append(Change("rotation", block.number, start, end, fellow, was, now))
+                change = Change("rotation", block.number, start, end, fellow, was or "", now or "")
+                changes.append(change)
 
     def seats(published: Publication) -> dict[tuple, list[str]]:
         out: dict[tuple, list[str]] = {}
@@ -74,10 +75,8 @@ def describe_changes(changes: list[Change], names: dict[str, str]) -> list[str]:
     for fellow in dict.fromkeys(c.subject for c in cells):
         lines.append(f"{fellow}:")
         for c in (c for c in cells if c.subject == fellow):
-            lines.append(
-                f"  block {c.block} ({c.start}..{c.end}): "
-                f"{names.get(c.old, c.old)} → {names.get(c.new, c.new)}"
-            )
+            old, new = names.get(c.old, c.old or "—"), names.get(c.new, c.new or "—")
+            lines.append(f"  block {c.block} ({c.start}..{c.end}): {old} → {new}")
     roles = [c for c in changes if c.kind != "rotation"]
     if roles:
         lines.append("conference sessions:")

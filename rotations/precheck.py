@@ -10,14 +10,20 @@ from rotations.config.implied import (
     ProgramRule,
     Requirement,
     Staffing,
+    Target,
 )
-from rotations.explain import Conflict, member
+from rotations.config.source import SourceMap
+from rotations.explain import Conflict, Member, member
 from rotations.problem import Problem
 
 
 def _implied(problem: Problem, kind: type) -> dict[str, ProgramRule]:
-    """The program's rules of an implied kind, by rotation id."""
-    return {rule.rotation: rule for rule in problem.rules if isinstance(rule, kind)}
+    """The program's rules of an implied kind, by rotation id (not a fellow's own)."""
+    return {
+        rule.rotation: rule
+        for rule in problem.rules
+        if isinstance(rule, kind) and getattr(rule, "fellow", None) is None
+    }
 
 
 def arithmetic_conflicts(problem: Problem) -> list[Conflict]:
@@ -96,7 +102,96 @@ def arithmetic_conflicts(problem: Problem) -> list[Conflict]:
                 )
     found += _presence_conflicts(problem)
     found += _pin_conflicts(problem)
+    found += _dates_conflicts(problem)
+    found += _target_conflicts(problem)
     return found
+
+
+def _dates_conflicts(problem: Problem) -> list[Conflict]:
+    """A fellow in the program for fewer blocks than their requirements need."""
+    out = []
+    for f, fellow in enumerate(problem.fellows):
+        blocks = sum(problem.active(f, b) for b in range(len(problem.blocks)))
+        needs = [
+            rule
+            for rule in problem.rules
+            if isinstance(rule, Requirement) and f in rule.bound(problem) and rule.count.min
+        ]
+        total = sum(rule.count.min for rule in needs)
+        if total > blocks:
+            terms = " + ".join(str(rule.count.min) for rule in needs)
+            reason = (
+                f"{fellow.id} is in the program for {blocks} blocks ({fellow.start or 'the start'}"
+                f" to {fellow.end or 'the end'}), but needs {terms} = {total}: give {fellow.id} "
+                "requirements of their own (fellows[].requirements)."
+            )
+            out.append(Conflict([member(rule, problem) for rule in needs], reason))
+    return out
+
+
+def _target_conflicts(problem: Problem) -> list[Conflict]:
+    """Hard procedure targets no schedule can reach: one fellow's, even on the best rotation
+    for it in every block of their year; or everybody's together, beyond what the rotations
+    with that exposure hold at their staffing maximums."""
+    out = []
+    config = problem.config
+    source = config._source or SourceMap()
+    staffing_of = _implied(problem, Staffing)
+    for rule in problem.rules:
+        if not isinstance(rule, Target) or not rule.hard:
+            continue
+        pid = rule.procedure
+        name = config.procedures[pid].name
+        rates = {
+            r: rot.exposure[pid] for r, rot in config.rotations.items() if rot.exposure.get(pid)
+        }
+        exposures = [
+            Member(
+                f"rotations.{r}.exposure.{pid}",
+                source.find(("rotations", r, "exposure", pid)),
+                None,
+                f"{config.rotations[r].name}: {rate} {name} cases per 5 working days",
+            )
+            for r, rate in rates.items()
+        ]
+        since = problem.blocks[0].start
+        needs = {}
+        for f in rule.bound(problem):
+            need = rule.target.min - problem.logged(f, pid, since)
+            best = max(rates.values(), default=0)
+            days = sum(
+                len(problem.present_days(f, b, problem.leave_days[f]))
+                for b in range(len(problem.blocks))
+            )
+            if best * days < 5 * need:
+                fid = problem.fellows[f].id
+                reason = (
+                    f"{fid} needs {need} more {name} cases, but even on the best rotation for them"
+                    f" in every block ({best} per 5 working days × {days} working days present) "
+                    f"reaches {best * days / 5:g}."
+                )
+                out.append(Conflict([member(rule, problem), *exposures], reason))
+            needs[f] = max(0, need)
+        held = [r for r in rates if staffing_of.get(r) and staffing_of[r].count.max is not None]
+        if len(held) < len(rates) or not needs:
+            continue
+        days = sum(len(d) for d in problem.working_days)
+        capacity = sum(rates[r] * staffing_of[r].count.max * days for r in held)
+        total = sum(needs.values())
+        if capacity < 5 * total:
+            holds = " + ".join(
+                f"{config.rotations[r].name} {staffing_of[r].count.max} fellow(s) × {days} "
+                f"working days × {rates[r]}/5"
+                for r in held
+            )
+            reason = (
+                f"{len(needs)} fellows need {total} {name} cases together, but {holds} = "
+                f"{capacity / 5:g} at most, before leave."
+            )
+            involved = [member(rule, problem), *exposures]
+            involved += [member(staffing_of[r], problem) for r in held]
+            out.append(Conflict(involved, reason))
+    return out
 
 
 def _presence_conflicts(problem: Problem) -> list[Conflict]:

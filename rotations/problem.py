@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from rotations.calendar import Block, holiday_dates, make_blocks, session_dates, working_days
 from rotations.config import ConfigError, models
 from rotations.config.implied import LeaveEntry, ProgramRule, implied_rules
 from rotations.config.rules import RuleBase, SingleFellowRule
 from rotations.config.source import ConfigProblem, SourceMap
-from rotations.config.types import TagSelector
+from rotations.config.types import Range, TagSelector, TargetRange
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,79 @@ class Problem:
 
     def rotation(self, rotation_id: str) -> models.Rotation:
         return self.config.rotations[rotation_id]
+
+    def inside(self, fellow: int, day: dt.date) -> bool:
+        """Whether `day` lies within the fellow's dates in the program."""
+        person = self.fellows[fellow]
+        return (person.start is None or person.start <= day) and (
+            person.end is None or day <= person.end
+        )
+
+    def active(self, fellow: int, block: int) -> bool:
+        """Whether the fellow is in the program for some day of the block (else they have no
+        rotation in it)."""
+        block_ = self.blocks[block]
+        person = self.fellows[fellow]
+        return (person.start is None or person.start <= block_.end) and (
+            person.end is None or block_.start <= person.end
+        )
+
+    def requirement(self, fellow: int, rotation: str) -> Range | None:
+        """The blocks the fellow needs on the rotation: their own count, else the program's."""
+        own = self.fellows[fellow].requirements
+        return own[rotation] if rotation in own else self.config.requirements.get(rotation)
+
+    def target(self, fellow: int, procedure: str) -> TargetRange | None:
+        """The cases of the procedure the fellow should reach: their own, else the program's."""
+        own = self.fellows[fellow].targets
+        return own[procedure] if procedure in own else self.config.targets.get(procedure)
+
+    def present_days(self, fellow: int, block: int, away: set[dt.date]) -> list[dt.date]:
+        """The block's working days the fellow is present: inside their dates, not `away`."""
+        return [
+            day for day in self.working_days[block] if day not in away and self.inside(fellow, day)
+        ]
+
+    def presentations(self, conference: int, fellow: int) -> tuple[int, int]:
+        """How often the fellow presents at the conference, at least and at most: the sessions'
+        seats shared in proportion to the sessions inside each fellow's dates (⌊n⌋ or ⌈n⌉ of
+        an even share for fellows in the program all year)."""
+        sessions = self.sessions_of(conference)
+        inside = [sum(self.inside(f, s.date) for s in sessions) for f in range(len(self.fellows))]
+        if not sum(inside):
+            return 0, 0
+        seats = len(sessions) * self.conferences[conference].presenters
+        share = Fraction(seats * inside[fellow], sum(inside))
+        return math.floor(share), math.ceil(share)
+
+    def changeable_from(self, first: int) -> dt.date:
+        """The day from which expected cases count instead of logged ones: the start of block
+        `first`, the first that may still change (the day after the year if none may)."""
+        if first < len(self.blocks):
+            return self.blocks[first].start
+        return self.blocks[-1].end + dt.timedelta(days=1)
+
+    def expected(
+        self, fellow: int, procedure: str, row: list[str | None], away: set[dt.date], first: int
+    ) -> Fraction:
+        """The cases of the procedure the fellow is expected to take part in from block `first`
+        on, on the rotations of `row`, being away on the days `away`."""
+        total = Fraction(0)
+        for b in range(first, len(self.blocks)):
+            rotation = row[b]
+            rate = self.config.rotations[rotation].exposure.get(procedure, 0) if rotation else 0
+            if rate:
+                total += Fraction(rate * len(self.present_days(fellow, b, away)), 5)
+        return total
+
+    def logged(self, fellow: int, procedure: str, before: dt.date) -> int:
+        """Cases of the procedure the fellow logged before the given day (the case logs)."""
+        fid = self.fellows[fellow].id
+        return sum(
+            row.count
+            for row in self.config._logged
+            if row.fellow == fid and row.procedure == procedure and row.date < before
+        )
 
     def selected(self, rule: RuleBase) -> list[int]:
         """Indices of the fellows a rule binds, in config order."""

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from rotations.config import models
 from rotations.config.implied import IMPLIED_CLASSES
 from rotations.config.rules import RULE_CLASSES
-from rotations.config.types import Range
+from rotations.config.types import Range, TargetRange
 from rotations.registry import RULE_TYPES, RuleType
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
@@ -27,6 +27,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("faculty[]", models.Faculty),
     ("faculty[].away[]", models.Away),
     ("conferences[]", models.Conference),
+    ("procedures.&lt;id&gt;", models.Procedure),
+    ("Targets (`targets.<id>`, `fellows[].targets.<id>`)", TargetRange),
 ]
 
 

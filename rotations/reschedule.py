@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import LeaveEntry
+from rotations.config.implied import LeaveEntry, Target
 from rotations.model import Model, build_model
-from rotations.model.objective import add_objective
+from rotations.model.objective import add_objective, upper_bound
 from rotations.problem import Problem
 from rotations.published import Publication, Unreadable, read_publication
 from rotations.runner import Interrupted, run_solvers
@@ -134,6 +134,8 @@ def reschedule(
             continue
         for b, block in enumerate(problem.blocks):
             rid = published[b]
+            if rid is None and not problem.active(f, b):
+                continue  # outside the fellow's dates then and now
             known = rid in problem.config.rotations
             if known:
                 model.cp.add_hint(v.on(f, b, rid), 1)
@@ -149,8 +151,14 @@ def reschedule(
     changes = sum(w * (1 - lit) if lit is not None else w for w, lit in kept)
     requests = [p for p in model.penalties if isinstance(p.rule, LeaveEntry)]
     broken = [p for p in model.penalties if p.hard]
+    # Missing cases of soft procedure targets weigh like changes: a fellow whose case log
+    # shows them behind gets procedure weeks moved toward them when a missing case costs more
+    # than the change that brings it.
+    behind = [p for p in model.penalties if isinstance(p.rule, Target) and not p.hard]
+    changes += sum(p.weight * p.literal for p in behind)
     # Lexicographic: past-forced breaks of hard rules, then denied requests, then changes.
     change_ceiling = sum(w for w, _ in kept)
+    change_ceiling += sum(p.weight * upper_bound(p.literal) for p in behind)
     request_weight = change_ceiling + 1
     request_ceiling = sum(p.weight for p in requests) * request_weight + change_ceiling
     first = (request_ceiling + 1) * sum(p.literal for p in broken)
@@ -181,6 +189,8 @@ def reschedule(
     (code,) = run_solvers(model.cp, [solver], _reporters(progress, started), options.deadline)
     elapsed = time.monotonic() - started
     result = read_schedule(problem, model, solver, code, options, elapsed, spent=spent)
+    if result.schedule is not None:  # its past is frozen: logged cases count there
+        result = Result(result.stats, replace(result.schedule, frozen_before=frozen_before))
     weighted = 0
     if result.schedule is not None:
         weighted = sum(w * (1 - solver.value(lit)) if lit is not None else w for w, lit in kept)

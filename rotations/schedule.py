@@ -53,17 +53,19 @@ class Role:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Who is on which rotation in each block: `assignments[fellow_id][block_index]`."""
+    """Who is on which rotation in each block: `assignments[fellow_id][block_index]` (None in a
+    block wholly outside the fellow's dates)."""
 
-    assignments: dict[str, list[str]]
+    assignments: dict[str, list[str | None]]
     solver: SolverStats
     worst_wish_cost: int | None = None
     penalty_cost: int = 0
     roles: list[Role] = field(default_factory=list)
     relaxed: bool = False  # solved with --relax: hard rules may be broken
     granted_leave: tuple[int, ...] = ()  # indices into config.leave of granted requests
+    frozen_before: int = 0  # blocks before it are a reschedule's frozen past (logged cases)
 
-    def rotation_of(self, fellow_id: str, block: int) -> str:
+    def rotation_of(self, fellow_id: str, block: int) -> str | None:
         return self.assignments[fellow_id][block]
 
     def roles_on(self, conference: str, date: str) -> list[Role]:

@@ -288,7 +288,14 @@ def read_schedule(
     x = model.vars.x
     assignments = {
         fellow.id: [
-            problem.rotations[next(r for r, var in enumerate(x[f][b]) if solver.boolean_value(var))]
+            next(
+                (
+                    problem.rotations[r]
+                    for r, var in enumerate(x[f][b])
+                    if solver.boolean_value(var)
+                ),
+                None,  # a block wholly outside the fellow's dates
+            )
             for b in range(len(problem.blocks))
         ]
         for f, fellow in enumerate(problem.fellows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rotations.check.conferences import check_conference
+from rotations.check.exposure import check_target
 from rotations.check.leave import check_leave_entry, check_max_concurrent_leave
 from rotations.check.placement import (
     check_apart,
@@ -37,6 +38,7 @@ from rotations.config.implied import (
     Requirement,
     Staffing,
     Stint,
+    Target,
 )
 from rotations.problem import Problem
 from rotations.schedule import Schedule, Violation
@@ -48,6 +50,7 @@ CHECKERS: dict[type, Callable] = {
     Requirement: check_requirement,
     ConferenceRules: check_conference,
     LeaveEntry: check_leave_entry,
+    Target: check_target,
     rules.Gap: check_gap,
     rules.Before: check_before,
     rules.Window: check_window,

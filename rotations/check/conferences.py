@@ -54,6 +54,9 @@ def _presenters(rule, problem: Problem, schedule: Schedule, sessions: Roster) ->
         for fid in presenters:
             if day in away[problem.fellow_index(fid)]:
                 out.append(broken(part, f"{day}: {fid} presents while on leave", fid, block))
+            if not problem.inside(problem.fellow_index(fid), day):
+                message = f"{day}: {fid} presents outside their dates in the program"
+                out.append(broken(part, message, fid, block))
     return out
 
 
@@ -110,7 +113,8 @@ def _panel(rule, problem: Problem, sessions: Roster) -> list[Violation]:
 
 
 def _spread(rule, problem: Problem, sessions: Roster) -> list[Violation]:
-    """Every fellow presents ⌊n⌋ or ⌈n⌉ times, n = sessions × presenters / fellows."""
+    """Every fellow presents ⌊n⌋ or ⌈n⌉ times, n = sessions × presenters / fellows (an
+    off-cycle fellow in proportion to the sessions inside their dates)."""
     conf, part = problem.conferences[rule.conference], rule.parts["spread"]
     if not sessions or not conf.presenters:
         return []
@@ -118,13 +122,12 @@ def _spread(rule, problem: Problem, sessions: Roster) -> list[Violation]:
     for _, roles in sessions:
         for fid in _presenting(roles):
             counts[fid] += 1
-    share = len(sessions) * conf.presenters / len(problem.fellows)
-    lo, hi = int(share), -int(-share // 1)
-    return [
-        broken(part, f"{fid} presents {n} times, should be {lo} or {hi}", fid)
-        for fid, n in counts.items()
-        if not lo <= n <= hi
-    ]
+    out = []
+    for f, (fid, n) in enumerate(counts.items()):
+        lo, hi = problem.presentations(rule.conference, f)
+        if not lo <= n <= hi:
+            out.append(broken(part, f"{fid} presents {n} times, should be {lo} or {hi}", fid))
+    return out
 
 
 def _min_weeks(rule, problem: Problem, sessions: Roster) -> list[Violation]:

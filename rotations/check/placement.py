@@ -35,8 +35,9 @@ def check_pin(rule: rules.Pin, problem: Problem, schedule: Schedule) -> list[Vio
         for number in rule.blocks:
             got = schedule.rotation_of(fid, number - 1)
             if got != rule.rotation:
+                where = problem.rotation(got).name if got else "no rotation (outside their dates)"
                 message = (
-                    f"{fid} is on {problem.rotation(got).name} in block {number}, "
+                    f"{fid} is on {where} in block {number}, "
                     f"pinned to {problem.rotation(rule.rotation).name}"
                 )
                 out.append(broken(rule, message, fid, number - 1))

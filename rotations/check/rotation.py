@@ -29,7 +29,7 @@ def check_staffing(rule: Staffing, problem: Problem, schedule: Schedule) -> list
                 )
             )
         for day in problem.working_days[block.index] if lo else []:
-            present = [f for f in on if day not in away[f]]
+            present = [f for f in on if day not in away[f] and problem.inside(f, day)]
             if len(present) < lo:
                 out.append(
                     broken(
@@ -93,7 +93,8 @@ def check_requirement(rule: Requirement, problem: Problem, schedule: Schedule) -
     out = []
     name = problem.rotation(rule.rotation).name
     lo, hi = rule.count.min, rule.count.max
-    for fellow in problem.fellows:
+    for f in rule.bound(problem):
+        fellow = problem.fellows[f]
         got = schedule.assignments[fellow.id].count(rule.rotation)
         if (lo is not None and got < lo) or (hi is not None and got > hi):
             out.append(

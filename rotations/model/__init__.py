@@ -38,7 +38,7 @@ def build_model(
     `per_fellow` each hard rule has a literal per fellow it binds."""
     cp = cp_model.CpModel()
     v = Variables(cp, problem, relax, per_fellow, frozen_before)
-    add_one_rotation(v, cp)
+    add_one_rotation(problem, v, cp)
     penalties: list[Penalty] = []
     for rule in problem.rules:
         penalties += BUILDERS[type(rule)](rule, problem, v, cp)

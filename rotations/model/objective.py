@@ -28,7 +28,8 @@ def add_objective(
     soft = [p for p in penalties if not p.hard]
     wishes = [p for p in soft if p.rule.wish and p.fellow is not None]
     if floors.unmet:  # the unmet total as a variable whose domain starts at its floor
-        unmet = model.new_int_var(floors.unmet, sum(p.weight for p in wishes), "unmet_wishes")
+        most = sum(p.weight * upper_bound(p.literal) for p in wishes)
+        unmet = model.new_int_var(floors.unmet, most, "unmet_wishes")
         model.add(unmet == sum(p.weight * p.literal for p in wishes))
         total = unmet + sum(p.weight * p.literal for p in soft if not p.rule.wish)
     else:
@@ -38,7 +39,8 @@ def add_objective(
         per_fellow.setdefault(p.fellow, []).append(p)
     worst, bound = None, 0
     if per_fellow:
-        bound = max(sum(p.weight for p in ps) for ps in per_fellow.values())
+        costs = per_fellow.values()
+        bound = max(sum(p.weight * upper_bound(p.literal) for p in ps) for ps in costs)
         worst = model.new_int_var(floors.worst, bound, "worst_fellow_wish_cost")
         for f in sorted(per_fellow):
             model.add(worst >= sum(p.weight * p.literal for p in per_fellow[f]))
@@ -47,11 +49,12 @@ def add_objective(
     if broken:
         # Under --relax (or in a reschedule's frozen past): one broken hard instance outweighs
         # every soft cost at once.
-        ceiling = sum(p.weight * _upper(p.literal) for p in soft) + fellows * bound
+        ceiling = sum(p.weight * upper_bound(p.literal) for p in soft) + fellows * bound
         total += (ceiling + 1) * sum(p.literal for p in broken)
     model.minimize(total)
     return worst
 
 
-def _upper(var: cp_model.IntVar) -> int:
-    return var.proto.domain[-1]
+def upper_bound(var: cp_model.IntVar) -> int:
+    domain = var.proto.domain  # OR-Tools' proto list does not take negative indices
+    return domain[len(domain) - 1]

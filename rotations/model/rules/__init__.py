@@ -12,8 +12,10 @@ from rotations.config.implied import (
     Requirement,
     Staffing,
     Stint,
+    Target,
 )
 from rotations.model.rules.conferences import add_conference
+from rotations.model.rules.exposure import add_target
 from rotations.model.rules.leave import add_leave_entry, add_max_concurrent_leave
 from rotations.model.rules.placement import add_apart, add_avoid, add_pin, add_prefer, add_window
 from rotations.model.rules.rotation import (
@@ -37,6 +39,7 @@ BUILDERS: dict[type, Callable] = {
     Requirement: add_requirement,
     ConferenceRules: add_conference,
     LeaveEntry: add_leave_entry,
+    Target: add_target,
     rules.Gap: add_gap,
     rules.Before: add_before,
     rules.Window: add_window,

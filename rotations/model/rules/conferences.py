@@ -39,6 +39,8 @@ def _add_presenters(rule, problem, v, model, sessions) -> list[Penalty]:
         for f in fellows:
             var = model.new_bool_var(f"present[{conf.id},{session.date},{problem.fellows[f].id}]")
             v.present[i, f] = var
+            if not problem.inside(f, session.date):
+                model.add(var == 0)
             for e in problem.entries_on(f, session.date):
                 model.add_implication(var, ~v.leave_literal(e))
             if conf.no_presenting_on:
@@ -49,12 +51,12 @@ def _add_presenters(rule, problem, v, model, sessions) -> list[Penalty]:
         model.add(seats == conf.presenters).only_enforce_if(unit("presenters", None, session.block))
     if not sessions or not conf.presenters:
         return penalties
-    share = len(sessions) * conf.presenters / len(problem.fellows)
     for f in fellows:
         ok = unit("spread", f, None)
         total = sum(v.present[i, f] for i in sessions)
-        model.add(total >= math.floor(share)).only_enforce_if(ok)
-        model.add(total <= math.ceil(share)).only_enforce_if(ok)
+        least, most = problem.presentations(rule.conference, f)
+        model.add(total >= least).only_enforce_if(ok)
+        model.add(total <= most).only_enforce_if(ok)
     weeks = conf.min_weeks_between_presentations
     for n, i in enumerate(sessions if weeks > 1 else []):
         until = problem.sessions[i].date + dt.timedelta(weeks=weeks)

@@ -25,12 +25,12 @@ def add_max_concurrent_leave(
                 continue
             ok, p = v.guard(rule, None, b)
             penalties += p
-            gone = [_any_entry(v, model, entries) for entries in away]
+            gone = [any_entry(v, model, entries) for entries in away]
             model.add(sum(gone) <= rule.max).only_enforce_if(ok)
     return penalties
 
 
-def _any_entry(v: Variables, model: cp_model.CpModel, entries: tuple[int, ...]):
+def any_entry(v: Variables, model: cp_model.CpModel, entries: tuple[int, ...]):
     if len(entries) == 1:
         return v.leave_literal(entries[0])
     either = model.new_bool_var(f"leave_any{entries}")

@@ -9,11 +9,15 @@ from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 
 
-def add_one_rotation(v: Variables, model: cp_model.CpModel) -> None:
-    """Every fellow is on exactly one rotation in every block (what a schedule is)."""
-    for per_block in v.x:
-        for per_rotation in per_block:
-            model.add_exactly_one(per_rotation)
+def add_one_rotation(problem: Problem, v: Variables, model: cp_model.CpModel) -> None:
+    """Every fellow is on exactly one rotation in every block of their dates (what a schedule
+    is), and on none in a block wholly outside them."""
+    for f, per_block in enumerate(v.x):
+        for b, per_rotation in enumerate(per_block):
+            if problem.active(f, b):
+                model.add_exactly_one(per_rotation)
+            else:
+                model.add(sum(per_rotation) == 0)
 
 
 def add_staffing(
@@ -31,14 +35,20 @@ def add_staffing(
         if not lo:
             continue
         absences = {
-            tuple((f, problem.entries_on(f, day)) for f in fellows if problem.entries_on(f, day))
+            (
+                tuple(f for f in fellows if not problem.inside(f, day)),
+                tuple(
+                    (f, problem.entries_on(f, day)) for f in fellows if problem.entries_on(f, day)
+                ),
+            )
             for day in problem.working_days[b]
         }
-        for absent in sorted(absences):
+        for outside, absent in sorted(absences):
             away = dict(absent)
             present = [
                 _present(v, model, f, b, rid, away[f]) if f in away else v.on(f, b, rid)
                 for f in fellows
+                if f not in outside
             ]
             model.add(sum(present) >= lo).only_enforce_if(ok)
     return penalties
@@ -107,7 +117,7 @@ def add_requirement(
 ) -> list[Penalty]:
     """Each fellow spends min..max blocks of the year on the rotation."""
     n, penalties = len(problem.blocks), []
-    for f in range(len(problem.fellows)):
+    for f in rule.bound(problem):
         ok, p = v.guard(rule, f)
         penalties += p
         total = sum(v.on(f, b, rule.rotation) for b in range(n))
