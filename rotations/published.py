@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rotations.config.source import format_path
-from rotations.output.tables import conference_rows, role_counts
+from rotations.output.tables import conference_rows, exposure_rows, role_counts
 from rotations.problem import Problem
 from rotations.schedule import Role, Schedule, SolverStats, Violation
 
@@ -66,6 +66,17 @@ class PersonRecord(_Record):
     name: str
 
 
+class FellowRecord(PersonRecord):
+    start: dt.date | None = None  # a fellow in the program for part of the year
+    end: dt.date | None = None
+
+    def outside(self, block: BlockRecord) -> bool:
+        """Whether the block lies wholly outside the fellow's dates (then they have none)."""
+        return bool(
+            (self.start and block.end < self.start) or (self.end and block.start > self.end)
+        )
+
+
 class FacultyRecord(PersonRecord):
     discipline: str
 
@@ -102,6 +113,17 @@ class RoleRecord(_Record):
     person: str
     person_name: str
     discipline: str
+
+
+class ExposureRecord(_Record):
+    """A row of exposure.csv: a fellow's logged and expected cases of a procedure."""
+
+    fellow: str
+    procedure: str
+    logged: int
+    expected: str
+    target: int | str
+    met: str
 
 
 class EventRecord(_Record):
@@ -145,10 +167,10 @@ class Publication(_Record):
     config_digest: str
     solver: SolverRecord
     blocks: list[BlockRecord]
-    fellows: list[PersonRecord]
+    fellows: list[FellowRecord]
     faculty: list[FacultyRecord] | None = None  # absent in files written before it was added
     rotations: dict[str, str]
-    assignments: dict[str, list[str]]
+    assignments: dict[str, list[str | None]]
     costs: CostsRecord
     violations: list[ViolationRecord]
     relaxed: bool
@@ -158,6 +180,7 @@ class Publication(_Record):
     role_counts: dict[str, dict[str, int]]
     events: dict[str, dict[str, EventRecord]]
     leave_requests: list[LeaveAnswer] = []
+    exposure: list[ExposureRecord] = []
     files: list[str] = []
 
     @model_validator(mode="after")
@@ -176,8 +199,11 @@ class Publication(_Record):
                 raise ValueError(
                     f"assignments.{fid}: {len(row)} blocks, but the file has {len(self.blocks)}"
                 )
+            person = next(f for f in self.fellows if f.id == fid)
             for b, rid in enumerate(row):
-                if rid not in self.rotations:
+                if rid is None and not person.outside(self.blocks[b]):
+                    raise ValueError(f"assignments.{fid}[{b}]: no rotation, inside {fid}'s dates")
+                if rid is not None and rid not in self.rotations:
                     raise ValueError(f"assignments.{fid}[{b}]: unknown rotation '{rid}'")
         conferences = {c.id for c in self.conferences}
         faculty = None if self.faculty is None else {p.id for p in self.faculty}
@@ -266,7 +292,9 @@ def publication(
             stopped_by=stats.stopped_by,
         ),
         blocks=[BlockRecord(number=b.number, start=b.start, end=b.end) for b in problem.blocks],
-        fellows=[PersonRecord(id=f.id, name=f.name) for f in problem.fellows],
+        fellows=[
+            FellowRecord(id=f.id, name=f.name, start=f.start, end=f.end) for f in problem.fellows
+        ],
         faculty=[
             FacultyRecord(id=p.id, name=p.name, discipline=p.discipline) for p in problem.faculty
         ],
@@ -288,6 +316,7 @@ def publication(
         role_counts=role_counts(problem, schedule),
         events=events or {},
         leave_requests=requests or [],
+        exposure=exposure_rows(problem, schedule),
         files=files or [],
     )
 

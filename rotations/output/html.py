@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from rotations.output.palette import rotation_colors, text_color
-from rotations.output.tables import role_counts
+from rotations.output.tables import exposure_rows, role_counts
 from rotations.problem import Problem
 from rotations.published import LeaveAnswer
 from rotations.schedule import Schedule, Violation
@@ -30,6 +30,11 @@ td.leave { background-image: repeating-linear-gradient(45deg, transparent 0 3px,
 .status.optimal { background: #e3f4e3; } .status.other { background: #fff3cd; }
 .warning { background: #f8d0d0; padding: 8px; border: 1px solid #c66; }
 ul.soft li { margin: 2px 0; }
+.bar { position: relative; height: 10px; width: 120px; background: #eee; display: flex; }
+.bar .logged, .logged-key { background: #33658a; }
+.bar .expected, .expected-key { background: #86bbd8; }
+.bar .target { position: absolute; top: -2px; bottom: -2px; width: 2px; background: #c00; }
+.logged-key, .expected-key { display: inline-block; width: 12px; height: 10px; }
 @page { size: landscape; margin: 10mm; }
 @media print {
   body { margin: 0; font-size: 9px; }
@@ -79,6 +84,8 @@ def report_html(
         _requirements(problem, schedule),
         _staffing(problem, schedule),
     ]
+    if problem.config.procedures:
+        parts.append(_exposure(problem, schedule))
     if problem.sessions:
         parts.append(_roster(problem, schedule))
     parts.append(_soft(violations, requests or []))
@@ -117,6 +124,9 @@ def _grid(problem: Problem, schedule: Schedule, colors: dict[str, str]) -> str:
         cells = [f'<tr><td class="name">{escape(fellow.name)}</td>']
         for block in problem.blocks:
             rid = schedule.rotation_of(fellow.id, block.index)
+            if rid is None:
+                cells.append('<td class="cell out" title="not in the program then"></td>')
+                continue
             color = colors[rid]
             leave = [d for d in taken[f] if block.start <= d <= block.end]
             title = f"{fellow.name}, block {block.number} ({block.start} to {block.end}): "
@@ -144,17 +154,16 @@ def _grid(problem: Problem, schedule: Schedule, colors: dict[str, str]) -> str:
 
 
 def _requirements(problem: Problem, schedule: Schedule) -> str:
-    required = problem.config.requirements
     head = "".join(f"<th>{escape(problem.rotation(r).name)}</th>" for r in problem.rotations)
     rows = [
         '<section id="requirements"><h2>Blocks per rotation, against the requirements</h2>',
         f'<table><thead><tr><th class="name">fellow</th>{head}</tr></thead><tbody>',
     ]
-    for fellow in problem.fellows:
+    for f, fellow in enumerate(problem.fellows):
         cells = [f'<td class="name">{escape(fellow.name)}</td>']
         for rid in problem.rotations:
             got = schedule.assignments[fellow.id].count(rid)
-            need = required.get(rid)
+            need = problem.requirement(f, rid)
             if need is None:
                 cells.append(f"<td>{got}</td>")
                 continue
@@ -165,6 +174,42 @@ def _requirements(problem: Problem, schedule: Schedule) -> str:
             )
         rows.append(f"<tr>{''.join(cells)}</tr>")
     rows.append("</tbody></table></section>")
+    return "\n".join(rows)
+
+
+def _exposure(problem: Problem, schedule: Schedule) -> str:
+    """Per fellow and procedure, a bar: cases logged (dark) and expected (light) against the
+    target (the line)."""
+    procedures = problem.config.procedures
+    head = "".join(f"<th>{escape(p.name)}</th>" for p in procedures.values())
+    rows = [
+        '<section id="exposure"><h2>Procedure numbers: logged and expected cases, against the '
+        "targets</h2>",
+        f'<table class="exposure"><thead><tr><th class="name">fellow</th>{head}</tr></thead>'
+        "<tbody>",
+    ]
+    table = {(r["fellow"], r["procedure"]): r for r in exposure_rows(problem, schedule)}
+    for fellow in problem.fellows:
+        cells = [f'<td class="name">{escape(fellow.name)}</td>']
+        for pid in procedures:
+            row = table[fellow.id, pid]
+            logged, expected = row["logged"], float(row["expected"])
+            target = row["target"]
+            scale = max(float(target or 0), logged + expected, 1)
+            bar = (
+                f'<span class="logged" style="width:{100 * logged / scale:.1f}%"></span>'
+                f'<span class="expected" style="width:{100 * expected / scale:.1f}%"></span>'
+            )
+            if target != "":
+                bar += f'<span class="target" style="left:{100 * target / scale:.1f}%"></span>'
+            kind = {"yes": "ok", "no": "bad"}.get(row["met"], "")
+            text = f"{logged + expected:.1f}" + (f" / {target}" if target != "" else "")
+            cells.append(f'<td class="{kind}"><div class="bar">{bar}</div>{text}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    rows.append(
+        '</tbody></table><p class="legend"><span class="logged-key"></span> logged '
+        '<span class="expected-key"></span> expected, the line: the target</p></section>'
+    )
     return "\n".join(rows)
 
 

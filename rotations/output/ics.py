@@ -99,7 +99,10 @@ def fellow_events(
     program = problem.program
     events = []
     for block in problem.blocks:
-        rotation = problem.rotation(schedule.rotation_of(fellow.id, block.index))
+        rid = schedule.rotation_of(fellow.id, block.index)
+        if rid is None:  # outside the fellow's dates: no event
+            continue
+        rotation = problem.rotation(rid)
         lines = [
             f"Block {block.number} of {len(problem.blocks)}: {block.start} to {block.end}",
             f"{fellow.name}, {program.name}",

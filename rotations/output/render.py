@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rotations.output.html import report_html
 from rotations.output.ics import calendars
-from rotations.output.tables import conferences_csv, schedule_csv
+from rotations.output.tables import conferences_csv, exposure_csv, schedule_csv
 from rotations.output.xlsx import workbook_bytes
 from rotations.problem import Problem
 from rotations.published import publication
@@ -26,6 +26,8 @@ def render(
     files["schedule.csv"] = schedule_csv(problem, schedule)
     if problem.conferences:
         files["conferences.csv"] = conferences_csv(problem, schedule)
+    if problem.config.procedures:
+        files["exposure.csv"] = exposure_csv(problem, schedule)
     files["report.html"] = report_html(problem, schedule, violations, requests)
     files["schedule.xlsx"] = workbook_bytes(problem, schedule)
     files |= extra or {}

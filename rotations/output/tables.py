@@ -22,6 +22,8 @@ def schedule_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | 
     for fellow in problem.fellows:
         for block in problem.blocks:
             rid = schedule.rotation_of(fellow.id, block.index)
+            if rid is None:  # outside the fellow's dates: no row
+                continue
             rows.append(
                 {
                     "fellow": fellow.id,
@@ -109,3 +111,38 @@ def role_counts(problem: Problem, schedule: Schedule) -> dict[str, dict[str, int
     for role in schedule.roles:
         (fellows if role.role == "presenter" else faculty)[role.person] += 1
     return {"fellows": fellows, "faculty": faculty}
+
+
+EXPOSURE_COLUMNS = ("fellow", "procedure", "logged", "expected", "target", "met")
+
+
+def exposure_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | int]]:
+    """One row per fellow and procedure: cases logged before the first block that may still
+    change, cases expected from there on (one decimal: exact, as exposure × days ÷ 5 is a
+    multiple of 0.2), the fellow's target and whether it is met."""
+    rows = []
+    since = problem.changeable_from(schedule.frozen_before)
+    away = problem.leave_taken(schedule.granted_leave)
+    for f, fellow in enumerate(problem.fellows):
+        row = schedule.assignments[fellow.id]
+        for procedure in problem.config.procedures:
+            logged = problem.logged(f, procedure, since)
+            expected = problem.expected(f, procedure, row, away[f], schedule.frozen_before)
+            target = problem.target(f, procedure)
+            rows.append(
+                {
+                    "fellow": fellow.id,
+                    "procedure": procedure,
+                    "logged": logged,
+                    "expected": f"{float(expected):.1f}",
+                    "target": "" if target is None else target.min,
+                    "met": ""
+                    if target is None
+                    else ("yes" if logged + expected >= target.min else "no"),
+                }
+            )
+    return rows
+
+
+def exposure_csv(problem: Problem, schedule: Schedule) -> bytes:
+    return csv_bytes(EXPOSURE_COLUMNS, exposure_rows(problem, schedule))

@@ -18,8 +18,10 @@ from openpyxl.utils import get_column_letter
 from rotations.output.palette import rotation_colors, text_color
 from rotations.output.tables import (
     CONFERENCE_COLUMNS,
+    EXPOSURE_COLUMNS,
     SCHEDULE_COLUMNS,
     conference_rows,
+    exposure_rows,
     schedule_rows,
 )
 from rotations.problem import Problem
@@ -49,6 +51,8 @@ def workbook_bytes(problem: Problem, schedule: Schedule) -> bytes:
         _table(
             book.create_sheet("Conferences"), CONFERENCE_COLUMNS, conference_rows(problem, schedule)
         )
+    if problem.config.procedures:
+        _table(book.create_sheet("Exposure"), EXPOSURE_COLUMNS, exposure_rows(problem, schedule))
     _table(book.create_sheet("schedule.csv"), SCHEDULE_COLUMNS, schedule_rows(problem, schedule))
     for sheet in book.worksheets:
         _text_not_formulas(sheet)
@@ -65,7 +69,7 @@ def _text_not_formulas(sheet) -> None:
                 cell.data_type = "s"
 
 
-_OWN_SHEETS = ("year", "conferences", "schedule.csv")
+_OWN_SHEETS = ("year", "conferences", "exposure", "schedule.csv")
 
 
 def _sheet_name(fellow_id: str) -> str:
@@ -87,6 +91,8 @@ def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str], t
         sheet.cell(f + 2, 1, fellow.name)
         for block in problem.blocks:
             rid = schedule.rotation_of(fellow.id, block.index)
+            if rid is None:  # outside the fellow's dates: an empty cell
+                continue
             on_leave = any(block.start <= d <= block.end for d in taken[f])
             cell = sheet.cell(f + 2, block.number + 1, rid[:3].title() + (" ✈" if on_leave else ""))
             cell.fill = _fill(colors[rid])
@@ -112,6 +118,8 @@ def _fellow_sheet(sheet, problem: Problem, schedule: Schedule, f: int, colors, t
         cell.font = BOLD
     for block in problem.blocks:
         rid = schedule.rotation_of(fellow.id, block.index)
+        if rid is None:  # outside the fellow's dates: no row
+            continue
         rotation = problem.rotation(rid)
         leave = sorted(d for d in taken if block.start <= d <= block.end)
         sheet.append(
