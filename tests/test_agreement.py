@@ -1,5 +1,6 @@
 """The model and the checker agree on what every soft rule costs, rule by rule, for random
-small programs and random schedules (hypothesis, derandomized).
+small programs and random schedules (hypothesis, derandomized): the typed rules, requested
+leave, and soft procedure targets (expected cases from random exposures, leave included).
 
 The schedule is fixed in the model and the model minimised: a violated literal is then 1 only
 where the rule really breaks, so its penalty per rule must equal the checker's cost per rule.
@@ -75,9 +76,20 @@ def leave(draw) -> dict:
 @st.composite
 def case(draw) -> tuple[dict, dict[str, list[str]]]:
     kinds = draw(st.lists(st.sampled_from(RULE_TYPES), min_size=1, max_size=4))
+    rates = st.integers(0, 9)
+    targets = {
+        fellow: {"esi": {"min": draw(st.integers(10, 60)), "weight": draw(st.integers(1, 5))}}
+        for fellow in draw(st.lists(st.sampled_from(FELLOWS), unique=True))
+    }
     config = program(
         rules=[draw(rule(kind)) for kind in kinds],
         leave=draw(st.lists(leave(), max_size=3)),
+        procedures={"esi": {"name": "ESI"}},
+        rotations={r: {"name": r.upper(), "exposure": {"esi": draw(rates)}} for r in ROTATIONS},
+        fellows=[
+            {"id": f, "name": f.title()} | ({"targets": targets[f]} if f in targets else {})
+            for f in FELLOWS
+        ],
     )
     row = st.lists(st.sampled_from(ROTATIONS), min_size=6, max_size=6)
     return config, {f: draw(row) for f in FELLOWS}

@@ -49,7 +49,7 @@ DAMAGE = {
     ),
     "a null cell": (
         lambda s: s["assignments"]["ana"].__setitem__(2, None),
-        "assignments.ana[2]: Input should be a valid string, got null",
+        "assignments.ana[2]: no rotation, inside ana's dates",
     ),
     "an unknown rotation": (
         lambda s: s["assignments"]["ana"].__setitem__(2, "zz"),

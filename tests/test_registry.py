@@ -10,7 +10,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from rotations.config import rules
-from rotations.config.implied import IMPLIED_CLASSES, ConferenceRules, LeaveEntry
+from rotations.config.implied import IMPLIED_CLASSES, ConferenceRules, LeaveEntry, Target
 from rotations.reference import reference_markdown
 from rotations.registry import RULE_TYPES
 from tests.conftest import BASE, FACULTY, program
@@ -78,6 +78,8 @@ def test_it_has_a_satisfied_and_violated_case(kind: type) -> None:
         import tests.test_conferences as own
     elif kind is LeaveEntry:
         import tests.test_leave_requests as own
+    elif kind is Target:
+        import tests.test_exposure as own
     else:
         own = None
     if own is not None:

@@ -45,7 +45,7 @@ def test_workbook_has_the_grid_fellows_conferences_and_raw_rows(example_out: Pat
     problem = resolve(load_config(EXAMPLE))
     book = openpyxl.load_workbook(io.BytesIO((example_out / "schedule.xlsx").read_bytes()))
     fellows = [f.id for f in problem.fellows]
-    assert book.sheetnames == ["Year", *fellows, "Conferences", "schedule.csv"]
+    assert book.sheetnames == ["Year", *fellows, "Conferences", "Exposure", "schedule.csv"]
     grid = book["Year"]
     assert grid.freeze_panes == "B2"
     assert [grid.cell(r + 2, 1).value for r in range(len(fellows))] == [
@@ -54,6 +54,9 @@ def test_workbook_has_the_grid_fellows_conferences_and_raw_rows(example_out: Pat
     assert book["schedule.csv"].max_row == 1 + len(fellows) * len(problem.blocks)
     dates = {row[0] for row in book["Conferences"].iter_rows(min_row=2, values_only=True)}
     assert dates == {s.date.isoformat() for s in problem.sessions}
+    exposure = list(book["Exposure"].iter_rows(min_row=2, values_only=True))
+    assert len(exposure) == len(fellows) * len(problem.config.procedures)
+    assert {row[1] for row in exposure} == set(problem.config.procedures)
 
 
 def test_colours_match_between_report_and_workbook(example_out: Path) -> None:
