@@ -61,11 +61,28 @@ def _count(lo: int, hi: int) -> int | dict:
 WISHES = ("random", "unmet", "compete")
 
 
+# Procedure numbers (the curriculum): cases per 5 working days on a rotation, and targets a
+# year on the rotations' requirements reaches on average, so that leave and competition for
+# procedure weeks make the soft ones fall short for some trainees.
+EXPOSURE = {"procedures": {"esi": 8, "block": 4, "rfa": 3, "scs": 1}, "acute": {"block": 6}}
+TARGETS = {
+    "esi": 100,
+    "block": {"min": 125, "weight": 2},
+    "rfa": {"min": 55, "weight": 5},
+    "scs": {"min": 18, "weight": 10},
+}
+
+
 def generate(
-    size: Size | int, seed: int = 0, wishes: str = "random", relevance: bool = False
+    size: Size | int,
+    seed: int = 0,
+    wishes: str = "random",
+    relevance: bool = False,
+    targets: bool = False,
 ) -> dict:
     """A program for `size` (or a number of weekly-block fellows), deterministic for a seed;
-    `wishes` one of WISHES; `relevance` ties presenters to their current rotation (weight 1)."""
+    `wishes` one of WISHES; `relevance` ties presenters to their current rotation (weight 1);
+    `targets` adds procedure exposure and targets (weekly blocks only)."""
     if isinstance(size, int):
         size = Size(size, 52, 1, 1, 2)
     rng = random.Random(seed)
@@ -173,7 +190,17 @@ def generate(
     }
     if relevance:
         conference["relevance_weight"] = 1
-    return {
+    curriculum = {}
+    if targets:
+        for rid, rates in EXPOSURE.items():
+            rotations[rid]["exposure"] = dict(rates)
+        names = {"esi": "Epidural steroid injections", "block": "Nerve blocks"}
+        names |= {"rfa": "Radiofrequency ablation", "scs": "Spinal cord stimulator trials"}
+        curriculum = {
+            "procedures": {pid: {"name": name} for pid, name in names.items()},
+            "targets": dict(TARGETS),
+        }
+    return curriculum | {
         "program": {
             "id": f"bench-{n}",
             "name": f"Benchmark {n}",

@@ -41,7 +41,8 @@ EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"
 
 def program_file(size: str, folder: Path, seed: int = 0) -> Path:
     """The program a size names: `example`, `S`..`XL`, each optionally `-unmet`, `-compete`
-    (the wishes of generate.WISHES) or `-relevance` (presenters from their current work)."""
+    (the wishes of generate.WISHES), `-relevance` (presenters from their current work) or
+    `-targets` (procedure exposure and targets)."""
     name, _, kind = size.partition("-")
     if name == "example":
         if not kind:
@@ -53,7 +54,13 @@ def program_file(size: str, folder: Path, seed: int = 0) -> Path:
             (folder / part).write_text(text)
         return folder / "program.yaml"
     wishes = kind if kind in WISHES else "random"
-    config = generate(SIZES[name], seed=seed, wishes=wishes, relevance=kind == "relevance")
+    config = generate(
+        SIZES[name],
+        seed=seed,
+        wishes=wishes,
+        relevance=kind == "relevance",
+        targets=kind == "targets",
+    )
     path = folder / f"{size}.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
