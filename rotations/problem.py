@@ -105,6 +105,13 @@ class Problem:
         share = Fraction(seats * inside[fellow], sum(inside))
         return math.floor(share), math.ceil(share)
 
+    def counted_from(self, frozen_before: int) -> int:
+        """The first block whose cases count as expected when blocks before `frozen_before`
+        are frozen: that one when the program keeps case logs (logged cases stand for the
+        past), else the first of the year (without case logs, the published past is the best
+        account of what the fellows did)."""
+        return frozen_before if self.config.case_logs else 0
+
     def changeable_from(self, first: int) -> dt.date:
         """The day from which expected cases count instead of logged ones: the start of block
         `first`, the first that may still change (the day after the year if none may)."""

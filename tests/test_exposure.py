@@ -173,6 +173,30 @@ def test_a_case_log_moves_procedure_weeks_to_the_fellow_who_is_behind(tmp_path) 
     assert next(r for r in exposure if r["fellow"] == behind)["met"] == "yes"
 
 
+def test_without_case_logs_a_reschedule_counts_the_published_past(tmp_path) -> None:
+    """The same program without `case_logs:`: the frozen weeks on `a` still bring their
+    expected cases, so nobody is behind and an unchanged program reschedules with no change
+    (were the past counted as nothing logged, every fellow would be 5–10 cases short)."""
+    config = program(
+        procedures=ESI,
+        rotations=rotations(staffing={"max": 2}),
+        targets={"esi": {"min": 10, "weight": 5}},
+        requirements={"a": {"max": 3}},
+    )
+    path = write_yaml(tmp_path, config, "v1.yaml")
+    v1, v2 = tmp_path / "v1", tmp_path / "v2"
+    assert invoke("solve", path, "--out", v1).exit_code == 0
+    result = invoke(
+        "reschedule", path, "--previous", v1 / "schedule.json", "--out", v2,
+        "--freeze-until", "2027-07-19",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "0 rotation block(s) changed" in result.output
+    exposure = json.loads((v2 / "schedule.json").read_text())["exposure"]
+    assert {r["met"] for r in exposure} == {"yes"}
+    assert {r["logged"] for r in exposure} == {0}
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_a_wrong_case_log_row_is_named_by_file_row_and_column(load, tmp_path, suffix) -> None:
     rows = [

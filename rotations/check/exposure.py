@@ -16,7 +16,7 @@ def check_target(rule: Target, problem: Problem, schedule: Schedule) -> list[Vio
     `weight` per missing case (the shortfall rounded up to whole cases)."""
     out = []
     name = problem.config.procedures[rule.procedure].name
-    first = schedule.frozen_before
+    first = problem.counted_from(schedule.frozen_before)
     away = problem.leave_taken(schedule.granted_leave)
     for f in rule.bound(problem):
         fid = problem.fellows[f].id

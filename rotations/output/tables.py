@@ -121,13 +121,14 @@ def exposure_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | 
     change, cases expected from there on (one decimal: exact, as exposure × days ÷ 5 is a
     multiple of 0.2), the fellow's target and whether it is met."""
     rows = []
-    since = problem.changeable_from(schedule.frozen_before)
+    first = problem.counted_from(schedule.frozen_before)
+    since = problem.changeable_from(first)
     away = problem.leave_taken(schedule.granted_leave)
     for f, fellow in enumerate(problem.fellows):
         row = schedule.assignments[fellow.id]
         for procedure in problem.config.procedures:
             logged = problem.logged(f, procedure, since)
-            expected = problem.expected(f, procedure, row, away[f], schedule.frozen_before)
+            expected = problem.expected(f, procedure, row, away[f], first)
             target = problem.target(f, procedure)
             rows.append(
                 {

@@ -2,9 +2,9 @@
 bring reach the target.
 
 Expected cases in a block = exposure × the block's working days the fellow is present ÷ 5;
-everything is counted in fifths of a case, so that the sums stay exact integers. Blocks before
-the first that may still change (a reschedule's frozen past) count with their logged cases
-instead."""
+everything is counted in fifths of a case, so that the sums stay exact integers. In a program
+that keeps case logs, blocks before the first that may still change (a reschedule's frozen
+past) count with their logged cases instead (`Problem.counted_from`)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def add_target(
         for rid, rotation in problem.config.rotations.items()
         if rotation.exposure.get(rule.procedure)
     }
-    first = v.frozen_before
+    first = problem.counted_from(v.frozen_before)
     since = problem.changeable_from(first)
     penalties = []
     for f in rule.bound(problem):
