@@ -74,3 +74,27 @@ def test_relaxed_and_frozen_models_have_no_floors(load) -> None:
     problem = load(program(requirements={"a": 2}, rules=[prefer("a", "2027-07-05", "2027-08-08")]))
     assert build_model(problem, relax=True).floors is None
     assert build_model(problem, frozen_before=2).floors is None
+
+
+
+def test_other_requirements_leave_few_blocks_and_a_fellows_own_count_is_theirs(load) -> None:
+    """ana wants `a` all six weeks, but b (3) and c (1 or more) are required: 2 blocks of `a`,
+    4 missed. ben wants `a` in blocks 1-4: the program allows one block of `a`, his own
+    requirement four, so nothing of his is missed. Floors 4 and 4, objective 4 + 3 × 4."""
+    config = program(
+        requirements={"a": {"max": 1}, "b": 3, "c": {"min": 1}},
+        fellows=[
+            {"id": "ana", "name": "Ana", "requirements": {"a": {"max": 2}}},
+            {"id": "ben", "name": "Ben", "requirements": {"a": 4, "b": 1, "c": 1}},
+            {"id": "cy", "name": "Cy"},
+        ],
+        rules=[
+            prefer("a", "2027-07-05", "2027-08-15", weight=1),
+            prefer("a", "2027-07-05", "2027-08-01", weight=1, fellow="ben"),
+        ],
+    )
+    problem = load(config)
+    assert (build_model(problem).floors.unmet, build_model(problem).floors.worst) == (4, 4)
+    result = run(problem)
+    assert result.stats.status == "OPTIMAL"
+    assert (result.stats.objective, result.stats.bound) == (16, 16)

@@ -1,16 +1,18 @@
 """What unmet wishes cost at least, so that the solver can prove what it finds when wishes
 cannot all be met.
 
-The wishes alone are solved as a small relaxation of the program: a fellow can be on a
-rotation in a block only where the hard rules of that fellow allow it (not outside a window,
-not where pinned elsewhere, not on approved leave where leave is forbidden), on one rotation
-per block, on a rotation no more blocks than its requirement allows, and with no more fellows
-on a rotation in a block than its staffing allows. Every schedule of the program is a schedule
-of this relaxation, so its least unmet total and its least worst-off fellow are floors for the
-real ones: a five-week wish for a rotation required twice misses three weeks, sixty fellows
-wanting Elective in the same three weeks of fifteen seats miss most of them. The objective is
-built on the floors (the unmet total and the worst-off fellow's cost are variables whose domain
-starts there), which the LP-free search could not derive by itself (benchmarks/RESULTS.md)."""
+The wishes alone are solved as a small relaxation of the program: a fellow can be on a rotation
+in a block only where the hard rules of that fellow allow it (inside their dates, not outside a
+window, not where pinned elsewhere, not on approved leave where leave is forbidden), on one
+rotation per block, on a rotation no more blocks than its requirement allows, on these rotations
+together no more blocks than the other rotations' requirement minimums leave, and with no more
+fellows on a rotation in a block than its staffing allows. Every schedule of the program is a
+schedule of this relaxation, so its least unmet total and its least worst-off fellow are floors
+for the real ones: a five-week wish for a rotation required twice misses three weeks, sixty
+fellows wanting Elective in the same three weeks of fifteen seats miss most of them. The
+objective is built on the floors (the unmet total and the worst-off fellow's cost are variables
+whose domain starts there), which the LP-free search could not derive by itself
+(benchmarks/RESULTS.md)."""
 
 from __future__ import annotations
 
@@ -69,7 +71,8 @@ def wish_floors(problem: Problem) -> Floors:
 
 
 def _limit(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
-    """One rotation per fellow and block; requirements' maximums; staffing maximums."""
+    """One rotation per fellow and block; requirements' maximums; the blocks other rotations'
+    requirement minimums leave; staffing maximums."""
     by_cell: dict[tuple[int, int], list] = {}
     by_need: dict[tuple[int, str], list] = {}
     by_seat: dict[tuple[int, str], list] = {}
@@ -80,10 +83,22 @@ def _limit(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
     for group in by_cell.values():
         if len(group) > 1:
             cp.add_at_most_one(group)
-    for (_, rid), group in by_need.items():
-        need = problem.config.requirements.get(rid)
+    for (f, rid), group in by_need.items():
+        need = problem.requirement(f, rid)
         if need is not None and need.max is not None and need.max < len(group):
             cp.add(sum(group) <= need.max)
+    by_fellow: dict[int, dict[str, list]] = {}
+    for (f, rid), group in by_need.items():
+        by_fellow.setdefault(f, {})[rid] = group
+    for f, groups in by_fellow.items():
+        free = sum(problem.active(f, b) for b in range(len(problem.blocks)))
+        for rid in problem.rotations:
+            need = problem.requirement(f, rid)
+            if rid not in groups and need is not None:
+                free -= need.min or 0
+        wished = [var for group in groups.values() for var in group]
+        if free < len(wished):
+            cp.add(sum(wished) <= max(0, free))
     for (_, rid), group in by_seat.items():
         staffing = problem.rotation(rid).staffing
         if staffing is not None and staffing.max is not None and staffing.max < len(group):
@@ -118,7 +133,7 @@ def _pinned(problem: Problem, f: int) -> dict[int, str]:
 
 def _may_be_on(problem: Problem, f: int, b: int, rotation: str, pinned: dict[int, str]) -> bool:
     """Whether the hard rules of fellow `f` leave them free to be on `rotation` in block `b`."""
-    if pinned.get(b, rotation) != rotation:
+    if not problem.active(f, b) or pinned.get(b, rotation) != rotation:
         return False
     for rule in problem.config.rules:
         if (
