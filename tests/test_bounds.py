@@ -76,7 +76,6 @@ def test_relaxed_and_frozen_models_have_no_floors(load) -> None:
     assert build_model(problem, frozen_before=2).floors is None
 
 
-
 def test_other_requirements_leave_few_blocks_and_a_fellows_own_count_is_theirs(load) -> None:
     """ana wants `a` all six weeks, but b (3) and c (1 or more) are required: 2 blocks of `a`,
     4 missed. ben wants `a` in blocks 1-4: the program allows one block of `a`, his own
