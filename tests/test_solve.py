@@ -26,8 +26,13 @@ def local_search_on_small_models(monkeypatch):
     monkeypatch.setattr(solve_module, "FIRST_SCHEDULE_PER_VARIABLE", 4e-4)
 
 
-def example():
-    problem = resolve(load_config(EXAMPLE))
+def example(targets: bool = False):
+    """The bundled example; without its procedure targets unless asked (with them, phase 1
+    does not run)."""
+    config = load_config(EXAMPLE)
+    if not targets:
+        config = config.model_copy(update={"targets": {}})
+    problem = resolve(config)
     return problem, build_model(problem)
 
 
@@ -90,6 +95,14 @@ def test_small_models_go_straight_to_the_complete_search(monkeypatch) -> None:
     calls = []
     result = solve_model(problem, model, OPTIONS, lambda *call: calls.append(call))
     assert all(bound is not None for _, _, bound in calls)
+    assert result.stats.status == "OPTIMAL"
+
+
+def test_programs_with_procedure_targets_go_straight_to_the_complete_search() -> None:
+    problem, model = example(targets=True)
+    calls = []
+    result = solve_model(problem, model, OPTIONS, lambda *call: calls.append(call))
+    assert calls and all(bound is not None for _, _, bound in calls)
     assert result.stats.status == "OPTIMAL"
 
 
