@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -302,24 +303,13 @@ class Config(Strict):
     _source: Any = PrivateAttr(default=None)
     _logged: Any = PrivateAttr(default=())  # the case logs' rows, read by load_config
 
-    @field_validator("procedures")
+    @field_validator("procedures", "rotations")
     @classmethod
-    def _procedure_ids(cls, value: dict[str, Procedure]) -> dict[str, Procedure]:
-        for pid in value:
-            if not re.match(ID_PATTERN, str(pid)) or len(str(pid)) > MAX_ID:
+    def _ids(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        what = info.field_name.removesuffix("s")
+        for key in value:
+            if not re.match(ID_PATTERN, str(key)) or len(str(key)) > MAX_ID:
                 raise ValueError(
-                    f"procedure id '{str(pid)[:40]}' must be letters, digits, - _ . "
-                    f"(at most {MAX_ID})"
-                )
-        return value
-
-    @field_validator("rotations")
-    @classmethod
-    def _rotation_ids(cls, value: dict[str, Rotation]) -> dict[str, Rotation]:
-        for rid in value:
-            if not re.match(ID_PATTERN, str(rid)) or len(str(rid)) > MAX_ID:
-                raise ValueError(
-                    f"rotation id '{str(rid)[:40]}' must be letters, digits, - _ . "
-                    f"(at most {MAX_ID})"
+                    f"{what} id '{str(key)[:40]}' must be letters, digits, - _ . (at most {MAX_ID})"
                 )
         return value
