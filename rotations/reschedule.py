@@ -104,8 +104,9 @@ class Rescheduled:
     proven_minimal: bool
 
 
-# The first stage (fewest changes) may use this share of the deterministic budget; the second
-# (the best schedule with those changes) has the rest, and starts from the first's schedule.
+# The first stage (fewest changes) may use this share of the deterministic budget and of the
+# wall-clock time; the second (the best schedule with those changes) has the rest, and starts
+# from the first's schedule.
 FIRST_STAGE_SHARE = 0.6
 
 
@@ -166,11 +167,14 @@ def reschedule(
     model.cp.minimize(first)
     started = time.monotonic()
     first_stage = replace(options, time_limit=options.time_limit * FIRST_STAGE_SHARE)
+    if options.deadline is not None:  # the second stage needs wall-clock time too
+        first_stage = replace(first_stage, deadline=options.deadline.part(FIRST_STAGE_SHARE))
     solver = solver_for(first_stage)
     if stage is not None:
         stage("Stage 1: the fewest changes (progress shows their weighted cost)")
     try:
-        (code,) = run_solvers(model.cp, [solver], _reporters(progress, started), options.deadline)
+        reporters = _reporters(progress, started)
+        (code,) = run_solvers(model.cp, [solver], reporters, first_stage.deadline)
     except Interrupted:
         raise Interrupted() from None  # its objective counts changes, not the schedule's cost
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -17,12 +17,23 @@ class Deadline:
     """The wall-clock end of a run, shared by all its searches; it remembers whether it cut
     one short (then the answer may differ from run to run)."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, whole: Deadline | None = None) -> None:
         self.at = time.monotonic() + seconds
         self.cut = False
+        self.whole = whole
 
     def left(self) -> float:
         return max(0.0, self.at - time.monotonic())
+
+    def part(self, share: float) -> Deadline:
+        """A deadline `share` of the time left from now, for one stage of a run; a search it
+        cuts short is cut short for the whole run too."""
+        return Deadline(self.left() * share, self)
+
+    def cut_short(self) -> None:
+        self.cut = True
+        if self.whole is not None:
+            self.whole.cut_short()
 
 
 class Interrupted(Exception):
@@ -75,7 +86,7 @@ def run_solvers(
         and solver.deterministic_time < solver.parameters.max_deterministic_time * 0.999
         for solver, code in zip(solvers, codes, strict=True)
     ):
-        deadline.cut = True
+        deadline.cut_short()
     return codes
 
 

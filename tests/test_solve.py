@@ -150,3 +150,13 @@ def test_the_result_says_what_stopped_the_search() -> None:
     result = solve_model(problem, model, late)
     assert result.stats.stopped_by == "wall clock"
     assert result.stats.deterministic_time < 20.0  # it did not run to its budget
+
+
+def test_a_stage_deadline_is_a_share_of_the_time_left_and_its_cut_is_the_runs() -> None:
+    """A reschedule's first stage ends at its share of the run's time, so that the second has
+    time left; a search it cuts short makes the whole run's answer a wall-clock one."""
+    whole = Deadline(100.0)
+    stage = whole.part(0.6)
+    assert 50.0 < stage.left() <= 60.0 < whole.left()
+    stage.cut_short()
+    assert stage.cut and whole.cut
