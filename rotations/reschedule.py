@@ -2,15 +2,18 @@
 
 Blocks that start before the freeze date keep their published rotations, and sessions before
 it keep their presenters and panels. After it, the solver first grants as many leave requests
-as it can (weighted), then changes as few published cells and conference roles as it must (a
-change soon costs more than one months away), and only then optimises the usual objective."""
+as it can (weighted) and leaves fellows as little behind the published plan's procedure cases
+as it can, then changes as few published cells and conference roles as it must (a change soon
+costs more than one months away), and only then optimises the usual objective."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 
 from ortools.sat.python import cp_model
@@ -152,14 +155,16 @@ def reschedule(
     changes = sum(w * (1 - lit) if lit is not None else w for w, lit in kept)
     requests = [p for p in model.penalties if isinstance(p.rule, LeaveEntry)]
     broken = [p for p in model.penalties if p.hard]
-    # Missing cases of soft procedure targets weigh like changes: a fellow whose case log
-    # shows them behind gets procedure weeks moved toward them when a missing case costs more
-    # than the change that brings it.
-    behind = [p for p in model.penalties if isinstance(p.rule, Target) and not p.hard]
-    changes += sum(p.weight * p.literal for p in behind)
+    # Cases missing beyond what the published plan already missed weigh like changes: a fellow
+    # whose case log (or new leave) puts them behind the plan gets procedure weeks moved toward
+    # them when a missing case costs more than the change that brings it; a shortfall the
+    # published schedule already had is no reason to change it (the second stage may still
+    # lessen it).
+    behind = _behind_the_plan(problem, model, previous.publication)
+    changes += sum(weight * excess for weight, excess in behind)
     # Lexicographic: past-forced breaks of hard rules, then denied requests, then changes.
     change_ceiling = sum(w for w, _ in kept)
-    change_ceiling += sum(p.weight * upper_bound(p.literal) for p in behind)
+    change_ceiling += sum(weight * upper_bound(excess) for weight, excess in behind)
     request_weight = change_ceiling + 1
     request_ceiling = sum(p.weight for p in requests) * request_weight + change_ceiling
     first = (request_ceiling + 1) * sum(p.literal for p in broken)
@@ -199,6 +204,29 @@ def reschedule(
     if result.schedule is not None:
         weighted = sum(w * (1 - solver.value(lit)) if lit is not None else w for w, lit in kept)
     return Rescheduled(result, frozen_before, fixed, weighted, proven)
+
+
+def _behind_the_plan(problem: Problem, model: Model, published: Publication) -> list[tuple]:
+    """(weight, cases missing beyond the published plan) for each soft procedure target: the
+    plan is the logged and expected cases the previous publication lists (none listed: every
+    missing case counts)."""
+    reached = {
+        (row.fellow, row.procedure): row.logged + Fraction(row.expected)
+        for row in published.exposure
+    }
+    out = []
+    for p in model.penalties:
+        if not isinstance(p.rule, Target) or p.hard:
+            continue
+        planned = reached.get((problem.fellows[p.fellow].id, p.rule.procedure))
+        missed = 0 if planned is None else max(0, math.ceil(p.rule.target.min - planned))
+        if not missed:
+            out.append((p.weight, p.literal))
+            continue
+        excess = model.cp.new_int_var(0, upper_bound(p.literal), f"behind[{p.literal.name}]")
+        model.cp.add(excess >= p.literal - missed)
+        out.append((p.weight, excess))
+    return out
 
 
 def _reporters(progress: Progress | None, started: float) -> list | None:

@@ -197,6 +197,24 @@ def test_without_case_logs_a_reschedule_counts_the_published_past(tmp_path) -> N
     assert {r["logged"] for r in exposure} == {0}
 
 
+def test_a_shortfall_the_published_plan_already_had_is_no_reason_to_change(tmp_path) -> None:
+    """The published year gave everyone one block of `a` (5 cases). The program now wants 10
+    (weight 5) and allows up to three blocks: 5 missing each, as planned. A reschedule keeps
+    the schedule (no change), where counting every missing case changed three cells."""
+    v1_config = program(procedures=ESI, rotations=rotations(), requirements={"a": 1})
+    v1 = tmp_path / "v1"
+    path = write_yaml(tmp_path, v1_config, "v1.yaml")
+    assert invoke("solve", path, "--out", v1).exit_code == 0
+    config = v1_config | {"targets": {"esi": {"min": 10, "weight": 5}}, "requirements": {}}
+    result = invoke(
+        "reschedule", write_yaml(tmp_path, config, "v2.yaml"), "--previous",
+        v1 / "schedule.json", "--out", tmp_path / "v2", "--freeze-until", "2027-07-19",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "0 rotation block(s) changed" in result.output
+    assert "reaches 5.0 of 10 ESI cases" in result.output
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_a_wrong_case_log_row_is_named_by_file_row_and_column(load, tmp_path, suffix) -> None:
     rows = [
