@@ -52,9 +52,12 @@ def with_leave(fellow: str, day: str) -> dict:
     return base() | {"leave": [{"fellow": fellow, "start": day, "end": day}]}
 
 
-def reschedule(tmp_path: Path, config: dict, previous: Path, *extra) -> tuple[object, Path]:
-    path = write_yaml(tmp_path, config, "v2.yaml")
-    out = tmp_path / "v2"
+def reschedule(
+    tmp_path: Path, config: dict, previous: Path, *extra, name: str = "v2"
+) -> tuple[object, Path]:
+    """`rotations reschedule` of `config` (written as <name>.yaml) into tmp_path/<name>."""
+    path = write_yaml(tmp_path, config, f"{name}.yaml")
+    out = tmp_path / name
     result = invoke(
         "reschedule",
         path,
@@ -243,18 +246,7 @@ def test_four_publications_keep_every_event_identity(published, tmp_path):
     ]
     folders = [v1]
     for name, config, previous in steps:
-        path = write_yaml(tmp_path, config, f"{name}.yaml")
-        out = tmp_path / name
-        result = invoke(
-            "reschedule",
-            path,
-            "--previous",
-            previous / "schedule.json",
-            "--out",
-            out,
-            "--freeze-until",
-            FREEZE,
-        )
+        result, out = reschedule(tmp_path, config, previous, name=name)
         assert result.exit_code == 0, result.output
         folders.append(out)
     stories = [_events(folder) for folder in folders]
