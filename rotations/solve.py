@@ -6,7 +6,9 @@ A solve runs in two phases, each deterministic on its own:
    feasibility jump, then violation local search), finds schedules that keep every hard rule
    and improves them, for at most a quarter of the time limit; the best one wins;
 2. *complete search*: the interleaved workers of `solver_for` start from the best of those as a
-   hint, improve it and prove how far from optimal it is.
+   hint, improve it and prove how far from optimal it is; a program with wishes keeps a quarter
+   of this phase's time to lift the worst-off fellow when the search leaves them above their
+   floor (rotations/fairness.py).
 
 On large programs the local search finds a first schedule several times sooner than the complete
 search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs skip phase 1 (the
@@ -34,6 +36,7 @@ from dataclasses import dataclass, replace
 from ortools.sat.python import cp_model
 
 from rotations.config.implied import Target
+from rotations.fairness import lift_the_worst_off
 from rotations.model import Model, build_model
 from rotations.problem import Problem
 from rotations.runner import Deadline, run_solvers, settled
@@ -216,6 +219,12 @@ class _Improvements:
             self.progress(elapsed, best, bound)
 
 
+# A program with wishes keeps this share of the complete search's time (deterministic and
+# wall-clock) for fairness.lift_the_worst_off, used when the worst-off fellow's unmet wishes are
+# still above their floor when the search ends.
+LIFT_SHARE = 0.25
+
+
 def _complete_search(
     problem: Problem,
     model: Model,
@@ -225,15 +234,42 @@ def _complete_search(
     spent: float = 0.0,
 ) -> Result:
     """Phase 2: the complete search, from the model's hint if it has one, in the time left
-    after `spent` deterministic seconds."""
-    solver = solver_for(replace(options, time_limit=options.time_limit - spent))
+    after `spent` deterministic seconds; then, with the share kept for it, lifting the
+    worst-off fellow (see above)."""
+    budget = options.time_limit - spent
+    search = replace(options, time_limit=budget)
+    if model.worst is not None:
+        search = replace(search, time_limit=budget * (1 - LIFT_SHARE))
+        if options.deadline is not None:
+            search = replace(search, deadline=options.deadline.part(1 - LIFT_SHARE))
+    solver = solver_for(search)
     reporter = None
     if progress is not None:
         reporter = Reporter(progress, started)
         solver.best_bound_callback = reporter.on_bound
-    (code,) = run_solvers(model.cp, [solver], [reporter], options.deadline)
+    (code,) = run_solvers(model.cp, [solver], [reporter], search.deadline)
+    result = read_schedule(problem, model, solver, code, options, time.monotonic() - started, spent)
+    floor = model.floors.worst if model.floors is not None else 0
+    if code != cp_model.FEASIBLE or model.worst is None or solver.value(model.worst) <= floor:
+        return result
+    lifted, used = lift_the_worst_off(
+        model,
+        solver,
+        lambda seconds: solver_for(replace(options, time_limit=seconds)),
+        budget - solver.deterministic_time,
+        options.seed,
+        options.deadline,
+        None
+        if progress is None
+        else lambda best: progress(time.monotonic() - started, best, result.stats.bound),
+    )
+    if lifted is None:
+        return result
     elapsed = time.monotonic() - started
-    return read_schedule(problem, model, solver, code, options, elapsed, spent=spent)
+    earlier = spent + solver.deterministic_time + used - lifted.deterministic_time
+    better = read_schedule(problem, model, lifted, cp_model.FEASIBLE, options, elapsed, earlier)
+    stats = replace(better.stats, bound=result.stats.bound)  # a step's bound is only its own
+    return Result(stats, replace(better.schedule, solver=stats))
 
 
 @contextmanager
