@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from rotations.model.objective import wish_penalties
 from rotations.runner import Deadline, run_solvers
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def lift_the_worst_off(
     `report` hears each better objective. Returns the solver of the last step that succeeded
     (its solution covers every variable of the model; None if no step did) and the
     deterministic seconds spent."""
-    wishes = [p for p in model.penalties if not p.hard and p.rule.wish and p.fellow is not None]
+    wishes = wish_penalties(model.penalties)
     floor = model.floors.worst if model.floors is not None else 0
     fellows = len(model.vars.x)
     solution, objective = list(solver.response_proto.solution), solver.objective_value

@@ -142,9 +142,7 @@ def _target_conflicts(problem: Problem) -> list[Conflict]:
             continue
         pid = rule.procedure
         name = config.procedures[pid].name
-        rates = {
-            r: rot.exposure[pid] for r, rot in config.rotations.items() if rot.exposure.get(pid)
-        }
+        rates = problem.exposure(pid)
         exposures = [
             Member(
                 f"rotations.{r}.exposure.{pid}",
@@ -154,10 +152,9 @@ def _target_conflicts(problem: Problem) -> list[Conflict]:
             )
             for r, rate in rates.items()
         ]
-        since = problem.blocks[0].start
         needs = {}
         for f in rule.bound(problem):
-            need = rule.target.min - problem.logged(f, pid, since)
+            need = rule.target.min - problem.logged(f, pid, 0)
             best = max(rates.values(), default=0)
             days = sum(
                 len(problem.present_days(f, b, problem.leave_days[f]))

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from rotations.calendar import Block, holiday_dates, make_blocks, session_dates, working_days
 from rotations.config import ConfigError, models
-from rotations.config.implied import LeaveEntry, ProgramRule, implied_rules
+from rotations.config.implied import LeaveEntry, ProgramRule, Target, implied_rules
 from rotations.config.rules import RuleBase, SingleFellowRule
 from rotations.config.source import ConfigProblem, SourceMap
 from rotations.config.types import Range, TagSelector, TargetRange
@@ -112,28 +112,38 @@ class Problem:
         account of what the fellows did)."""
         return frozen_before if self.config.case_logs else 0
 
-    def changeable_from(self, first: int) -> dt.date:
-        """The day from which expected cases count instead of logged ones: the start of block
-        `first`, the first that may still change (the day after the year if none may)."""
-        if first < len(self.blocks):
-            return self.blocks[first].start
-        return self.blocks[-1].end + dt.timedelta(days=1)
+    @property
+    def plans_procedures(self) -> bool:
+        """Whether any fellow has a procedure target."""
+        return any(isinstance(rule, Target) for rule in self.rules)
+
+    def exposure(self, procedure: str) -> dict[str, int]:
+        """Rotation id -> the procedure's cases per 5 working days there, where it has any."""
+        return {
+            rid: rotation.exposure[procedure]
+            for rid, rotation in self.config.rotations.items()
+            if rotation.exposure.get(procedure)
+        }
 
     def expected(
         self, fellow: int, procedure: str, row: list[str | None], away: set[dt.date], first: int
     ) -> Fraction:
         """The cases of the procedure the fellow is expected to take part in from block `first`
         on, on the rotations of `row`, being away on the days `away`."""
-        total = Fraction(0)
+        rates, total = self.exposure(procedure), Fraction(0)
         for b in range(first, len(self.blocks)):
-            rotation = row[b]
-            rate = self.config.rotations[rotation].exposure.get(procedure, 0) if rotation else 0
+            rate = rates.get(row[b], 0)
             if rate:
                 total += Fraction(rate * len(self.present_days(fellow, b, away)), 5)
         return total
 
-    def logged(self, fellow: int, procedure: str, before: dt.date) -> int:
-        """Cases of the procedure the fellow logged before the given day (the case logs)."""
+    def logged(self, fellow: int, procedure: str, first: int) -> int:
+        """Cases of the procedure the fellow logged before block `first` (the first whose
+        cases count as expected; the day after the year if it is past the last)."""
+        if first < len(self.blocks):
+            before = self.blocks[first].start
+        else:
+            before = self.blocks[-1].end + dt.timedelta(days=1)
         fid = self.fellows[fellow].id
         return sum(
             row.count

@@ -35,7 +35,6 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import Target
 from rotations.fairness import lift_the_worst_off
 from rotations.model import Model, build_model
 from rotations.problem import Problem
@@ -153,7 +152,7 @@ def solve_model(
     """Solve a built model in two phases (see the module docstring) and read the schedule back."""
     started = time.monotonic()
     variables = len(model.cp.proto.variables)
-    if variables < LOCAL_SEARCH_FROM or any(isinstance(r, Target) for r in problem.rules):
+    if variables < LOCAL_SEARCH_FROM or problem.plans_procedures:
         return _complete_search(problem, model, options, progress, started)
     first, code = _local_search(model, options, variables, progress, started)
     elapsed = time.monotonic() - started
@@ -241,7 +240,7 @@ def _complete_search(
     worst-off fellow (see above)."""
     budget = options.time_limit - spent
     search = replace(options, time_limit=budget)
-    lifting = model.worst is not None and not any(isinstance(r, Target) for r in problem.rules)
+    lifting = model.worst is not None and not problem.plans_procedures
     if lifting:
         search = replace(search, time_limit=budget * (1 - LIFT_SHARE))
         if options.deadline is not None:

@@ -20,7 +20,7 @@ def check_target(rule: Target, problem: Problem, schedule: Schedule) -> list[Vio
     away = problem.leave_taken(schedule.granted_leave)
     for f in rule.bound(problem):
         fid = problem.fellows[f].id
-        logged = problem.logged(f, rule.procedure, problem.changeable_from(first))
+        logged = problem.logged(f, rule.procedure, first)
         row = schedule.assignments[fid]
         expected = problem.expected(f, rule.procedure, row, away[f], first)
         short = rule.target.min - logged - expected

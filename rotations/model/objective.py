@@ -26,7 +26,7 @@ def add_objective(
     `floors`: what the unmet wishes cost at least, from model/bounds.py."""
     floors = floors or Floors()
     soft = [p for p in penalties if not p.hard]
-    wishes = [p for p in soft if p.rule.wish and p.fellow is not None]
+    wishes = wish_penalties(penalties)
     if floors.unmet:  # the unmet total as a variable whose domain starts at its floor
         most = sum(p.weight * upper_bound(p.literal) for p in wishes)
         unmet = model.new_int_var(floors.unmet, most, "unmet_wishes")
@@ -53,6 +53,11 @@ def add_objective(
         total += (ceiling + 1) * sum(p.literal for p in broken)
     model.minimize(total)
     return worst
+
+
+def wish_penalties(penalties: list[Penalty]) -> list[Penalty]:
+    """The soft penalties of one fellow's wishes: what the fairness term adds up per fellow."""
+    return [p for p in penalties if not p.hard and p.rule.wish and p.fellow is not None]
 
 
 def upper_bound(var: cp_model.IntVar) -> int:

@@ -122,12 +122,11 @@ def exposure_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | 
     multiple of 0.2), the fellow's target and whether it is met."""
     rows = []
     first = problem.counted_from(schedule.frozen_before)
-    since = problem.changeable_from(first)
     away = problem.leave_taken(schedule.granted_leave)
     for f, fellow in enumerate(problem.fellows):
         row = schedule.assignments[fellow.id]
         for procedure in problem.config.procedures:
-            logged = problem.logged(f, procedure, since)
+            logged = problem.logged(f, procedure, first)
             expected = problem.expected(f, procedure, row, away[f], first)
             target = problem.target(f, procedure)
             rows.append(

@@ -20,16 +20,11 @@ def add_target(
     rule: Target, problem: Problem, v: Variables, model: cp_model.CpModel
 ) -> list[Penalty]:
     """Logged + expected cases ≥ the target (hard), or each missing case costs `weight`."""
-    rates = {
-        rid: rotation.exposure[rule.procedure]
-        for rid, rotation in problem.config.rotations.items()
-        if rotation.exposure.get(rule.procedure)
-    }
+    rates = problem.exposure(rule.procedure)
     first = problem.counted_from(v.frozen_before)
-    since = problem.changeable_from(first)
     penalties = []
     for f in rule.bound(problem):
-        logged = problem.logged(f, rule.procedure, since)
+        logged = problem.logged(f, rule.procedure, first)
         need = 5 * (rule.target.min - logged)  # in fifths of a case
         if need <= 0:
             continue
