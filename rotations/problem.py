@@ -27,6 +27,27 @@ class Session:
 
 
 @dataclass(frozen=True)
+class Seminar:
+    """One date of a seminar series, which carries a topic or is not held."""
+
+    series: int  # index into config.didactics
+    date: dt.date
+    block: int  # 0-based block index
+    number: int  # 1-based within its series
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A fellow's mentoring period (1-based `period`) and the day they meet in it (None: no
+    day when both are free)."""
+
+    period: int
+    first: dt.date
+    last: dt.date
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
 class Problem:
     """Everything the model builder and the checker need, in index form and in a fixed order."""
 
@@ -38,6 +59,7 @@ class Problem:
     working_days: list[list[dt.date]]  # per block
     leave_days: list[frozenset[dt.date]]  # approved leave per fellow, clipped to the year
     sessions: list[Session] = field(default_factory=list)
+    seminars: list[Seminar] = field(default_factory=list)
     leave_entries: dict[tuple[int, dt.date], tuple[int, ...]] = field(default_factory=dict)
     # Every rule of the program, in the order the model is built: the rules other keys imply
     # (staffing, stints, leave forbidden, requirements, conferences, leave entries), then the
@@ -217,6 +239,52 @@ class Problem:
     def sessions_of(self, conference: int) -> list[Session]:
         return [s for s in self.sessions if s.conference == conference]
 
+    @property
+    def didactics(self) -> list[models.Didactics]:
+        return self.config.didactics
+
+    def seminars_of(self, series: int) -> list[Seminar]:
+        return [s for s in self.seminars if s.series == series]
+
+    def faculty_index(self, faculty_id: str) -> int:
+        return next(i for i, p in enumerate(self.faculty) if p.id == faculty_id)
+
+    def attends(
+        self, fellow: int, seminar: Seminar, rotation: str | None, away: set[dt.date]
+    ) -> bool:
+        """Whether the fellow attends the seminar: inside their dates, not `away` (leave) that
+        day, and not on a rotation whose fellows miss the series."""
+        series = self.didactics[seminar.series]
+        return (
+            self.inside(fellow, seminar.date)
+            and seminar.date not in away
+            and rotation is not None
+            and rotation not in series.cannot_attend_on
+        )
+
+    def meetings(self, fellow: int, mentor: str, away: set[dt.date]) -> list[Meeting]:
+        """The fellow's mentoring meetings: one per period of `every_weeks` weeks from the
+        program start that lies wholly inside their dates, on the first meeting weekday that is
+        not a holiday and when neither is on leave (`away`) or away."""
+        plan = self.config.mentoring.meetings if self.config.mentoring else None
+        if plan is None:
+            return []
+        person = self.faculty[self.faculty_index(mentor)]
+        first, last = self.blocks[0].start, self.blocks[-1].end
+        weekday = models.WEEKDAYS.index(plan.weekday)
+        out, start, period = [], first, 1
+        while start <= last:
+            end = min(start + dt.timedelta(weeks=plan.every_weeks) - dt.timedelta(days=1), last)
+            if self.inside(fellow, start) and self.inside(fellow, end):
+                days = [
+                    day
+                    for day in session_dates(weekday, 1, start, end, set(self.holidays))
+                    if day not in away and person.away_on(day) is None
+                ]
+                out.append(Meeting(period, start, end, days[0] if days else None))
+            start, period = end + dt.timedelta(days=1), period + 1
+        return out
+
     def panelists(self, session: Session, discipline: str) -> list[int]:
         """Indices of the faculty of `discipline` who are not away on the session's day."""
         return [
@@ -251,6 +319,13 @@ def resolve(config: models.Config) -> Problem:
         for n, day in enumerate(session_dates(weekday, conf.every_weeks, first, last, skip)):
             block = next(b.index for b in blocks if b.start <= day <= b.end)
             sessions.append(Session(c, day, block, n + 1))
+    seminars = []
+    for d, series in enumerate(config.didactics):
+        skip = set(series.skip) | (set(holidays) if series.skip_holidays else set())
+        weekday = models.WEEKDAYS.index(series.weekday)
+        for n, day in enumerate(session_dates(weekday, series.every_weeks, first, last, skip)):
+            block = next(b.index for b in blocks if b.start <= day <= b.end)
+            seminars.append(Seminar(d, day, block, n + 1))
     rules = [*implied_rules(config, config._source or SourceMap()), *config.rules]
     problem = Problem(
         config=config,
@@ -261,6 +336,7 @@ def resolve(config: models.Config) -> Problem:
         working_days=[working_days(b, holidays) for b in blocks],
         leave_days=[frozenset(days) for days in leave],
         sessions=sessions,
+        seminars=seminars,
         leave_entries=entries,
         rules=rules,
         leave_rules=[rule for rule in rules if isinstance(rule, LeaveEntry)],

@@ -51,6 +51,16 @@ class Role:
     discipline: str = ""  # the panel seat; empty for presenters
 
 
+@dataclass(frozen=True, order=True)
+class Lesson:
+    """A seminar session that is held: its date, series, topic and teacher."""
+
+    date: str  # ISO date
+    series: str  # didactics series id
+    topic: str  # topic id
+    teacher: str  # faculty id
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Who is on which rotation in each block: `assignments[fellow_id][block_index]` (None in a
@@ -64,12 +74,17 @@ class Schedule:
     relaxed: bool = False  # solved with --relax: hard rules may be broken
     granted_leave: tuple[int, ...] = ()  # indices into config.leave of granted requests
     frozen_before: int = 0  # blocks before it are a reschedule's frozen past (logged cases)
+    lessons: list[Lesson] = field(default_factory=list)  # seminar sessions held, by date
+    mentors: dict[str, str] = field(default_factory=dict)  # fellow id -> mentor's faculty id
 
     def rotation_of(self, fellow_id: str, block: int) -> str | None:
         return self.assignments[fellow_id][block]
 
     def roles_on(self, conference: str, date: str) -> list[Role]:
         return [r for r in self.roles if r.conference == conference and r.date == date]
+
+    def lesson_on(self, series: str, date: str) -> Lesson | None:
+        return next((x for x in self.lessons if x.series == series and x.date == date), None)
 
 
 @dataclass(frozen=True)

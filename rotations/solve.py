@@ -39,7 +39,7 @@ from rotations.fairness import lift_the_worst_off
 from rotations.model import Model, build_model
 from rotations.problem import Problem
 from rotations.runner import Deadline, run_solvers, settled
-from rotations.schedule import Role, Schedule, SolverStats
+from rotations.schedule import Lesson, Role, Schedule, SolverStats
 
 Progress = Callable[[float, int | None, int | None], None]
 
@@ -365,11 +365,31 @@ def read_schedule(
                     person.discipline,
                 )
             )
+    lessons = []
+    for (i, t, p), var in model.vars.teach.items():
+        if solver.boolean_value(var):
+            seminar = problem.seminars[i]
+            series = problem.didactics[seminar.series]
+            lessons.append(
+                Lesson(
+                    seminar.date.isoformat(),
+                    series.id,
+                    series.topics[t].id,
+                    problem.faculty[p].id,
+                )
+            )
+    mentors = {
+        problem.fellows[f].id: problem.faculty[p].id
+        for (f, p), var in model.vars.mentor.items()
+        if solver.boolean_value(var)
+    }
     return Result(
         stats,
         Schedule(
             assignments=assignments,
             roles=sorted(roles),
+            lessons=sorted(lessons),
+            mentors=mentors,
             relaxed=options.relax,
             granted_leave=tuple(
                 e for e in problem.requests() if solver.boolean_value(model.vars.leave_literal(e))

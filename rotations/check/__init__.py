@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rotations.check.conferences import check_conference
+from rotations.check.didactics import check_didactics
 from rotations.check.exposure import check_target
 from rotations.check.leave import check_leave_entry, check_max_concurrent_leave
+from rotations.check.mentoring import check_mentoring
 from rotations.check.placement import (
     check_apart,
     check_avoid,
@@ -33,8 +35,10 @@ from rotations.check.sequence import (
 from rotations.config import rules
 from rotations.config.implied import (
     ConferenceRules,
+    DidacticsRules,
     LeaveEntry,
     LeaveForbidden,
+    MentoringRules,
     Requirement,
     Staffing,
     Stint,
@@ -49,6 +53,8 @@ CHECKERS: dict[type, Callable] = {
     LeaveForbidden: check_leave_forbidden,
     Requirement: check_requirement,
     ConferenceRules: check_conference,
+    DidacticsRules: check_didactics,
+    MentoringRules: check_mentoring,
     LeaveEntry: check_leave_entry,
     Target: check_target,
     rules.Gap: check_gap,

@@ -6,6 +6,7 @@ conference. Their key path is their identity (`rotations.acute.staffing`)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
@@ -296,6 +297,139 @@ class ConferenceRules(Implied):
         return f"the sessions of {problem.conferences[self.conference].name}"
 
 
+@dataclass(frozen=True)
+class DidacticsPart(Implied):
+    """One of the rules a seminar series carries (`part`: teachers, cannot_attend_on,
+    attendance, teaching_balance)."""
+
+    series: int
+    part: str
+    cost: int | None = None  # the weight of a soft part
+
+    @property
+    def path(self) -> Path_:
+        if self.part == "teachers":
+            return ("didactics", self.series, "topics")
+        return ("didactics", self.series, self.part)
+
+    @property
+    def type(self) -> str:  # type: ignore[override]
+        return self.part
+
+    @property
+    def weight(self) -> int | None:
+        return self.cost
+
+    def describe(self, problem: Problem) -> str:
+        series = problem.config.didactics[self.series]
+        times = series.attendance.times
+        return {
+            "teachers": f"each session of {series.name} is taught by one of its topic's "
+            "teachers, on a day they are not away",
+            "cannot_attend_on": f"fellows on {', '.join(series.cannot_attend_on)} miss "
+            f"{series.name}",
+            "attendance": f"every fellow attends every topic of {series.name} "
+            + ("once" if times == 1 else f"{times} times"),
+            "teaching_balance": f"each topic of {series.name} taught evenly by its teachers",
+        }[self.part]
+
+
+@dataclass(frozen=True)
+class DidacticsRules(Implied):
+    """A seminar series: a topic (or none) and a teacher at every session date, so that every
+    fellow attends every topic; built and checked together (the parts share the variables)."""
+
+    series: int
+    parts: dict[str, DidacticsPart] = field(compare=False, hash=False)
+    type: ClassVar[str] = "didactics"
+    example: ClassVar[dict] = {
+        "didactics": [
+            {
+                "id": "pharm",
+                "name": "Pharmacology Seminar",
+                "weekday": "tuesday",
+                "time": "12:00",
+                "topics": [{"id": "opioids", "name": "Opioids", "teachers": ["lee"]}],
+                "cannot_attend_on": ["acute"],
+            }
+        ]
+    }
+
+    @property
+    def path(self) -> Path_:
+        return ("didactics", self.series)
+
+    def describe(self, problem: Problem) -> str:
+        return f"the sessions of {problem.config.didactics[self.series].name}"
+
+
+DIDACTICS_PARTS = ("teachers", "cannot_attend_on", "attendance", "teaching_balance")
+
+
+@dataclass(frozen=True)
+class MentoringPart(Implied):
+    """One of the rules of mentoring: `mentors` (one each, at most `max_mentees` per mentor),
+    `other_discipline` (soft), or a fellow's wish (`wish_index`)."""
+
+    part: str  # mentors | other_discipline | wishes
+    cost: int | None = None
+    wish_index: int | None = None  # which of mentoring.wishes
+    fellow: int | None = None  # a wish's fellow
+
+    @property
+    def path(self) -> Path_:
+        if self.part == "wishes":
+            return ("mentoring", "wishes", self.wish_index)
+        return ("mentoring", self.part)
+
+    @property
+    def type(self) -> str:  # type: ignore[override]
+        return {"wishes": "mentor_wish"}.get(self.part, self.part)
+
+    @property
+    def weight(self) -> int | None:
+        return self.cost
+
+    @property
+    def wish(self) -> bool:  # type: ignore[override]
+        return self.part == "wishes"
+
+    def describe(self, problem: Problem) -> str:
+        mentoring = problem.config.mentoring
+        if self.part == "wishes":
+            wish = mentoring.wishes[self.wish_index]
+            return f"{wish.fellow} is mentored by {wish.mentor}"
+        if self.part == "other_discipline":
+            return "every fellow's mentor is of a discipline outside the fellow's tags"
+        most = mentoring.max_mentees
+        limit = "" if most is None else f", at most {most} fellow(s) each"
+        return f"every fellow has one mentor from {', '.join(mentoring.mentors)}{limit}"
+
+
+@dataclass(frozen=True)
+class MentoringRules(Implied):
+    """Mentoring: a mentor for every fellow, who gets the wishes and the other-discipline
+    preference as far as they go; built and checked together (they share the variables)."""
+
+    parts: dict[str, MentoringPart] = field(compare=False, hash=False)
+    type: ClassVar[str] = "mentoring"
+    example: ClassVar[dict] = {
+        "mentoring": {
+            "mentors": ["lee", "shah"],
+            "max_mentees": 1,
+            "other_discipline": {"weight": 2},
+            "wishes": [{"fellow": "ana", "mentor": "lee", "weight": 3}],
+        }
+    }
+
+    @property
+    def path(self) -> Path_:
+        return ("mentoring",)
+
+    def describe(self, problem: Problem) -> str:
+        return "mentoring"
+
+
 CONFERENCE_PARTS = (
     "presenters",
     "no_presenting_on",
@@ -309,7 +443,7 @@ CONFERENCE_PARTS = (
 
 def implied_rules(config: models.Config, source: SourceMap) -> list[Implied]:
     """Every implied rule, in the order the model is built: staffing, stints, leave forbidden,
-    requirements, conferences, leave entries."""
+    requirements, conferences, seminar series, mentoring, leave entries, targets."""
 
     def at(rule: Implied) -> Implied:
         object.__setattr__(rule, "position", source.find(rule.path))
@@ -329,6 +463,12 @@ def implied_rules(config: models.Config, source: SourceMap) -> list[Implied]:
         costs = {"relevance": conf.relevance_weight, "panel_balance": conf.balance_weight}
         parts = {part: at(ConferencePart(c, part, costs.get(part))) for part in CONFERENCE_PARTS}
         out.append(at(ConferenceRules(c, parts)))
+    for d, series in enumerate(config.didactics):
+        costs = {"attendance": series.attendance.weight, "teaching_balance": series.balance_weight}
+        parts = {part: at(DidacticsPart(d, part, costs.get(part))) for part in DIDACTICS_PARTS}
+        out.append(at(DidacticsRules(d, parts)))
+    if config.mentoring is not None:
+        out.append(at(_mentoring(config, at)))
     out += [at(LeaveEntry(e, entry)) for e, entry in enumerate(config.leave)]
     out += [at(Target(p, target)) for p, target in config.targets.items()]
     out += [
@@ -337,6 +477,20 @@ def implied_rules(config: models.Config, source: SourceMap) -> list[Implied]:
         for p, target in fellow.targets.items()
     ]
     return out
+
+
+def _mentoring(config: models.Config, at: Callable[[Implied], Implied]) -> MentoringRules:
+    """Mentoring's rules, each at its position (`at`)."""
+    mentoring = config.mentoring
+    index = {f.id: i for i, f in enumerate(config.fellows)}
+    parts = [MentoringPart("mentors")]
+    if mentoring.other_discipline is not None:
+        parts.append(MentoringPart("other_discipline", mentoring.other_discipline.weight))
+    parts += [
+        MentoringPart("wishes", wish.weight, j, index[wish.fellow])
+        for j, wish in enumerate(mentoring.wishes)
+    ]
+    return MentoringRules({part.key: at(part) for part in parts})
 
 
 # Any rule of a program: a typed `rules:` entry or a rule another key implies.
@@ -348,6 +502,8 @@ IMPLIED_CLASSES: tuple[type[Implied], ...] = (
     LeaveForbidden,
     Requirement,
     ConferenceRules,
+    DidacticsRules,
+    MentoringRules,
     LeaveEntry,
     Target,
 )

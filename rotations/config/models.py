@@ -28,6 +28,7 @@ from rotations.config.types import (
     Id,
     Line,
     Number,
+    Positive,
     Strict,
     Target,
     Text,
@@ -212,12 +213,15 @@ class Away(Period):
 
 
 class Faculty(Strict):
-    """A faculty member who sits on conference panels for one discipline."""
+    """A faculty member: sits on conference panels for one discipline, teaches, mentors."""
 
     id: Id
     name: Line
     email: Email | None = None
-    discipline: Line = Field(description="the panel seat they can fill, e.g. neurology")
+    discipline: Line | None = Field(
+        default=None,
+        description="the panel seat they can fill, e.g. neurology (none: only teaches or mentors)",
+    )
     away: list[Away] = Field(default=[], description="[{start, end}]: days they cannot sit")
 
     def away_on(self, day: dt.date) -> Away | None:
@@ -236,8 +240,9 @@ def _clock(value: Any) -> Any:
     return value
 
 
-class Conference(Strict):
-    """A recurring case conference: presenting fellows and a faculty panel at every session."""
+class Series(Strict):
+    """What a recurring meeting has: its id and name, and the dates and time it meets (a case
+    conference, a seminar series)."""
 
     id: Id
     name: Line
@@ -250,6 +255,15 @@ class Conference(Strict):
     location: Line | None = None
     skip_holidays: bool = Field(default=False, description="no session on public holidays")
     skip: list[dt.date] = Field(default=[], description="dates without a session")
+
+    @property
+    def start_time(self) -> dt.time:
+        return dt.time.fromisoformat(self.time)
+
+
+class Conference(Series):
+    """A recurring case conference: presenting fellows and a faculty panel at every session."""
+
     presenters: Number = Field(default=1, description="fellows presenting at each session")
     no_presenting_on: list[str] = Field(
         default=[], description="rotations whose fellows cannot present"
@@ -267,9 +281,93 @@ class Conference(Strict):
         default=2, description="cost per panel session above an even share, per discipline"
     )
 
+
+class Topic(Strict):
+    """One topic of a seminar series and the faculty qualified to teach it."""
+
+    id: Id
+    name: Line = Field(description="shown in calendars and reports")
+    teachers: list[str] = Field(min_length=1, description="faculty ids who can teach it")
+
+
+class Attendance(Strict):
+    """How often every fellow attends every topic: hard, or soft with a `weight`."""
+
+    times: Annotated[int, Field(ge=1, le=52)] = Field(
+        default=1, description="sessions of each topic every fellow attends at least"
+    )
+    weight: Weight | None = Field(
+        default=None, description="makes it soft: the cost per fellow, topic and missing session"
+    )
+
+
+def _as_attendance(value: Any) -> Any:
+    return {"times": value} if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class Didactics(Series):
+    """A teaching series: at each session date the solver picks a topic (or none) and one of
+    its teachers who is not away, so that every fellow attends every topic."""
+
+    topics: list[Topic] = Field(min_length=1, description="the topics the series teaches")
+    cannot_attend_on: list[str] = Field(
+        default=[], description="rotations whose fellows miss the sessions (off site)"
+    )
+    attendance: Annotated[Attendance, BeforeValidator(_as_attendance)] = Field(
+        default=Attendance(),
+        description="times every fellow attends every topic (hard), or {times, weight} (soft)",
+    )
+    balance_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = Field(
+        default=1,
+        description="cost per session a topic's busiest teacher gives above its least busy one",
+    )
+
+
+class MentorWish(Strict):
+    """A fellow's wish for a mentor."""
+
+    fellow: str = Field(description="fellow id")
+    mentor: str = Field(description="faculty id, one of mentoring.mentors")
+    weight: Weight = Field(default=1, description="the cost of not granting it")
+
+
+class SoftWeight(Strict):
+    """A wish's weight: `{weight: N}`."""
+
+    weight: Weight
+
+
+class Meetings(Strict):
+    """When mentors meet their fellows: once per period of `every_weeks` weeks."""
+
+    every_weeks: Annotated[int, Field(ge=1, le=52)] = Field(
+        default=4, description="weeks per period, counted from the program start"
+    )
+    weekday: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = Field(description="the day meetings fall on")
+    time: Annotated[str, BeforeValidator(_clock)] = Field(description='start, quoted: "15:00"')
+    duration_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 30
+    location: Line | None = None
+
     @property
     def start_time(self) -> dt.time:
         return dt.time.fromisoformat(self.time)
+
+
+class Mentoring(Strict):
+    """Every fellow gets one mentor from `mentors`; meetings in every period."""
+
+    mentors: list[str] = Field(min_length=1, description="faculty ids")
+    max_mentees: Positive | None = Field(
+        default=None, description="fellows a mentor takes at most (no limit if left out)"
+    )
+    other_discipline: SoftWeight | None = Field(
+        default=None,
+        description="{weight}: the cost of a mentor whose discipline is among the fellow's tags",
+    )
+    wishes: list[MentorWish] = Field(default=[], description="[{fellow, mentor, weight}]")
+    meetings: Meetings | None = Field(default=None, description="when mentors meet their fellows")
 
 
 class Config(Strict):
@@ -299,6 +397,12 @@ class Config(Strict):
     case_logs: list[str] = Field(
         default=[],
         description="CSV or XLSX files of cases already logged: fellow,procedure,date,count",
+    )
+    didactics: list[Didactics] = Field(
+        default=[], description="teaching series: topics taught by qualified faculty"
+    )
+    mentoring: Mentoring | None = Field(
+        default=None, description="a mentor for every fellow, and their meetings"
     )
     _source: Any = PrivateAttr(default=None)
     _logged: Any = PrivateAttr(default=())  # the case logs' rows, read by load_config

@@ -67,6 +67,8 @@ def partial_config(data: Any) -> models.Config:
             str(pid): valid(models.Procedure, raw) for pid, raw in mapping("procedures").items()
         },
         targets={str(pid): valid(types.Target, raw) for pid, raw in mapping("targets").items()},
+        didactics=[valid(models.Didactics, raw) for raw in entries("didactics")],
+        mentoring=valid(models.Mentoring, data.get("mentoring")),
     )
 
 
@@ -180,6 +182,7 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
         if isinstance(rule, rules.Wish):
             in_year(path, rule.start, rule.end, "the dates")
     _check_conferences(config, report, rotation, in_year)
+    _check_teaching(config, report, rotation, fellow)
     return problems
 
 
@@ -203,7 +206,8 @@ def _check_conferences(config: models.Config, report, rotation, in_year) -> None
             )
         seen.add(person.id.casefold())
         _device_name(report, ("faculty", i, "id"), person.id)
-        disciplines.setdefault(person.discipline, []).append(person.id)
+        if person.discipline is not None:
+            disciplines.setdefault(person.discipline, []).append(person.id)
         for j, away in enumerate(person.away):
             in_year(("faculty", i, "away", j), away.start, away.end, "away")
     ids: set[str] = set()
@@ -227,3 +231,48 @@ def _check_conferences(config: models.Config, report, rotation, in_year) -> None
                 f"{conf.presenters} presenters per session, but the program has only "
                 f"{len(config.fellows)} fellows",
             )
+
+
+def _check_teaching(config: models.Config, report, rotation, fellow) -> None:
+    """Seminar series and mentoring: their faculty, rotations and fellows exist."""
+    faculty = [p.id for _, p in _present(config.faculty)]
+
+    def teacher(path: tuple, pid: str) -> None:
+        if pid not in faculty:
+            known = ", ".join(faculty) or "none yet: add them under faculty:"
+            report(path, f"unknown faculty member '{pid}'; known: {known}")
+
+    ids = {c.id for _, c in _present(config.conferences)}
+    for i, series in _present(config.didactics or []):
+        if series.id in ids:
+            report(("didactics", i, "id"), f"id '{series.id}' is already used by a series")
+        ids.add(series.id)
+        topics: set[str] = set()
+        for t, topic in enumerate(series.topics):
+            if topic.id in topics:
+                report(("didactics", i, "topics", t, "id"), f"topic id '{topic.id}' is used twice")
+            topics.add(topic.id)
+            for j, pid in enumerate(topic.teachers):
+                teacher(("didactics", i, "topics", t, "teachers", j), pid)
+        for j, rid in enumerate(series.cannot_attend_on):
+            rotation(("didactics", i, "cannot_attend_on", j), rid)
+    mentoring = config.mentoring
+    if mentoring is None:
+        return
+    for j, pid in enumerate(mentoring.mentors):
+        teacher(("mentoring", "mentors", j), pid)
+    for j, wish in enumerate(mentoring.wishes):
+        fellow(("mentoring", "wishes", j, "fellow"), wish.fellow)
+        if wish.mentor not in mentoring.mentors:
+            report(
+                ("mentoring", "wishes", j, "mentor"),
+                f"'{wish.mentor}' is not one of the mentors ({', '.join(mentoring.mentors)}); "
+                "add them to mentoring.mentors",
+            )
+    mentors, fellows = len(set(mentoring.mentors)), len(config.fellows)
+    if mentoring.max_mentees is not None and mentors * mentoring.max_mentees < fellows:
+        report(
+            ("mentoring", "max_mentees"),
+            f"{mentors} mentors with at most {mentoring.max_mentees} mentees each cannot take "
+            f"{fellows} fellows; raise max_mentees to {-(-fellows // mentors)} or add mentors",
+        )

@@ -55,6 +55,8 @@ class Variables:
         self.rules: dict[str, ProgramRule] = {}
         self.present: dict[tuple[int, int], cp_model.IntVar] = {}  # (session, fellow)
         self.panel: dict[tuple[int, int], cp_model.IntVar] = {}  # (session, faculty member)
+        self.teach: dict[tuple[int, int, int], cp_model.IntVar] = {}  # (seminar, topic, faculty)
+        self.mentor: dict[tuple[int, int], cp_model.IntVar] = {}  # (fellow, faculty member)
         self.present_despite_leave: dict[tuple, cp_model.IntVar] = {}
 
     def on(self, fellow: int, block: int, rotation: str) -> cp_model.IntVar:

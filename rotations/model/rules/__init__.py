@@ -7,16 +7,20 @@ from collections.abc import Callable
 from rotations.config import rules
 from rotations.config.implied import (
     ConferenceRules,
+    DidacticsRules,
     LeaveEntry,
     LeaveForbidden,
+    MentoringRules,
     Requirement,
     Staffing,
     Stint,
     Target,
 )
 from rotations.model.rules.conferences import add_conference
+from rotations.model.rules.didactics import add_didactics
 from rotations.model.rules.exposure import add_target
 from rotations.model.rules.leave import add_leave_entry, add_max_concurrent_leave
+from rotations.model.rules.mentoring import add_mentoring
 from rotations.model.rules.placement import add_apart, add_avoid, add_pin, add_prefer, add_window
 from rotations.model.rules.rotation import (
     add_leave_forbidden,
@@ -38,6 +42,8 @@ BUILDERS: dict[type, Callable] = {
     LeaveForbidden: add_leave_forbidden,
     Requirement: add_requirement,
     ConferenceRules: add_conference,
+    DidacticsRules: add_didactics,
+    MentoringRules: add_mentoring,
     LeaveEntry: add_leave_entry,
     Target: add_target,
     rules.Gap: add_gap,
