@@ -29,6 +29,12 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("conferences[]", models.Conference),
     ("procedures.&lt;id&gt;", models.Procedure),
     ("Targets (`targets.<id>`, `fellows[].targets.<id>`)", TargetRange),
+    ("didactics[]", models.Didactics),
+    ("didactics[].topics[]", models.Topic),
+    ("didactics[].attendance", models.Attendance),
+    ("mentoring", models.Mentoring),
+    ("mentoring.wishes[]", models.MentorWish),
+    ("mentoring.meetings", models.Meetings),
 ]
 
 

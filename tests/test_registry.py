@@ -10,7 +10,14 @@ import pytest
 from pydantic import TypeAdapter
 
 from rotations.config import rules
-from rotations.config.implied import IMPLIED_CLASSES, ConferenceRules, LeaveEntry, Target
+from rotations.config.implied import (
+    IMPLIED_CLASSES,
+    ConferenceRules,
+    DidacticsRules,
+    LeaveEntry,
+    MentoringRules,
+    Target,
+)
 from rotations.reference import reference_markdown
 from rotations.registry import RULE_TYPES
 from tests.conftest import BASE, FACULTY, program
@@ -80,6 +87,8 @@ def test_it_has_a_satisfied_and_violated_case(kind: type) -> None:
         import tests.test_leave_requests as own
     elif kind is Target:
         import tests.test_exposure as own
+    elif kind in (DidacticsRules, MentoringRules):
+        import tests.test_didactics as own
     else:
         own = None
     if own is not None:

@@ -416,7 +416,7 @@ class MentoringRules(Implied):
     example: ClassVar[dict] = {
         "mentoring": {
             "mentors": ["lee", "shah"],
-            "max_mentees": 1,
+            "max_mentees": 2,
             "other_discipline": {"weight": 2},
             "wishes": [{"fellow": "ana", "mentor": "lee", "weight": 3}],
         }
