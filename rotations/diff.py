@@ -1,4 +1,5 @@
-"""What changed between two published schedules: rotation cells and conference roles."""
+"""What changed between two published schedules: rotation cells, conference roles, seminar
+lessons and mentors."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from rotations.published import BlockRecord, Publication
 class Change:
     """One cell or one conference seat that differs; `old`/`new` are ids ('' when none)."""
 
-    kind: str  # rotation | presenter | panel
+    kind: str  # rotation | presenter | panel | lesson | mentor
     block: int
     start: str
     end: str
-    subject: str  # the fellow (rotation) or "conference" / "conference discipline" (roles)
+    # the fellow (rotation, mentor), "conference" / "conference discipline" (roles), the series
+    # (lesson: old and new are "topic/teacher")
+    subject: str
     old: str
     new: str
 
@@ -61,6 +64,21 @@ def diff_publications(old: Publication, new: Publication) -> list[Change]:
                     role, _block_of(blocks, date), date, date, subject, ";".join(was), ";".join(now)
                 )
             )
+
+    def taught(published: Publication) -> dict[tuple[str, str], str]:
+        return {(x.date.isoformat(), x.series): f"{x.topic}/{x.teacher}" for x in published.lessons}
+
+    was, now = taught(old), taught(new)
+    for date, series in sorted(set(was) | set(now)):
+        if was.get((date, series)) != now.get((date, series)):
+            block = _block_of(blocks, date)
+            before_, after_ = was.get((date, series), ""), now.get((date, series), "")
+            changes.append(Change("lesson", block, date, date, series, before_, after_))
+    first = blocks[0].start.isoformat()
+    for fellow in [f.id for f in new.fellows]:
+        mentor, then = new.mentors.get(fellow, ""), old.mentors.get(fellow)
+        if then is not None and then != mentor:
+            changes.append(Change("mentor", 1, first, first, fellow, then, mentor))
     return sorted(changes, key=lambda c: (c.start, c.kind != "rotation", c.subject))
 
 
@@ -77,14 +95,24 @@ def describe_changes(changes: list[Change], names: dict[str, str]) -> list[str]:
         for c in (c for c in cells if c.subject == fellow):
             old, new = names.get(c.old, c.old or "—"), names.get(c.new, c.new or "—")
             lines.append(f"  block {c.block} ({c.start}..{c.end}): {old} → {new}")
-    roles = [c for c in changes if c.kind != "rotation"]
+    roles = [c for c in changes if c.kind in ("presenter", "panel")]
     if roles:
         lines.append("conference sessions:")
         for c in roles:
             lines.append(f"  {c.start} {c.subject} {c.kind}: {c.old or '-'} → {c.new or '-'}")
+    lessons = [c for c in changes if c.kind == "lesson"]
+    if lessons:
+        lines.append("seminars (topic/teacher):")
+        for c in lessons:
+            lines.append(f"  {c.start} {c.subject}: {c.old or '-'} → {c.new or '-'}")
+    mentors = [c for c in changes if c.kind == "mentor"]
+    for c in mentors:
+        lines.append(f"{c.subject}'s mentor: {names.get(c.old, c.old)} → {names.get(c.new, c.new)}")
     fellows = len({c.subject for c in cells})
+    teaching = f"; {len(lessons)} seminar(s) changed" if lessons else ""
+    teaching += f"; {len(mentors)} mentor(s) changed" if mentors else ""
     lines.append(
         f"{len(cells)} rotation block(s) changed for {fellows} fellow(s); "
-        f"{len(roles)} conference seat(s) changed."
+        f"{len(roles)} conference seat(s) changed{teaching}."
     )
     return lines

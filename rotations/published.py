@@ -15,9 +15,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rotations.config.source import format_path
-from rotations.output.tables import conference_rows, exposure_rows, role_counts
+from rotations.output.tables import conference_rows, didactics_rows, exposure_rows, role_counts
 from rotations.problem import Problem
-from rotations.schedule import Role, Schedule, SolverStats, Violation
+from rotations.schedule import Lesson, Role, Schedule, SolverStats, Violation
 
 FORMAT = "rotations/schedule@1"
 _MAX_BYTES = 200_000_000
@@ -78,7 +78,7 @@ class FellowRecord(PersonRecord):
 
 
 class FacultyRecord(PersonRecord):
-    discipline: str
+    discipline: str | None = None
 
 
 class CostsRecord(_Record):
@@ -124,6 +124,19 @@ class ExposureRecord(_Record):
     expected: str
     target: int | str
     met: str
+
+
+class LessonRecord(_Record):
+    """A row of didactics.csv: a seminar session held, its teacher and who attends."""
+
+    date: dt.date
+    start: str
+    end: str
+    series: str
+    topic: str
+    teacher: str
+    teacher_name: str
+    attendees: str  # fellow ids, `;`-separated
 
 
 class EventRecord(_Record):
@@ -181,6 +194,8 @@ class Publication(_Record):
     events: dict[str, dict[str, EventRecord]]
     leave_requests: list[LeaveAnswer] = []
     exposure: list[ExposureRecord] = []
+    lessons: list[LessonRecord] = []
+    mentors: dict[str, str] = {}  # fellow id -> mentor's faculty id
     files: list[str] = []
 
     @model_validator(mode="after")
@@ -214,6 +229,14 @@ class Publication(_Record):
                 raise ValueError(f"roles[{i}].person: unknown presenter '{role.person}'")
             if role.role == "panel" and faculty is not None and role.person not in faculty:
                 raise ValueError(f"roles[{i}].person: unknown panelist '{role.person}'")
+        for i, lesson in enumerate(self.lessons):
+            if faculty is not None and lesson.teacher not in faculty:
+                raise ValueError(f"lessons[{i}].teacher: unknown teacher '{lesson.teacher}'")
+        for fid, mentor in self.mentors.items():
+            if fid not in fellows:
+                raise ValueError(f"mentors.{fid}: not one of the file's fellows")
+            if faculty is not None and mentor not in faculty:
+                raise ValueError(f"mentors.{fid}: unknown mentor '{mentor}'")
         return self
 
     def schedule(self) -> Schedule:
@@ -231,6 +254,10 @@ class Publication(_Record):
             ),
             worst_wish_cost=self.costs.worst_fellow_wish_cost,
             roles=sorted(roles),
+            lessons=sorted(
+                Lesson(x.date.isoformat(), x.series, x.topic, x.teacher) for x in self.lessons
+            ),
+            mentors=dict(self.mentors),
         )
 
     def to_json(self) -> bytes:
@@ -317,6 +344,8 @@ def publication(
         events=events or {},
         leave_requests=requests or [],
         exposure=exposure_rows(problem, schedule),
+        lessons=didactics_rows(problem, schedule),
+        mentors=schedule.mentors,
         files=files or [],
     )
 

@@ -1,10 +1,11 @@
 """Minimal-change re-solve against a published schedule.json.
 
-Blocks that start before the freeze date keep their published rotations, and sessions before
-it keep their presenters and panels. After it, the solver first grants as many leave requests
-as it can (weighted) and leaves fellows as little behind the published plan's procedure cases
-as it can, then changes as few published cells and conference roles as it must (a change soon
-costs more than one months away), and only then optimises the usual objective."""
+Blocks that start before the freeze date keep their published rotations, sessions before it
+keep their presenters and panels, and seminar dates before it their topic and teacher. After
+it, the solver first grants as many leave requests as it can (weighted) and leaves fellows as
+little behind the published plan's procedure cases as it can, then changes as few published
+cells, conference roles, lessons and mentors as it must (a change soon costs more than one
+months away), and only then optimises the usual objective."""
 
 from __future__ import annotations
 
@@ -151,6 +152,7 @@ def reschedule(
                 weight = change_weight(block.start, freeze_until)
                 kept.append((weight, v.on(f, b, rid) if known else None))
     kept += _kept_roles(problem, model, old, freeze_until)
+    kept += _kept_teaching(problem, model, old, freeze_until)
     _keep_past_requests(problem, model, previous.publication, freeze_until)
     changes = sum(w * (1 - lit) if lit is not None else w for w, lit in kept)
     requests = [p for p in model.penalties if isinstance(p.rule, LeaveEntry)]
@@ -248,8 +250,52 @@ def _keep_past_requests(
 
 
 def _all_vars(model: Model) -> list:
-    out = [var for per_block in model.vars.x for per_rot in per_block for var in per_rot]
-    return out + list(model.vars.present.values()) + list(model.vars.panel.values())
+    v = model.vars
+    out = [var for per_block in v.x for per_rot in per_block for var in per_rot]
+    out += [*v.present.values(), *v.panel.values(), *v.teach.values()]
+    return out + list(v.mentor.values())
+
+
+# A fellow's mentor changed costs as much as a rotation changed within four weeks.
+MENTOR_CHANGE = 3
+
+
+def _kept_teaching(problem: Problem, model: Model, old: Schedule, freeze_until: dt.date) -> list:
+    """Seminar dates before the freeze date keep their published lesson (or stay without one);
+    a later published lesson given another topic or teacher, or dropped, costs a change, and
+    so does a fellow's mentor changed."""
+    v = model.vars
+    faculty = {p.id: i for i, p in enumerate(problem.faculty)}
+    by_date: dict[int, list] = {}
+    for (i, _, _), var in v.teach.items():
+        by_date.setdefault(i, []).append(var)
+    terms = []
+    for i, seminar in enumerate(problem.seminars):
+        series = problem.didactics[seminar.series]
+        lesson = old.lesson_on(series.id, seminar.date.isoformat())
+        var = None
+        if lesson is not None:
+            topic = next((t for t, x in enumerate(series.topics) if x.id == lesson.topic), -1)
+            var = v.teach.get((i, topic, faculty.get(lesson.teacher, -1)))
+            if var is not None:
+                model.cp.add_hint(var, 1)
+        if seminar.date < freeze_until:
+            if lesson is None:
+                for other in by_date.get(i, []):
+                    model.cp.add(other == 0)
+            elif var is not None:
+                model.cp.add(var == 1)
+        elif lesson is not None:
+            terms.append((change_weight(seminar.date, freeze_until), var))
+    for f, fellow in enumerate(problem.fellows):
+        mentor = old.mentors.get(fellow.id)
+        if mentor is None:
+            continue
+        var = v.mentor.get((f, faculty.get(mentor, -1)))
+        if var is not None:
+            model.cp.add_hint(var, 1)
+        terms.append((MENTOR_CHANGE, var))
+    return terms
 
 
 def _kept_roles(problem: Problem, model: Model, old: Schedule, freeze_until: dt.date) -> list:

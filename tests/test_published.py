@@ -128,6 +128,6 @@ def test_what_is_written_reads_back_the_same(published) -> None:
 
 
 def test_a_later_versions_extra_keys_are_ignored(published, tmp_path) -> None:
-    path = damaged(published, tmp_path, lambda s: s.update(mentors=[{"fellow": "ana"}]))
+    path = damaged(published, tmp_path, lambda s: s.update(rosters=[{"fellow": "ana"}]))
     original = read_publication(published[1] / "schedule.json")
     assert read_publication(path).schedule() == original.schedule()

@@ -45,7 +45,16 @@ def test_workbook_has_the_grid_fellows_conferences_and_raw_rows(example_out: Pat
     problem = resolve(load_config(EXAMPLE))
     book = openpyxl.load_workbook(io.BytesIO((example_out / "schedule.xlsx").read_bytes()))
     fellows = [f.id for f in problem.fellows]
-    assert book.sheetnames == ["Year", *fellows, "Conferences", "Exposure", "schedule.csv"]
+    assert book.sheetnames == [
+        "Year",
+        *fellows,
+        "Conferences",
+        "Exposure",
+        "Seminars",
+        "Attendance",
+        "Mentoring",
+        "schedule.csv",
+    ]
     grid = book["Year"]
     assert grid.freeze_panes == "B2"
     assert [grid.cell(r + 2, 1).value for r in range(len(fellows))] == [

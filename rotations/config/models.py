@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -301,8 +302,8 @@ class Attendance(Strict):
     )
 
 
-def _as_attendance(value: Any) -> Any:
-    return {"times": value} if isinstance(value, int) and not isinstance(value, bool) else value
+def _as_attendance(value: int | Attendance) -> Attendance:
+    return Attendance(times=value) if isinstance(value, int) else value
 
 
 class Didactics(Series):
@@ -313,7 +314,10 @@ class Didactics(Series):
     cannot_attend_on: list[str] = Field(
         default=[], description="rotations whose fellows miss the sessions (off site)"
     )
-    attendance: Annotated[Attendance, BeforeValidator(_as_attendance)] = Field(
+    attendance: Annotated[
+        Annotated[int, Field(ge=1, le=52, strict=True)] | Attendance,
+        AfterValidator(_as_attendance),
+    ] = Field(
         default=Attendance(),
         description="times every fellow attends every topic (hard), or {times, weight} (soft)",
     )

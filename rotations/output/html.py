@@ -5,7 +5,13 @@ from __future__ import annotations
 from html import escape
 
 from rotations.output.palette import rotation_colors, text_color
-from rotations.output.tables import exposure_rows, role_counts
+from rotations.output.tables import (
+    attendance_counts,
+    didactics_rows,
+    exposure_rows,
+    meeting_rows,
+    role_counts,
+)
 from rotations.problem import Problem
 from rotations.published import LeaveAnswer
 from rotations.schedule import Schedule, Violation
@@ -88,6 +94,10 @@ def report_html(
         parts.append(_exposure(problem, schedule))
     if problem.sessions:
         parts.append(_roster(problem, schedule))
+    if problem.didactics:
+        parts.append(_seminars(problem, schedule))
+    if schedule.mentors:
+        parts.append(_mentoring(problem, schedule))
     parts.append(_soft(violations, requests or []))
     parts.append("</body></html>\n")
     return "\n".join(parts).encode("utf-8")
@@ -271,6 +281,78 @@ def _roster(problem: Problem, schedule: Schedule) -> str:
         + ", ".join(f"{escape(names[k])} {v}" for k, v in counts["faculty"].items())
         + "</p></section>"
     )
+    return "\n".join(rows)
+
+
+def _seminars(problem: Problem, schedule: Schedule) -> str:
+    """Per series: the sessions held (topic, teacher, who attends) and a fellow × topic grid of
+    the sessions attended, a topic attended too rarely marked."""
+    names = {f.id: f.name for f in problem.fellows}
+    lessons = didactics_rows(problem, schedule)
+    rows = ['<section id="didactics"><h2>Seminars</h2>']
+    for d, series in enumerate(problem.didactics):
+        topics = {t.id: t.name for t in series.topics}
+        rows += [
+            f"<h3>{escape(series.name)}</h3>",
+            '<table class="roster"><thead><tr><th>date</th><th class="name">topic</th>'
+            '<th class="name">teacher</th><th class="name">attending</th></tr></thead><tbody>',
+        ]
+        for row in lessons:
+            if row["series"] != series.id:
+                continue
+            present = ", ".join(escape(names[f]) for f in row["attendees"].split(";") if f)
+            rows.append(
+                f"<tr><td>{row['date']} {row['start']}</td>"
+                f'<td class="name">{escape(topics[row["topic"]])}</td>'
+                f'<td class="name">{escape(row["teacher_name"])}</td>'
+                f'<td class="name">{present}</td></tr>'
+            )
+        head = "".join(f"<th>{escape(name)}</th>" for name in topics.values())
+        rows.append(
+            f"</tbody></table><p>Sessions attended per topic (at least "
+            f"{series.attendance.times} each):</p>"
+            f'<table class="wide"><thead><tr><th class="name">fellow</th>{head}</tr></thead>'
+            "<tbody>"
+        )
+        counts = attendance_counts(problem, schedule, d)
+        for fellow in problem.fellows:
+            cells = "".join(
+                f'<td class="bad">{n} missed</td>'
+                if n < series.attendance.times
+                else f'<td class="ok">{n}</td>'
+                for n in counts[fellow.id].values()
+            )
+            rows.append(f'<tr><td class="name">{escape(fellow.name)}</td>{cells}</tr>')
+        rows.append("</tbody></table>")
+    rows.append("</section>")
+    return "\n".join(rows)
+
+
+def _mentoring(problem: Problem, schedule: Schedule) -> str:
+    """Mentor pairs, the meetings held and the periods without one."""
+    faculty = {p.id: p.name for p in problem.faculty}
+    meetings: dict[str, list[dict]] = {}
+    for row in meeting_rows(problem, schedule):
+        meetings.setdefault(row["fellow"], []).append(row)
+    rows = [
+        '<section id="mentoring"><h2>Mentoring</h2>',
+        '<table class="roster"><thead><tr><th class="name">fellow</th><th class="name">mentor'
+        '</th><th class="name">meetings</th><th class="name">no meeting (both never free)</th>'
+        "</tr></thead><tbody>",
+    ]
+    for fellow in problem.fellows:
+        mentor = schedule.mentors.get(fellow.id)
+        if mentor is None:
+            continue
+        mine = meetings.get(fellow.id, [])
+        held = ", ".join(str(m["date"]) for m in mine if m["date"])
+        missed = ", ".join(f"{m['from']} to {m['to']}" for m in mine if not m["date"])
+        rows.append(
+            f'<tr><td class="name">{escape(fellow.name)}</td>'
+            f'<td class="name">{escape(faculty[mentor])}</td><td class="name">{held}</td>'
+            f'<td class="name">{missed}</td></tr>'
+        )
+    rows.append("</tbody></table></section>")
     return "\n".join(rows)
 
 

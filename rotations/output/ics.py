@@ -1,5 +1,5 @@
 """iCalendar files (RFC 5545): one all-day event per fellow per block, the conference sessions,
-and a program calendar.
+the seminar sessions a person attends or teaches, mentoring meetings, and a program calendar.
 
 UIDs are opaque digests of identity only: the program and its year, the calendar, the event
 (a fellow's block, a rotation's block, a session) — never of content that can change, so an
@@ -194,6 +194,93 @@ def session_events(
     return events
 
 
+def seminar_events(
+    problem: Problem, schedule: Schedule, taken: list[set[dt.date]], viewer: str | None = None
+) -> list[EventSpec]:
+    """Seminar sessions held, as timed events: a fellow's calendar has those they attend, a
+    faculty member's those they teach, the program calendar every one. `taken`: each fellow's
+    days of leave."""
+    fellows = {f.id: f.name for f in problem.fellows}
+    faculty = {p.id: p for p in problem.faculty}
+    zone = ZoneInfo(problem.program.timezone)
+    events = []
+    for seminar in problem.seminars:
+        series = problem.didactics[seminar.series]
+        lesson = schedule.lesson_on(series.id, seminar.date.isoformat())
+        if lesson is None:
+            continue
+        present = [
+            fid
+            for f, fid in enumerate(fellows)
+            if problem.attends(f, seminar, schedule.rotation_of(fid, seminar.block), taken[f])
+        ]
+        if viewer in faculty and viewer != lesson.teacher:
+            continue
+        if viewer in fellows and viewer not in present:
+            continue
+        topic = next(t for t in series.topics if t.id == lesson.topic)
+        start = dt.datetime.combine(seminar.date, series.start_time, zone)
+        teacher = faculty[lesson.teacher].name
+        summary = f"{series.name}: {topic.name}"
+        events.append(
+            EventSpec(
+                uid=make_uid(
+                    problem.program,
+                    *_whose(viewer, faculty, "seminar"),
+                    series.id,
+                    seminar.date.isoformat(),
+                ),
+                start=start,
+                end=start + dt.timedelta(minutes=series.duration_minutes),
+                summary=summary + (" (you teach)" if viewer == lesson.teacher else ""),
+                location=series.location,
+                description=f"Taught by {teacher}\n"
+                f"Attending: {', '.join(fellows[f] for f in present) or 'nobody'}",
+            )
+        )
+    return events
+
+
+def meeting_events(
+    problem: Problem, schedule: Schedule, taken: list[set[dt.date]], viewer: str
+) -> list[EventSpec]:
+    """Mentoring meetings in the calendar of the fellow or of the mentor `viewer` (none in the
+    program calendar: they are the two people's own). `taken`: each fellow's days of leave."""
+    plan = problem.config.mentoring.meetings if problem.config.mentoring else None
+    if plan is None:
+        return []
+    faculty = {p.id: p for p in problem.faculty}
+    zone = ZoneInfo(problem.program.timezone)
+    events = []
+    for f, fellow in enumerate(problem.fellows):
+        mentor = schedule.mentors.get(fellow.id)
+        if mentor is None or viewer not in (fellow.id, mentor):
+            continue
+        for meeting in problem.meetings(f, mentor, taken[f]):
+            if meeting.date is None:
+                continue
+            start = dt.datetime.combine(meeting.date, plan.start_time, zone)
+            other = faculty[mentor].name if viewer == fellow.id else fellow.name
+            events.append(
+                EventSpec(
+                    uid=make_uid(
+                        problem.program,
+                        *_whose(viewer, faculty, "mentoring"),
+                        fellow.id,
+                        meeting.period,
+                    ),
+                    start=start,
+                    end=start + dt.timedelta(minutes=plan.duration_minutes),
+                    summary=f"Mentoring: {other}",
+                    location=plan.location,
+                    description=f"Mentoring meeting of {fellow.name} with "
+                    f"{faculty[mentor].name}, period {meeting.period} "
+                    f"({meeting.first} to {meeting.last})",
+                )
+            )
+    return events
+
+
 @dataclass(frozen=True)
 class Published:
     """An event as it goes out: its content, and the SEQUENCE and DTSTAMP it carries."""
@@ -299,11 +386,12 @@ def _tombstone(uid: str, summary: str, before: EventRecord, zone: ZoneInfo) -> E
     )
 
 
-def _whose(viewer: str | None, faculty: dict) -> tuple[str, ...]:
-    """The identity parts of a session's calendar: the program's, a fellow's or a faculty's."""
+def _whose(viewer: str | None, faculty: dict, kind: str = "conference") -> tuple[str, ...]:
+    """The identity parts of an event of `kind` (conference, seminar, mentoring) in the
+    program's calendar, a fellow's or a faculty member's."""
     if viewer is None:
-        return ("conference",)
-    return ("faculty" if viewer in faculty else "fellow", viewer, "conference")
+        return (kind,)
+    return ("faculty" if viewer in faculty else "fellow", viewer, kind)
 
 
 def calendars(
@@ -328,15 +416,20 @@ def calendars(
             f"calendars/{fellow.id}.ics",
             f"{fellow.name}: {program.name}",
             fellow_events(problem, schedule, f, taken[f])
-            + session_events(problem, schedule, fellow.id),
+            + session_events(problem, schedule, fellow.id)
+            + seminar_events(problem, schedule, taken, fellow.id)
+            + meeting_events(problem, schedule, taken, fellow.id),
         )
         for f, fellow in enumerate(problem.fellows)
     ]
+    teaching = " and teaching" if problem.didactics or problem.config.mentoring else ""
     owned += [
         (
             f"calendars/faculty/{person.id}.ics",
-            f"{person.name}: {program.name} conferences",
-            session_events(problem, schedule, person.id),
+            f"{person.name}: {program.name} conferences{teaching}",
+            session_events(problem, schedule, person.id)
+            + seminar_events(problem, schedule, taken, person.id)
+            + meeting_events(problem, schedule, taken, person.id),
         )
         for person in problem.faculty
     ]
@@ -344,7 +437,9 @@ def calendars(
         (
             "calendars/program.ics",
             program.name,
-            program_events(problem, schedule) + session_events(problem, schedule),
+            program_events(problem, schedule)
+            + session_events(problem, schedule)
+            + seminar_events(problem, schedule, taken),
         )
     )
     paths = {path for path, _, _ in owned}

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from rotations.output.html import report_html
 from rotations.output.ics import calendars
-from rotations.output.tables import conferences_csv, exposure_csv, schedule_csv
+from rotations.output.tables import (
+    conferences_csv,
+    didactics_csv,
+    exposure_csv,
+    mentors_csv,
+    schedule_csv,
+)
 from rotations.output.xlsx import workbook_bytes
 from rotations.problem import Problem
 from rotations.published import publication
@@ -28,6 +34,10 @@ def render(
         files["conferences.csv"] = conferences_csv(problem, schedule)
     if problem.config.procedures:
         files["exposure.csv"] = exposure_csv(problem, schedule)
+    if problem.didactics:
+        files["didactics.csv"] = didactics_csv(problem, schedule)
+    if problem.config.mentoring is not None:
+        files["mentors.csv"] = mentors_csv(problem, schedule)
     files["report.html"] = report_html(problem, schedule, violations, requests)
     files["schedule.xlsx"] = workbook_bytes(problem, schedule)
     files |= extra or {}

@@ -1,5 +1,5 @@
-"""The CSV tables: schedule.csv (one row per fellow per block) and conferences.csv, in the column
-contract of DESIGN.md.
+"""The CSV tables: schedule.csv (one row per fellow per block), conferences.csv, exposure.csv,
+didactics.csv and mentors.csv, in the column contract of DESIGN.md.
 
 A text that starts with = + - @, a tab or a carriage return is written with a leading
 apostrophe ('=HYPERLINK(...)), as OWASP advises, so that a spreadsheet opening the file shows it
@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 
-from rotations.problem import Problem
+from rotations.problem import Problem, Seminar
 from rotations.schedule import Schedule
 
 SCHEDULE_COLUMNS = ("fellow", "fellow_name", "block", "start", "end", "rotation", "rotation_name")
@@ -146,3 +146,102 @@ def exposure_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | 
 
 def exposure_csv(problem: Problem, schedule: Schedule) -> bytes:
     return csv_bytes(EXPOSURE_COLUMNS, exposure_rows(problem, schedule))
+
+
+DIDACTICS_COLUMNS = (
+    "date",
+    "start",
+    "end",
+    "series",
+    "topic",
+    "teacher",
+    "teacher_name",
+    "attendees",
+)
+
+
+def attendees(problem: Problem, schedule: Schedule, seminar: Seminar) -> list[str]:
+    """Ids of the fellows who attend the seminar, in config order."""
+    away = problem.leave_taken(schedule.granted_leave)
+    return [
+        fellow.id
+        for f, fellow in enumerate(problem.fellows)
+        if problem.attends(f, seminar, schedule.rotation_of(fellow.id, seminar.block), away[f])
+    ]
+
+
+def didactics_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str]]:
+    """One row per seminar session held, by date and series, attendees `;`-separated."""
+    faculty = {p.id: p.name for p in problem.faculty}
+    rows = []
+    for seminar in problem.seminars:
+        series = problem.didactics[seminar.series]
+        lesson = schedule.lesson_on(series.id, seminar.date.isoformat())
+        if lesson is None:
+            continue
+        start = dt.datetime.combine(seminar.date, series.start_time)
+        end = start + dt.timedelta(minutes=series.duration_minutes)
+        rows.append(
+            {
+                "date": lesson.date,
+                "start": start.strftime("%H:%M"),
+                "end": end.strftime("%H:%M"),
+                "series": series.id,
+                "topic": lesson.topic,
+                "teacher": lesson.teacher,
+                "teacher_name": faculty[lesson.teacher],
+                "attendees": ";".join(attendees(problem, schedule, seminar)),
+            }
+        )
+    return sorted(rows, key=lambda row: (row["date"], row["start"], row["series"]))
+
+
+def didactics_csv(problem: Problem, schedule: Schedule) -> bytes:
+    return csv_bytes(DIDACTICS_COLUMNS, didactics_rows(problem, schedule))
+
+
+def attendance_counts(problem: Problem, schedule: Schedule, series: int) -> dict:
+    """Fellow id -> topic id -> how many sessions of the topic the fellow attends."""
+    topics = problem.didactics[series].topics
+    counts = {f.id: {t.id: 0 for t in topics} for f in problem.fellows}
+    held = {(x.series, x.date): x.topic for x in schedule.lessons}
+    for seminar in problem.seminars_of(series):
+        topic = held.get((problem.didactics[series].id, seminar.date.isoformat()))
+        if topic is None:
+            continue
+        for fid in attendees(problem, schedule, seminar):
+            counts[fid][topic] += 1
+    return counts
+
+
+def meeting_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | int]]:
+    """One row per fellow and mentoring period: the mentor and the day they meet (empty when
+    they are never both free in the period)."""
+    taken = problem.leave_taken(schedule.granted_leave)
+    rows = []
+    for f, fellow in enumerate(problem.fellows):
+        mentor = schedule.mentors.get(fellow.id)
+        for meeting in problem.meetings(f, mentor, taken[f]) if mentor else []:
+            rows.append(
+                {
+                    "fellow": fellow.id,
+                    "mentor": mentor,
+                    "period": meeting.period,
+                    "from": meeting.first.isoformat(),
+                    "to": meeting.last.isoformat(),
+                    "date": meeting.date.isoformat() if meeting.date else "",
+                }
+            )
+    return rows
+
+
+MENTORS_COLUMNS = ("fellow", "mentor")
+
+
+def mentors_csv(problem: Problem, schedule: Schedule) -> bytes:
+    rows = [
+        {"fellow": f.id, "mentor": schedule.mentors[f.id]}
+        for f in problem.fellows
+        if f.id in schedule.mentors
+    ]
+    return csv_bytes(MENTORS_COLUMNS, rows)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from rotations.output.tables import role_counts
+from rotations.output.tables import attendance_counts, meeting_rows, role_counts
 from rotations.problem import Problem
 from rotations.published import LeaveAnswer
 from rotations.schedule import Schedule, Violation
@@ -79,6 +79,38 @@ def roster_table(problem: Problem, schedule: Schedule) -> Table:
     return table
 
 
+def teaching_lines(problem: Problem, schedule: Schedule) -> list[str]:
+    """A line per seminar series (sessions held, topics missed) and one for mentoring."""
+    lines = []
+    for d, series in enumerate(problem.didactics):
+        held = sum(x.series == series.id for x in schedule.lessons)
+        counts = attendance_counts(problem, schedule, d)
+        short = [
+            f"{fid} {topic}"
+            for fid, topics in counts.items()
+            for topic, n in topics.items()
+            if n < series.attendance.times
+        ]
+        lines.append(
+            f"{series.name}: {held} of {len(problem.seminars_of(d))} dates held; "
+            + (
+                f"attended too rarely: {', '.join(short)}"
+                if short
+                else "every fellow attends every topic"
+            )
+            + " (didactics.csv)"
+        )
+    if schedule.mentors:
+        rows = meeting_rows(problem, schedule)
+        missed = sum(not row["date"] for row in rows)
+        pairs = ", ".join(f"{f} ← {m}" for f, m in schedule.mentors.items())
+        meetings = ""
+        if rows:
+            meetings = f"; {len(rows) - missed} meetings, {missed} period(s) without one"
+        lines.append(f"Mentors: {pairs}{meetings}")
+    return lines
+
+
 def print_summary(
     problem: Problem,
     schedule: Schedule,
@@ -94,6 +126,8 @@ def print_summary(
     console.print(rotation_table(problem, schedule))
     if problem.sessions:
         console.print(roster_table(problem, schedule))
+    for line in teaching_lines(problem, schedule):
+        console.print(line)
     for request in requests or []:
         what = f"{request.fellow} {request.start}..{request.end}"
         if request.granted:

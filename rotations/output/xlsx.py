@@ -1,4 +1,5 @@
-"""schedule.xlsx: the year as a coloured grid, a sheet per fellow, the conferences, the raw rows.
+"""schedule.xlsx: the year as a coloured grid, a sheet per fellow, the conferences, exposure,
+seminars and their attendance, mentoring, the raw rows.
 
 Every text is stored as text, never as a formula, whatever it starts with (a name such as
 `=HYPERLINK(...)` stays a name). openpyxl stamps the save time into the file; the workbook is
@@ -18,10 +19,14 @@ from openpyxl.utils import get_column_letter
 from rotations.output.palette import rotation_colors, text_color
 from rotations.output.tables import (
     CONFERENCE_COLUMNS,
+    DIDACTICS_COLUMNS,
     EXPOSURE_COLUMNS,
     SCHEDULE_COLUMNS,
+    attendance_counts,
     conference_rows,
+    didactics_rows,
     exposure_rows,
+    meeting_rows,
     schedule_rows,
 )
 from rotations.problem import Problem
@@ -53,6 +58,16 @@ def workbook_bytes(problem: Problem, schedule: Schedule) -> bytes:
         )
     if problem.config.procedures:
         _table(book.create_sheet("Exposure"), EXPOSURE_COLUMNS, exposure_rows(problem, schedule))
+    if problem.didactics:
+        _table(book.create_sheet("Seminars"), DIDACTICS_COLUMNS, didactics_rows(problem, schedule))
+        _attendance(book.create_sheet("Attendance"), problem, schedule)
+    if schedule.mentors:
+        rows = meeting_rows(problem, schedule)
+        columns = ("fellow", "mentor", "period", "from", "to", "date")
+        if not rows:  # no meetings planned: the pairs
+            rows = [{"fellow": f, "mentor": m} for f, m in schedule.mentors.items()]
+            columns = ("fellow", "mentor")
+        _table(book.create_sheet("Mentoring"), columns, rows)
     _table(book.create_sheet("schedule.csv"), SCHEDULE_COLUMNS, schedule_rows(problem, schedule))
     for sheet in book.worksheets:
         _text_not_formulas(sheet)
@@ -69,7 +84,15 @@ def _text_not_formulas(sheet) -> None:
                 cell.data_type = "s"
 
 
-_OWN_SHEETS = ("year", "conferences", "exposure", "schedule.csv")
+_OWN_SHEETS = (
+    "year",
+    "conferences",
+    "exposure",
+    "seminars",
+    "attendance",
+    "mentoring",
+    "schedule.csv",
+)
 
 
 def _sheet_name(fellow_id: str) -> str:
@@ -137,6 +160,23 @@ def _fellow_sheet(sheet, problem: Problem, schedule: Schedule, f: int, colors, t
     for column, width in zip("ABCDEF", (6, 12, 12, 36, 36, 26), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"
+
+
+def _attendance(sheet, problem: Problem, schedule: Schedule) -> None:
+    """Per series, fellows down and topics across: the sessions each fellow attends of each
+    topic, red where fewer than the series asks."""
+    bad = _fill("#F8D0D0")
+    for d, series in enumerate(problem.didactics):
+        sheet.append([series.name, *(t.name for t in series.topics)])
+        for cell in sheet[sheet.max_row]:
+            cell.font = BOLD
+        for fid, counts in attendance_counts(problem, schedule, d).items():
+            sheet.append([fid, *counts.values()])
+            for cell in sheet[sheet.max_row][1:]:
+                if cell.value < series.attendance.times:
+                    cell.fill = bad
+        sheet.append([])
+    sheet.freeze_panes = "B1"
 
 
 def _table(sheet, columns: tuple[str, ...], rows: list[dict]) -> None:
