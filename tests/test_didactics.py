@@ -3,11 +3,15 @@ forms' costs, model and checker agreeing on random programs, and meetings."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import icalendar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +20,9 @@ from ortools.sat.python import cp_model
 from rotations.check import check
 from rotations.config import ConfigError, load_config
 from rotations.model import build_model
+from rotations.output.html import report_html
+from rotations.output.ics import calendars
+from rotations.output.tables import didactics_csv, mentors_csv
 from rotations.problem import resolve
 from rotations.schedule import Lesson
 from rotations.solve import SolveOptions, read_schedule, solver_for
@@ -332,3 +339,95 @@ def test_model_and_checker_agree_on_the_costs_of_teaching(drawn) -> None:
         assert not violation.hard, violation
         in_checker[violation.key] += violation.cost
     assert +in_model == +in_checker
+
+
+def test_calendars_hold_exactly_the_sessions_a_person_attends_or_teaches(load) -> None:
+    meetings = {"every_weeks": 2, "weekday": "friday", "time": "15:00", "location": "Office"}
+    rules = [only_on("ana", "c", [2, 3]), only_on("ben", "c", [5, 6])]
+    problem = load(with_series(rules=rules, mentoring=mentoring(meetings=meetings)))
+    schedule = run(problem).schedule
+    files, _ = calendars(problem, schedule)
+
+    def events(path: str, prefix: str) -> list[str]:
+        cal = icalendar.Calendar.from_ical(files[path])
+        return sorted(
+            str(e.decoded("dtstart").date())
+            for e in cal.walk("VEVENT")
+            if str(e["summary"]).startswith(prefix)
+        )
+
+    for fellow in ("ana", "ben", "cy"):
+        attended = sorted(
+            d for t in ("opioids", "addiction") for d in attends(problem, schedule, fellow, t)
+        )
+        assert events(f"calendars/{fellow}.ics", "Pharmacology: ") == attended
+        assert len(events(f"calendars/{fellow}.ics", "Mentoring: ")) == 3
+    for person in ("lee", "shah", "nwosu"):
+        taught = sorted(x.date for x in schedule.lessons if x.teacher == person)
+        assert events(f"calendars/faculty/{person}.ics", "Pharmacology: ") == taught
+        mentees = [f for f, m in schedule.mentors.items() if m == person]
+        assert len(events(f"calendars/faculty/{person}.ics", "Mentoring: ")) == 3 * len(mentees)
+    assert events("calendars/program.ics", "Pharmacology: ") == sorted(
+        x.date for x in schedule.lessons
+    )
+    assert events("calendars/program.ics", "Mentoring: ") == []
+
+
+def test_outputs_list_every_lesson_with_its_attendees(load) -> None:
+    problem = load(with_series(rules=[only_on("ana", "c", [2, 3])], mentoring=mentoring()))
+    schedule = run(problem).schedule
+    rows = list(csv.DictReader(io.StringIO(didactics_csv(problem, schedule).decode())))
+    assert [r["date"] for r in rows] == sorted(x.date for x in schedule.lessons)
+    for row in rows:
+        expected = [
+            f
+            for f in ("ana", "ben", "cy")
+            if row["date"] in attends(problem, schedule, f, row["topic"])
+        ]
+        assert row["attendees"] == ";".join(expected)
+        assert row["start"] == "12:00" and row["end"] == "13:00"
+    pairs = list(csv.DictReader(io.StringIO(mentors_csv(problem, schedule).decode())))
+    assert {r["fellow"]: r["mentor"] for r in pairs} == schedule.mentors
+    report = report_html(problem, schedule, check(problem, schedule)).decode()
+    assert '<section id="didactics">' in report and '<section id="mentoring">' in report
+    assert "missed" not in report.split('<section id="didactics">')[1].split("</section>")[0]
+
+
+def test_reschedule_keeps_past_lessons_and_repairs_the_future(tmp_path) -> None:
+    """Published, then ana is on leave on every Tuesday after the freeze but one: the past
+    lessons stay, and each topic ana still needs is taught on a day she is there."""
+    from click.testing import CliRunner
+
+    from rotations.cli import cli
+
+    config = with_series(mentoring=mentoring())
+    first = write_yaml(tmp_path, config, "v1.yaml")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["solve", str(first), "--out", str(tmp_path / "v1")]).exit_code == 0
+    v1 = json.loads((tmp_path / "v1" / "schedule.json").read_text())
+    leave = [{"fellow": "ana", "start": d, "end": d} for d in TUESDAYS[2:5]]
+    second = write_yaml(tmp_path, config | {"leave": leave}, "v2.yaml")
+    result = runner.invoke(
+        cli,
+        [
+            "reschedule",
+            str(second),
+            "--previous",
+            str(tmp_path / "v1" / "schedule.json"),
+            "--freeze-until",
+            "2027-07-19",
+            "--out",
+            str(tmp_path / "v2"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    v2 = json.loads((tmp_path / "v2" / "schedule.json").read_text())
+    past = [x for x in v1["lessons"] if x["date"] < "2027-07-19"]
+    assert [x for x in v2["lessons"] if x["date"] < "2027-07-19"] == past
+    assert v2["mentors"] == v1["mentors"]
+    assert not v2["broken_hard_rules"]
+    topics = {x["topic"] for x in v2["lessons"] if "ana" in x["attendees"].split(";")}
+    assert topics == {"opioids", "addiction"}
+    # Only what ana's leave forces moves: lessons she did not need stay where they were.
+    moved = {x["date"] for x in v1["lessons"]} ^ {x["date"] for x in v2["lessons"]}
+    assert len(moved) <= 2
