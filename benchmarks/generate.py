@@ -79,10 +79,12 @@ def generate(
     wishes: str = "random",
     relevance: bool = False,
     targets: bool = False,
+    seminar: bool = False,
 ) -> dict:
     """A program for `size` (or a number of weekly-block fellows), deterministic for a seed;
     `wishes` one of WISHES; `relevance` ties presenters to their current rotation (weight 1);
-    `targets` adds procedure exposure and targets (weekly blocks only)."""
+    `targets` adds procedure exposure and targets (weekly blocks only); `seminar` a weekly
+    12-topic seminar and mentoring (see _teaching)."""
     if isinstance(size, int):
         size = Size(size, 52, 1, 1, 2)
     rng = random.Random(seed)
@@ -200,6 +202,8 @@ def generate(
             "procedures": {pid: {"name": name} for pid, name in names.items()},
             "targets": dict(TARGETS),
         }
+    if seminar:
+        curriculum |= _teaching(rng, people, faculty)
     return curriculum | {
         "program": {
             "id": f"bench-{n}",
@@ -276,6 +280,60 @@ def _wishes(rng: random.Random, people: list[dict], weeks: int, wishes: str) -> 
         )
         out.append(_random_wish(rng, fellow, weeks))
     return out
+
+
+# A weekly seminar of twelve pharmacology topics, two qualified teachers each (faculty away for
+# their usual two weeks), missed by trainees on palliative care; mentoring by every faculty
+# member, a few more mentees each than an even share, where a third of the trainees wish for one
+# of three popular mentors (who cannot take them all) and a mentor of the trainee's own
+# background costs 2.
+SEMINAR_TOPICS = (
+    "Opioid pharmacology",
+    "Opioid use disorder and addiction risk",
+    "Buprenorphine and tapering",
+    "NSAIDs and acetaminophen",
+    "Antidepressants for pain",
+    "Anticonvulsants for pain",
+    "Ketamine and lidocaine infusions",
+    "Cannabinoids",
+    "Headache pharmacotherapy",
+    "Topical agents",
+    "Anticoagulants and neuraxial procedures",
+    "Symptom control at the end of life",
+)
+
+
+def _teaching(rng: random.Random, people: list[dict], faculty: list[dict]) -> dict:
+    ids = [p["id"] for p in faculty]
+    topics = [
+        {"id": f"topic{k:02d}", "name": name, "teachers": rng.sample(ids, 2)}
+        for k, name in enumerate(SEMINAR_TOPICS)
+    ]
+    popular = ids[:: max(1, len(ids) // 3)][:3]
+    wishes = [
+        {"fellow": person["id"], "mentor": rng.choice(popular), "weight": rng.choice([1, 2, 3])}
+        for person in people
+        if rng.random() < 1 / 3
+    ]
+    return {
+        "didactics": [
+            {
+                "id": "pharm",
+                "name": "Pain Pharmacology Seminar",
+                "weekday": "tuesday",
+                "time": "12:00",
+                "skip_holidays": True,
+                "topics": topics,
+                "cannot_attend_on": ["palliative"],
+            }
+        ],
+        "mentoring": {
+            "mentors": ids,
+            "max_mentees": math.ceil(len(people) / len(ids)) + 1,
+            "other_discipline": {"weight": 2},
+            "wishes": wishes,
+        },
+    }
 
 
 def make_infeasible(config: dict) -> dict:

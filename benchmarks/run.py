@@ -41,8 +41,9 @@ EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"
 
 def program_file(size: str, folder: Path, seed: int = 0) -> Path:
     """The program a size names: `example`, `S`..`XL`, each optionally `-unmet`, `-compete`
-    (the wishes of generate.WISHES), `-relevance` (presenters from their current work) or
-    `-targets` (procedure exposure and targets)."""
+    (the wishes of generate.WISHES), `-relevance` (presenters from their current work),
+    `-targets` (procedure exposure and targets) or `-seminar` (a weekly seminar and
+    mentoring)."""
     name, _, kind = size.partition("-")
     if name == "example":
         if not kind:
@@ -60,6 +61,7 @@ def program_file(size: str, folder: Path, seed: int = 0) -> Path:
         wishes=wishes,
         relevance=kind == "relevance",
         targets=kind == "targets",
+        seminar=kind == "seminar",
     )
     path = folder / f"{size}.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
