@@ -97,3 +97,36 @@ def test_other_requirements_leave_few_blocks_and_a_fellows_own_count_is_theirs(l
     result = run(problem)
     assert result.stats.status == "OPTIMAL"
     assert (result.stats.objective, result.stats.bound) == (16, 16)
+
+
+def test_mentoring_alone_gives_its_floors(load) -> None:
+    """Three fellows wish for lee (weights 3, 2, 1), who takes one; ana has lee's discipline
+    (neurology), which costs 2. Mentoring's soft rules cost 4 at least (lee to ben: ana 3 and
+    cy 1 unmet, ana with kim); the worst-off fellow's unmet wishes 2 at least (lee to ana: ben
+    2). The optimum takes the second: 2 + 2 + 1 + 3 fellows × 2 = 11, against 4 + 3 × 3."""
+    faculty = [
+        {"id": "lee", "name": "Min Lee", "discipline": "neurology"},
+        {"id": "shah", "name": "Priya Shah", "discipline": "neurology"},
+        {"id": "kim", "name": "Jordan Kim", "discipline": "pt"},
+    ]
+    wishes = [
+        {"fellow": "ana", "mentor": "lee", "weight": 3},
+        {"fellow": "ben", "mentor": "lee", "weight": 2},
+        {"fellow": "cy", "mentor": "lee", "weight": 1},
+    ]
+    config = program(
+        faculty=faculty,
+        mentoring={
+            "mentors": ["lee", "shah", "kim"],
+            "max_mentees": 1,
+            "other_discipline": {"weight": 2},
+            "wishes": wishes,
+        },
+    )
+    config["fellows"][0]["tags"] = ["neurology"]
+    problem = load(config)
+    floors = build_model(problem).floors
+    assert (floors.mentoring, floors.worst, floors.unmet) == (4, 2, 0)
+    result = run(problem)
+    assert result.schedule.mentors["ana"] == "lee"
+    assert (result.stats.objective, result.stats.bound) == (11, 11)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from rotations.config import rules
+from rotations.config.implied import MentoringRules
 from rotations.problem import Problem
 from rotations.runner import run_solvers
 
@@ -32,15 +33,62 @@ RELAXATION_LIMIT = 2.0
 
 @dataclass(frozen=True)
 class Floors:
-    """What every schedule must at least cost: the unmet-wish total and the worst-off fellow's
-    unmet-wish cost."""
+    """What every schedule must at least cost: the unmet total of the `rules:` wishes, the
+    worst-off fellow's unmet-wish cost, and what mentoring's soft rules (wishes and the
+    other-discipline preference) cost together."""
 
     unmet: int = 0
     worst: int = 0
+    mentoring: int = 0
 
 
 def wish_floors(problem: Problem) -> Floors:
-    """The floors the relaxation of the program's soft wishes proves."""
+    """The floors the relaxations of the program's soft wishes and of mentoring prove."""
+    rotations = _rotation_floors(problem)
+    mentoring, worst = _mentoring_floors(problem)
+    return Floors(rotations.unmet, max(rotations.worst, worst), mentoring)
+
+
+def _mentoring_floors(problem: Problem) -> tuple[int, int]:
+    """Mentoring on its own (the pairs depend on nothing else): the least its soft rules cost
+    together, and the least the worst-off fellow's unmet mentor wishes cost."""
+    rule = next((r for r in problem.rules if isinstance(r, MentoringRules)), None)
+    if rule is None or not any(part.weight for part in rule.parts.values()):
+        return 0, 0
+    mentoring = problem.config.mentoring
+    cp = cp_model.CpModel()
+    mentors = [problem.faculty_index(pid) for pid in dict.fromkeys(mentoring.mentors)]
+    fellows = range(len(problem.fellows))
+    pair = {(f, p): cp.new_bool_var(f"mentor{f, p}") for f in fellows for p in mentors}
+    for f in fellows:
+        cp.add_exactly_one(pair[f, p] for p in mentors)
+    if mentoring.max_mentees is not None:
+        for p in mentors:
+            cp.add(sum(pair[f, p] for f in fellows) <= mentoring.max_mentees)
+    costs, wishes = [], {}
+    other = rule.parts.get("mentoring.other_discipline")
+    for f, fellow in enumerate(problem.fellows if other is not None else []):
+        for p in mentors:
+            if problem.faculty[p].discipline in fellow.tags:
+                costs.append(other.weight * pair[f, p])
+    for part in rule.parts.values():
+        if part.part == "wishes":
+            wish = mentoring.wishes[part.wish_index]
+            unmet = part.weight * (1 - pair[part.fellow, problem.faculty_index(wish.mentor)])
+            costs.append(unmet)
+            wishes.setdefault(part.fellow, []).append(unmet)
+    least = _least(cp, sum(costs))
+    if not wishes:
+        return least, 0
+    cp.clear_objective()
+    worst = cp.new_int_var(0, sum(r.weight or 0 for r in rule.parts.values()), "worst")
+    for terms in wishes.values():
+        cp.add(worst >= sum(terms))
+    return least, _least(cp, worst)
+
+
+def _rotation_floors(problem: Problem) -> Floors:
+    """The floors of the `rules:` wishes (prefer, avoid), from the relaxation above."""
     wishes = [r for r in problem.config.rules if r.wish and not r.hard]
     if not wishes:
         return Floors()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from rotations.config.implied import MentoringPart
 from rotations.model.bounds import Floors
 from rotations.model.variables import Penalty
 
@@ -27,13 +28,14 @@ def add_objective(
     floors = floors or Floors()
     soft = [p for p in penalties if not p.hard]
     wishes = wish_penalties(penalties)
-    if floors.unmet:  # the unmet total as a variable whose domain starts at its floor
-        most = sum(p.weight * upper_bound(p.literal) for p in wishes)
-        unmet = model.new_int_var(floors.unmet, most, "unmet_wishes")
-        model.add(unmet == sum(p.weight * p.literal for p in wishes))
-        total = unmet + sum(p.weight * p.literal for p in soft if not p.rule.wish)
-    else:
-        total = sum(p.weight * p.literal for p in soft)
+    mentoring = [p for p in soft if isinstance(p.rule, MentoringPart)]
+    grouped = {id(p) for p in mentoring}
+    rotation_wishes = [p for p in wishes if id(p) not in grouped]
+    grouped |= {id(p) for p in rotation_wishes}
+    # Each group's total as a variable whose domain starts at its floor (bounds.py).
+    total = _floored(model, rotation_wishes, floors.unmet, "unmet_wishes")
+    total += _floored(model, mentoring, floors.mentoring, "mentoring_cost")
+    total += sum(p.weight * p.literal for p in soft if id(p) not in grouped)
     per_fellow: dict[int, list[Penalty]] = {}
     for p in wishes:
         per_fellow.setdefault(p.fellow, []).append(p)
@@ -53,6 +55,18 @@ def add_objective(
         total += (ceiling + 1) * sum(p.literal for p in broken)
     model.minimize(total)
     return worst
+
+
+def _floored(model: cp_model.CpModel, group: list[Penalty], floor: int, name: str):
+    """The cost of a group of penalties: a variable from `floor` up when there is one, which
+    the LP-free search could not derive by itself, else their sum."""
+    cost = sum(p.weight * p.literal for p in group)
+    if not floor:
+        return cost
+    most = sum(p.weight * upper_bound(p.literal) for p in group)
+    var = model.new_int_var(floor, most, name)
+    model.add(var == cost)
+    return var
 
 
 def wish_penalties(penalties: list[Penalty]) -> list[Penalty]:
