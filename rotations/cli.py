@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -19,9 +20,16 @@ from rotations.config import ConfigError, load_config
 from rotations.config.load import source_of
 from rotations.diff import describe_changes, diff_publications
 from rotations.explain import format_conflict, format_members
+from rotations.imported import import_schedule, read_roles
 from rotations.output.folder import Refused, output_target, write_output
 from rotations.output.terminal import print_summary
-from rotations.pipeline import BrokenSchedule, diagnose, reschedule_program, solve_program
+from rotations.pipeline import (
+    BrokenSchedule,
+    diagnose,
+    reschedule_program,
+    score_program,
+    solve_program,
+)
 from rotations.precheck import arithmetic_conflicts
 from rotations.problem import Problem, resolve
 from rotations.progress import SolveProgress
@@ -266,8 +274,10 @@ def _list_broken(title: str, broken: list[Violation]) -> None:
     "previous_file",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The published schedule.json to stay close to.",
+    help="The published schedule.json to stay close to, or a schedule made by hand (a CSV "
+    "file or a workbook, as `rotations score` reads them) to adopt.",
 )
+@click.option("--sheet", default=None, help="With a workbook in --previous: its sheet.")
 @click.option(
     "--out",
     "out_dir",
@@ -286,6 +296,7 @@ def _list_broken(title: str, broken: list[Violation]) -> None:
 def reschedule_command(
     config_file: Path,
     previous_file: Path,
+    sheet: str | None,
     out_dir: Path,
     freeze_until: dt.datetime | None,
     time_limit: float,
@@ -297,7 +308,7 @@ def reschedule_command(
     in --previous as far as the rules allow and the past untouched."""
     problem = _load(config_file)
     output_target(out_dir, [*_inputs(problem), previous_file])
-    previous = load_previous(previous_file, problem)
+    previous = load_previous(previous_file, problem, sheet)
     freeze = (freeze_until or dt.datetime.now()).date()
     for fid in previous.joined:
         click.echo(f"{fid} joined since {previous_file} was published.", err=True)
@@ -331,6 +342,100 @@ def reschedule_command(
     write_output(out_dir, done.files, [*_inputs(problem), previous_file])
     print_summary(problem, done.result.schedule, done.violations, done.requests)
     click.echo(f"\nWrote {out_dir}/ ({len(done.changes)} change(s) in changes.csv).")
+
+
+@cli.command("score")
+@click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--schedule",
+    "schedule_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The schedule to score: a CSV file or a workbook (.xlsx), long or grid.",
+)
+@click.option("--sheet", default=None, help="The workbook's sheet [default: the first schedule].")
+@click.option(
+    "--conferences",
+    "roster_file",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Conference roles in the shape of conferences.csv [default: solved around the schedule].",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the report, the workbook and the tables for the schedule here.",
+)
+@click.option("--calendars", "with_calendars", is_flag=True, help="Also write calendars in --out.")
+@solver_options
+def score_command(
+    config_file: Path,
+    schedule_file: Path,
+    sheet: str | None,
+    roster_file: Path | None,
+    out_dir: Path | None,
+    with_calendars: bool,
+    time_limit: float,
+    seed: int,
+    workers: int,
+) -> None:
+    """Score a schedule made by hand against CONFIG_FILE: every hard rule it breaks and every
+    soft rule it misses, with its cost and the line that says it, and the objective the solver
+    would give it. Exit 0 if every hard rule holds, 2 if not."""
+    problem = _load(config_file)
+    if out_dir is not None:
+        output_target(out_dir, [*_inputs(problem), schedule_file])
+    imported = import_schedule(schedule_file, problem, sheet)
+    if roster_file is not None:
+        imported = replace(imported, roles=read_roles(roster_file, problem))
+    options = SolveOptions(time_limit, seed, workers, deadline=Deadline(time_limit))
+    with SolveProgress() as progress:
+        scored = score_program(problem, imported, options, progress, with_calendars)
+    if scored.result.schedule is None:
+        click.echo(f"No score within the time limit ({scored.result.stats.status}).", err=True)
+        sys.exit(EXIT_TIMEOUT)
+    for line in score_lines(problem, scored.violations):
+        click.echo(line)
+    broken = scored.broken
+    click.echo(
+        f"Objective {scored.objective} (soft costs + {len(problem.fellows)} × the worst-off "
+        f"fellow's unmet wishes, {scored.result.schedule.worst_wish_cost or 0})"
+        + (
+            f"; {len(broken)} hard rule instance(s) broken."
+            if broken
+            else "; every hard rule holds."
+        )
+    )
+    if out_dir is not None:
+        write_output(out_dir, scored.files, [*_inputs(problem), schedule_file])
+        click.echo(f"Wrote {out_dir}/ (report.html, schedule.xlsx, the tables).")
+    sys.exit(EXIT_INFEASIBLE if broken else 0)
+
+
+def score_lines(problem: Problem, violations: list[Violation]) -> list[str]:
+    """Broken hard rules, then unmet soft rules with their costs, per fellow (program-wide
+    ones first), each with the line of the config that says it."""
+    lines = []
+    for hard, title in ((True, "Hard rules broken"), (False, "Soft rules and wishes not met")):
+        chosen = [v for v in violations if v.hard == hard]
+        if not chosen:
+            continue
+        cost = "" if hard else f", total cost {sum(v.cost for v in chosen)}"
+        lines.append(f"{title} ({len(chosen)}{cost}):")
+        for fellow in dict.fromkeys(v.fellow for v in sorted(chosen, key=_by_fellow)):
+            lines.append(f"  {fellow or 'the program'}:")
+            for v in [v for v in chosen if v.fellow == fellow]:
+                where = v.rule.position
+                place = f"{where.file}:{where.line}" if where else ""
+                price = "" if hard else f" (cost {v.cost})"
+                lines.append(f"    {place}  {v.label}: {v.message}{price}")
+    return lines
+
+
+def _by_fellow(v: Violation) -> tuple:
+    return (v.fellow is not None, v.fellow or "")
 
 
 @cli.command("init")

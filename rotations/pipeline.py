@@ -19,6 +19,8 @@ from rotations.explain import (
     leave_request_report,
     minimal_conflict,
 )
+from rotations.imported import Imported, fix_imported
+from rotations.model import build_model
 from rotations.output.ics import republication_stamp
 from rotations.output.render import render
 from rotations.problem import Problem
@@ -26,7 +28,7 @@ from rotations.published import LeaveAnswer, Publication, publication
 from rotations.reschedule import Previous, Rescheduled, reschedule
 from rotations.runner import Deadline
 from rotations.schedule import Violation
-from rotations.solve import Progress, Result, SolveOptions, solve
+from rotations.solve import Progress, Result, SolveOptions, solve, solve_model
 
 # Deterministic seconds for each of the two searches that look for a clash when a solve ran
 # out of time without a schedule.
@@ -158,6 +160,52 @@ def reschedule_program(
         extra={"changes.csv": changes_csv(changes)},
     )
     return Republished(result, violations, requests, files, rescheduled=done, changes=changes)
+
+
+@dataclass(frozen=True)
+class Scored(Solved):
+    """A schedule made elsewhere, scored: as Solved (the rotations imported, the rest solved
+    around them), and the imported table it came from."""
+
+    where: str = ""
+
+    @property
+    def objective(self) -> int | None:
+        """What the solver's objective gives the schedule: the soft costs plus the number of
+        fellows times the worst-off fellow's unmet wishes (hard rules broken aside)."""
+        schedule = self.result.schedule
+        if schedule is None:
+            return None
+        soft = sum(v.cost for v in self.violations if not v.hard)
+        return soft + len(schedule.assignments) * (schedule.worst_wish_cost or 0)
+
+
+def score_program(
+    problem: Problem,
+    imported: Imported,
+    options: SolveOptions,
+    progress: Progress | None = None,
+    with_calendars: bool = False,
+) -> Scored:
+    """Score an imported schedule: its rotations (and conference roles, when given) fixed,
+    the rest (roles, seminars, mentors, leave requests) solved around them as the solver would;
+    when the rotations break hard rules, with the hard rules relaxed, so that every broken
+    instance is listed."""
+    for relax in (False, True):
+        model = build_model(problem, relax=relax)
+        fix_imported(problem, model, imported)
+        result = solve_model(problem, model, replace(options, relax=relax), progress)
+        if result.stats.status != "INFEASIBLE":
+            break
+    if result.schedule is None:
+        return Scored(result, where=imported.where)
+    schedule = result.schedule
+    if imported.roles is not None:  # checked as given (the model cannot seat an away panelist)
+        schedule = replace(schedule, roles=imported.roles)
+        result = Result(result.stats, schedule)
+    violations = check(problem, schedule)
+    files = render(problem, schedule, violations, with_calendars=with_calendars)
+    return Scored(result, violations, files=files, where=imported.where)
 
 
 def diagnose(

@@ -20,12 +20,13 @@ from pathlib import Path
 from ortools.sat.python import cp_model
 
 from rotations.config.implied import LeaveEntry, Target
+from rotations.imported import import_schedule, is_table
 from rotations.model import Model, build_model
 from rotations.model.objective import add_objective, upper_bound
 from rotations.problem import Problem
-from rotations.published import Publication, Unreadable, read_publication
+from rotations.published import Publication, Unreadable, publication, read_publication
 from rotations.runner import Interrupted, run_solvers
-from rotations.schedule import Schedule
+from rotations.schedule import Schedule, SolverStats
 from rotations.solve import (
     Progress,
     Reporter,
@@ -56,9 +57,16 @@ class Previous:
     left: list[str] = field(default_factory=list)
 
 
-def load_previous(path: Path, problem: Problem) -> Previous:
-    """Read a published schedule.json; raise Unreadable for one that is damaged or belongs to
-    another program or year."""
+def load_previous(path: Path, problem: Problem, sheet: str | None = None) -> Previous:
+    """Read a published schedule.json, or adopt a schedule made by hand (a CSV file or a
+    workbook: rotations/imported.py) as the published one, its calendars yet unpublished; raise
+    Unreadable for one that is damaged or belongs to another program or year."""
+    if is_table(path):
+        imported = import_schedule(path, problem, sheet)
+        schedule = Schedule(
+            imported.assignments, SolverStats(status="IMPORTED"), roles=imported.roles or []
+        )
+        return Previous(Path(path), publication(problem, schedule, []), schedule)
     published = read_publication(path)
 
     def refuse(message: str) -> Unreadable:

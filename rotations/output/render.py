@@ -25,10 +25,14 @@ def render(
     previous_events: dict | None = None,
     stamp=None,
     extra: dict[str, bytes] | None = None,
+    with_calendars: bool = True,
 ) -> dict[str, bytes]:
     """Relative path -> bytes of every output file, `extra` files included. With the `events`
-    of a previously published schedule.json, calendars keep its UIDs and SEQUENCE numbers."""
+    of a previously published schedule.json, calendars keep its UIDs and SEQUENCE numbers;
+    without calendars, schedule.json lists no events."""
     files, events = calendars(problem, schedule, previous_events, stamp)
+    if not with_calendars:
+        files, events = {}, {}
     files["schedule.csv"] = schedule_csv(problem, schedule)
     if problem.conferences:
         files["conferences.csv"] = conferences_csv(problem, schedule)

@@ -1,0 +1,333 @@
+"""Schedules made by hand: a CSV file or a sheet of a workbook, in the shapes chief fellows keep.
+
+- *long*: a header with `fellow`, `rotation` and `block` (or `start`, a date in the block), one
+  row per fellow per block, as `schedule.csv` is written (other columns are ignored);
+- *grid*: fellows down the first column (ids or names), blocks across the first row (block
+  numbers, `Block 7`, or dates within the block, as the workbook's Year sheet is written), a
+  rotation in each cell.
+
+A cell names a rotation by its id, its name or the report's abbreviation (`Pal`), in any case;
+a trailing ` ✈` (the workbook's leave mark) is ignored. The grid ends at its first empty row (a
+legend may follow). Every unknown name is reported with its cell (`year.xlsx!Year!D7`, or
+`year.csv:7:4`) and the closest known names, all at once, and nothing is scored.
+
+Conference rosters may come the same way, in the shape of `conferences.csv`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rotations.model import Model
+from rotations.problem import Problem
+from rotations.published import Unreadable
+from rotations.schedule import Role
+
+SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    where: str  # the cell's address, for messages
+
+
+Table = list[list[Cell]]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A schedule read from a file: its rotations (as `Schedule.assignments`) and, when given,
+    its conference roles."""
+
+    assignments: dict[str, list[str | None]]
+    roles: list[Role] | None = None
+    where: str = ""  # the table it came from: a file, or file!sheet
+
+
+def fix_imported(problem: Problem, model: Model, imported: Imported) -> None:
+    """Fix the model's rotations (and conference roles, when imported) to the imported ones."""
+    v = model.vars
+    for f, fellow in enumerate(problem.fellows):
+        for b, rid in enumerate(imported.assignments[fellow.id]):
+            if rid is not None:
+                model.cp.add(v.on(f, b, rid) == 1)
+    if imported.roles is None:
+        return
+    taken = {(r.date, r.conference, r.role, r.person) for r in imported.roles}
+    fellows, faculty = problem.fellows, problem.faculty
+    for (i, f), var in v.present.items():
+        session = problem.sessions[i]
+        conf = problem.conferences[session.conference].id
+        key = (session.date.isoformat(), conf, "presenter", fellows[f].id)
+        model.cp.add(var == int(key in taken))
+    for (i, p), var in v.panel.items():
+        session = problem.sessions[i]
+        conf = problem.conferences[session.conference].id
+        model.cp.add(var == int((session.date.isoformat(), conf, "panel", faculty[p].id) in taken))
+
+
+def is_table(path: Path) -> bool:
+    """Whether `path` names a CSV file or a workbook rather than a schedule.json."""
+    return Path(path).suffix.lower() in SUFFIXES
+
+
+def import_schedule(path: Path, problem: Problem, sheet: str | None = None) -> Imported:
+    """The schedule in `path` (a CSV file, or `sheet` of a workbook: by default the first sheet
+    that holds a schedule). Raises Unreadable naming every cell that could not be read."""
+    path = Path(path)
+    for where, table in _tables(path, sheet):
+        errors: list[str] = []
+        shape = _long if _header(table, {"fellow", "rotation"}) is not None else _grid
+        found = shape(table, problem, errors)
+        if found is None:  # not a schedule: try the next sheet
+            continue
+        if not errors:
+            _complete(found, problem, where, errors)
+        if errors:
+            raise Unreadable("\n".join(errors))
+        return Imported(found, where=where)
+    raise Unreadable(
+        f"{path}{'!' + sheet if sheet else ''}: no schedule found: expected a header with "
+        "fellow, block and rotation, or fellows down the first column and blocks (numbers or "
+        "dates) across the first row"
+    )
+
+
+def read_roles(path: Path, problem: Problem) -> list[Role]:
+    """Conference roles from a table in the shape of conferences.csv (date, conference, role,
+    person; discipline for panel seats)."""
+    (where, table), *_ = _tables(Path(path), None)
+    header = _header(table, {"date", "conference", "role", "person"})
+    if header is None:
+        raise Unreadable(f"{where}: expected the columns date, conference, role, person")
+    row0, columns = header
+    conferences = {c.id for c in problem.conferences}
+    people = {f.id for f in problem.fellows} | {p.id for p in problem.faculty}
+    roles, errors = [], []
+    for row in table[row0 + 1 :]:
+        value = {name: (row[c] if c < len(row) else Cell("", "")) for name, c in columns.items()}
+        if not any(cell.text for cell in value.values()):
+            continue
+        day = _date(value["date"].text)
+        if day is None:
+            errors.append(f"{value['date'].where}: '{value['date'].text}' is not a date")
+        for key, known in (("conference", conferences), ("person", people)):
+            if value[key].text not in known:
+                errors.append(_unknown(value[key], key, {k: k for k in known}))
+        if value["role"].text not in ("presenter", "panel"):
+            errors.append(f"{value['role'].where}: role must be presenter or panel")
+        if day is not None and not errors:
+            discipline = value["discipline"].text if "discipline" in value else ""
+            roles.append(
+                Role(
+                    day.isoformat(),
+                    value["conference"].text,
+                    value["role"].text,
+                    value["person"].text,
+                    discipline if value["role"].text == "panel" else "",
+                )
+            )
+    if errors:
+        raise Unreadable("\n".join(errors))
+    return sorted(roles)
+
+
+def _tables(path: Path, sheet: str | None) -> list[tuple[str, Table]]:
+    """(where, cells) of the file's tables: the CSV file, or the workbook's sheets."""
+    if path.suffix.lower() == ".csv":
+        try:
+            with open(path, newline="", encoding="utf-8-sig") as handle:
+                rows = list(csv.reader(handle))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise Unreadable(f"{path}: cannot be read as CSV ({exc})") from None
+        return [
+            (
+                path.name,
+                [
+                    [
+                        Cell(text.strip(), f"{path.name}:{r + 1}:{c + 1}")
+                        for c, text in enumerate(row)
+                    ]
+                    for r, row in enumerate(rows)
+                ],
+            )
+        ]
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise Unreadable(f"{path}: cannot be read as a workbook ({exc})") from None
+    names = book.sheetnames
+    if sheet is not None and sheet not in names:
+        raise Unreadable(f"{path}: no sheet '{sheet}'; the sheets are {', '.join(names)}")
+    out = []
+    for name in [sheet] if sheet is not None else names:
+        rows = book[name].iter_rows(values_only=True)
+        table = [
+            [
+                Cell(_text(value), f"{path.name}!{name}!{get_column_letter(c + 1)}{r + 1}")
+                for c, value in enumerate(row)
+            ]
+            for r, row in enumerate(rows)
+        ]
+        out.append((f"{path.name}!{name}", table))
+    book.close()
+    return out
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _header(table: Table, wanted: set[str]) -> tuple[int, dict[str, int]] | None:
+    """The first non-empty row, if it names every column of `wanted`: (row, name -> column)."""
+    for r, row in enumerate(table):
+        if not any(cell.text for cell in row):
+            continue
+        columns = {cell.text.casefold(): c for c, cell in reversed(list(enumerate(row)))}
+        return (r, columns) if wanted <= set(columns) else None
+    return None
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    for pattern in ("%m/%d/%Y", "%m/%d/%y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _block_of(problem: Problem, text: str) -> int | None:
+    """The 0-based block a header or a `block`/`start` cell names: a number (`7`, `Block 7`,
+    `7\\nJul 05`) or a date within the block."""
+    day = _date(text)
+    if day is not None:
+        return next((b.index for b in problem.blocks if b.start <= day <= b.end), None)
+    match = re.fullmatch(r"(?:block|week|b|w)?\s*(\d{1,3})(?:\s.*)?", text, re.I | re.S)
+    if match and 1 <= int(match[1]) <= len(problem.blocks):
+        return int(match[1]) - 1
+    return None
+
+
+def _names(problem: Problem) -> tuple[dict[str, str], dict[str, str]]:
+    """Lower-cased spellings -> rotation id, and -> fellow id (ids, names, abbreviations)."""
+    rotations: dict[str, str] = {}
+    abbreviations: dict[str, list[str]] = {}
+    for rid in problem.rotations:
+        abbreviations.setdefault(rid[:3].casefold(), []).append(rid)
+    for abbreviation, rids in abbreviations.items():
+        if len(rids) == 1:  # an abbreviation two rotations share names neither
+            rotations[abbreviation] = rids[0]
+    for rid in problem.rotations:
+        rotations[problem.rotation(rid).name.casefold()] = rid
+        rotations[rid.casefold()] = rid
+    fellows = {f.name.casefold(): f.id for f in problem.fellows}
+    fellows |= {f.id.casefold(): f.id for f in problem.fellows}
+    return rotations, fellows
+
+
+def _unknown(cell: Cell, what: str, known: dict[str, str]) -> str:
+    close = difflib.get_close_matches(cell.text.casefold(), list(known), n=2, cutoff=0.6)
+    named = [repr(c) if c == known[c].casefold() else f"'{c}' ({known[c]})" for c in close]
+    hint = f"; did you mean {' or '.join(named)}?" if close else ""
+    return f"{cell.where}: unknown {what} '{cell.text}'{hint}"
+
+
+def _rotation(cell: Cell, rotations: dict[str, str], errors: list[str]) -> str | None:
+    text = cell.text.removesuffix("✈").strip()
+    rid = rotations.get(text.casefold())
+    if rid is None:  # suggest ids and names, not abbreviations
+        spelled = {k: v for k, v in rotations.items() if len(k) > 3 or k == v.casefold()}
+        errors.append(_unknown(Cell(text, cell.where), "rotation", spelled))
+    return rid
+
+
+def _long(table: Table, problem: Problem, errors: list[str]) -> dict | None:
+    """Rows of fellow, block (or start) and rotation."""
+    row0, columns = _header(table, {"fellow", "rotation"})  # type: ignore[misc]
+    when = columns.get("block", columns.get("start"))
+    if when is None:
+        errors.append(f"{table[row0][0].where}: a block or start column is needed")
+        return None
+    rotations, fellows = _names(problem)
+    found: dict[str, list[str | None]] = {}
+    seen: dict[tuple[str, int], str] = {}
+    for row in table[row0 + 1 :]:
+        cells = {k: row[c] if c < len(row) else Cell("", "") for k, c in columns.items()}
+        if not any(cell.text for cell in row):
+            continue
+        fid = fellows.get(cells["fellow"].text.casefold())
+        if fid is None:
+            errors.append(_unknown(cells["fellow"], "fellow", fellows))
+        block_cell = row[when] if when < len(row) else Cell("", "")
+        block = _block_of(problem, block_cell.text)
+        if block is None:
+            errors.append(f"{block_cell.where}: '{block_cell.text}' is no block of the year")
+        rid = _rotation(cells["rotation"], rotations, errors)
+        if fid is None or block is None or rid is None:
+            continue
+        if (fid, block) in seen:
+            errors.append(
+                f"{cells['rotation'].where}: {fid} has a second rotation in block {block + 1} "
+                f"(also at {seen[fid, block]})"
+            )
+        seen[fid, block] = cells["rotation"].where
+        found.setdefault(fid, [None] * len(problem.blocks))[block] = rid
+    return found
+
+
+def _grid(table: Table, problem: Problem, errors: list[str]) -> dict | None:
+    """Fellows down the first column, blocks across the first row; None if it is not one."""
+    top = next((r for r, row in enumerate(table) if any(cell.text for cell in row)), None)
+    if top is None:
+        return None
+    blocks = {c: _block_of(problem, cell.text) for c, cell in enumerate(table[top]) if c}
+    blocks = {c: b for c, b in blocks.items() if b is not None}
+    if not blocks:
+        return None
+    rotations, fellows = _names(problem)
+    found: dict[str, list[str | None]] = {}
+    for row in table[top + 1 :]:
+        if not any(cell.text for cell in row):
+            break  # the grid ends at its first empty row
+        fid = fellows.get(row[0].text.casefold())
+        if fid is None:
+            errors.append(_unknown(row[0], "fellow", fellows))
+            continue
+        mine = found.setdefault(fid, [None] * len(problem.blocks))
+        for c, b in blocks.items():
+            if c < len(row) and row[c].text:
+                mine[b] = _rotation(row[c], rotations, errors)
+    return found
+
+
+def _complete(found: dict, problem: Problem, where: str, errors: list[str]) -> None:
+    """Every fellow of the program, with a rotation in every block inside their dates."""
+    for f, fellow in enumerate(problem.fellows):
+        row = found.setdefault(fellow.id, [None] * len(problem.blocks))
+        missing = [
+            b + 1 for b in range(len(problem.blocks)) if row[b] is None and problem.active(f, b)
+        ]
+        if missing:
+            shown = ", ".join(map(str, missing[:8])) + (" ..." if len(missing) > 8 else "")
+            errors.append(f"{where}: {fellow.id} has no rotation in block(s) {shown}")
