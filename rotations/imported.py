@@ -247,7 +247,8 @@ def _names(problem: Problem) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _unknown(cell: Cell, what: str, known: dict[str, str]) -> str:
-    close = difflib.get_close_matches(cell.text.casefold(), list(known), n=2, cutoff=0.6)
+    close = difflib.get_close_matches(cell.text.casefold(), list(known), n=4, cutoff=0.6)
+    close = list({known[c]: c for c in reversed(close)}.values())[::-1][:2]  # one per target
     named = [repr(c) if c == known[c].casefold() else f"'{c}' ({known[c]})" for c in close]
     hint = f"; did you mean {' or '.join(named)}?" if close else ""
     return f"{cell.where}: unknown {what} '{cell.text}'{hint}"

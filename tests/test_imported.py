@@ -217,3 +217,43 @@ def test_reschedule_from_a_hand_made_schedule_repairs_only_the_future(tmp_path) 
     )
     assert again.exit_code == 0, again.output
     assert "0 rotation block(s) changed" in again.output
+
+
+def test_a_conference_roster_is_scored_as_given(tmp_path) -> None:
+    """The roster of a solved program scores clean; the same roster with lee seated while away
+    breaks the panel rule on that date."""
+    faculty = [
+        {
+            "id": "lee",
+            "name": "Min Lee",
+            "discipline": "neurology",
+            "away": [{"start": "2027-07-15", "end": "2027-07-15"}],
+        },
+        {"id": "shah", "name": "Priya Shah", "discipline": "neurology"},
+    ]
+    conference = {
+        "id": "mdcc",
+        "name": "Case Conference",
+        "weekday": "thursday",
+        "time": "07:00",
+        "presenters": 1,
+        "panel": ["neurology"],
+    }
+    path = write_yaml(tmp_path, config(faculty=faculty, conferences=[conference]))
+    assert invoke("solve", path, "--out", tmp_path / "out").exit_code == 0
+    out = tmp_path / "out"
+    args = ("score", path, "--schedule", out / "schedule.csv", "--conferences")
+    assert invoke(*args, out / "conferences.csv").exit_code == 0
+    text = (out / "conferences.csv").read_text()
+    assert "2027-07-15,07:00,08:00,mdcc,panel,shah" in text
+    moved = text.replace(
+        "2027-07-15,07:00,08:00,mdcc,panel,shah,Priya Shah",
+        "2027-07-15,07:00,08:00,mdcc,panel,lee,Min Lee",
+    )
+    (tmp_path / "roster.csv").write_text(moved)
+    result = invoke(*args, tmp_path / "roster.csv")
+    assert result.exit_code == 2
+    assert (
+        "conferences[0].panel: 2027-07-15: lee cannot sit as neurology (away or another discipline)"
+        in result.output
+    )
