@@ -34,6 +34,7 @@ from rotations.precheck import arithmetic_conflicts
 from rotations.problem import Problem, resolve
 from rotations.progress import SolveProgress
 from rotations.publish.command import publish_command
+from rotations.publish.state import default_folder, load_state
 from rotations.published import Unreadable, earlier_publication, read_publication
 from rotations.reference import reference_markdown
 from rotations.reschedule import load_previous
@@ -436,6 +437,87 @@ def score_lines(problem: Problem, violations: list[Violation]) -> list[str]:
 
 def _by_fellow(v: Violation) -> tuple:
     return (v.fellow is not None, v.fellow or "")
+
+
+def _program_dir(folder: Path) -> tuple[Path, Problem]:
+    file = folder / "program.yaml"
+    if not file.exists():
+        raise Refused(f"{folder} has no program.yaml")
+    return file, _load(file)
+
+
+_STATE_OPTION = click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Private state folder (the feed secret) [default: ~/.local/state/rotations/<program>].",
+)
+
+
+@cli.command("serve")
+@click.argument("program_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@_STATE_OPTION
+@click.option(
+    "--time-limit",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds each solve may take.",
+)
+def serve_command(
+    program_dir: Path, host: str, port: int, state_dir: Path | None, time_limit: float
+) -> None:
+    """Serve PROGRAM_DIR (its program.yaml) on a web page: fellows' and faculty's pages and
+    feeds, leave requests, and the coordinator's preview, approve and publish."""
+    import uvicorn
+
+    from rotations.serve.app import Site, create_app
+    from rotations.serve.store import Store
+    from rotations.serve.worker import Program
+
+    file, problem = _program_dir(program_dir)
+    state = load_state(state_dir or default_folder(problem.program.id), problem.program.id)
+    state.save()
+    store = Store(state.folder / "serve.sqlite3")
+    site = Site(Program(file.resolve(), time_limit), state, store)
+    if store.latest_publication() is None and store.row("SELECT 1 FROM jobs") is None:
+        store.queue("solve")  # the first run publishes the year
+        click.echo("Nothing published yet: a full solve is queued.")
+    click.echo(
+        f"Coordinator's one-time sign-in link: http://{host}:{port}/signin/{site.signin_link()}"
+    )
+    click.echo(f"Links for everybody: rotations links {program_dir} --base-url URL")
+    uvicorn.run(create_app(site), host=host, port=port, log_level="warning")
+
+
+@cli.command("links")
+@click.argument("program_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--base-url", required=True, help="Where `rotations serve` is reached.")
+@_STATE_OPTION
+def links_command(program_dir: Path, base_url: str, state_dir: Path | None) -> None:
+    """Print CSV person,role,name,page_url,feed_url: each fellow's and faculty member's
+    private page and feed (the tokens `rotations publish` uses)."""
+    from rotations.output.tables import csv_bytes
+
+    _, problem = _program_dir(program_dir)
+    state = load_state(state_dir or default_folder(problem.program.id), problem.program.id)
+    state.save()
+    base = base_url.rstrip("/")
+    people = [(f, "fellow") for f in problem.fellows] + [(p, "faculty") for p in problem.faculty]
+    rows = [
+        {
+            "person": person.id,
+            "role": role,
+            "name": person.name,
+            "page_url": f"{base}/p/{state.token(person.id)}",
+            "feed_url": f"{base}/feeds/{state.token(person.id)}.ics",
+        }
+        for person, role in people
+    ]
+    columns = ("person", "role", "name", "page_url", "feed_url")
+    click.echo(csv_bytes(columns, rows).decode(), nl=False)
 
 
 @cli.command("init")

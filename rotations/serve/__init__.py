@@ -1,0 +1,2 @@
+"""`rotations serve`: the year-round loop on a web page — leave requests in, changes
+previewed, calendars out."""

@@ -1,0 +1,383 @@
+"""The web application: a private page per fellow and faculty member (reached by the token of
+their calendar feed), the coordinator's pages (signed in by a one-time link), the feeds and the
+report. Plain HTML forms; every form carries a CSRF token; every page checks who may see it."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email.utils
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from rotations.publish.state import PROGRAM_FEED, State
+from rotations.published import Publication, read_publication
+from rotations.serve.store import Store, digest
+from rotations.serve.worker import Program, Worker
+
+SESSION = "rotations_session"
+SESSION_DAYS = 14
+HEADERS = {
+    # Page URLs carry private tokens: never send them on as a referrer; no framing, no scripts.
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    role: str  # fellow | faculty
+    name: str
+
+
+class Site:
+    """What the pages share: the program, its private state (the secret that feed tokens and
+    session keys derive from), the database and the worker."""
+
+    def __init__(self, program: Program, state: State, store: Store) -> None:
+        self.program, self.state, self.store = program, state, store
+        self.worker = Worker(store, program)
+        key = hmac.new(bytes.fromhex(state.secret), b"serve", hashlib.sha256).digest()
+        self.key = key
+        self.sessions = URLSafeTimedSerializer(key.hex(), salt="coordinator")
+        self._cached: tuple[int, Publication] | None = None
+        problem = program.load()
+        self.config_people = [Person(f.id, "fellow", f.name) for f in problem.fellows] + [
+            Person(p.id, "faculty", p.name) for p in problem.faculty
+        ]
+
+    def publication(self) -> Publication | None:
+        """The latest publication (read once per publication)."""
+        latest = self.store.latest_publication()
+        if latest is None:
+            return None
+        if self._cached is None or self._cached[0] != latest["id"]:
+            published = read_publication(Path(latest["folder"]) / "schedule.json")
+            self._cached = (latest["id"], published)
+        return self._cached[1]
+
+    def people(self) -> list[Person]:
+        published = self.publication()
+        if published is None:
+            return self.config_people
+        fellows = [Person(f.id, "fellow", f.name) for f in published.fellows]
+        return fellows + [Person(p.id, "faculty", p.name) for p in published.faculty or []]
+
+    def person(self, token: str) -> Person | None:
+        return next(
+            (p for p in self.people() if hmac.compare_digest(self.state.token(p.id), token)), None
+        )
+
+    def signin_link(self) -> str:
+        """A new one-time sign-in token for the coordinator (older unused ones stop working)."""
+        token = secrets.token_urlsafe(32)
+        self.store.execute("UPDATE signins SET used = 1 WHERE used = 0")
+        self.store.execute(
+            "INSERT INTO signins (digest, created) VALUES (?, datetime('now'))", digest(token)
+        )
+        return token
+
+    def person_csrf(self, token: str) -> str:
+        return hmac.new(self.key, f"csrf\x1f{token}".encode(), hashlib.sha256).hexdigest()
+
+    def coordinator(self, request: Request) -> dict | None:
+        """The signed session of the coordinator, if the request carries one."""
+        cookie = request.cookies.get(SESSION)
+        if not cookie:
+            return None
+        try:
+            return self.sessions.loads(cookie, max_age=SESSION_DAYS * 86400)
+        except BadSignature:
+            return None
+
+
+def page(request: Request, name: str, context: dict, status: int = 200) -> Response:
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status, headers=HEADERS)
+
+
+def refused(status: int = 403, why: str = "Not allowed.") -> Response:
+    return HTMLResponse(f"<!DOCTYPE html><p>{why}</p>", status_code=status, headers=HEADERS)
+
+
+async def person_page(request: Request) -> Response:
+    site: Site = request.app.state.site
+    token = request.path_params["token"]
+    person = site.person(token)
+    if person is None:
+        return refused(404, "No such page.")
+    published = site.publication()
+    today = site.program.today().isoformat()
+    year, duties = [], []
+    if published is not None:
+        names = published.rotations
+        if person.role == "fellow":
+            row = published.assignments.get(person.id, [])
+            year = [
+                (b.number, b.start, b.end, names.get(rid, "") if rid else "")
+                for b, rid in zip(published.blocks, row, strict=False)
+            ]
+        duties = [
+            (r.date.isoformat(), f"{r.conference}: {r.role}")
+            for r in published.roles
+            if r.person == person.id and r.date.isoformat() >= today
+        ]
+        duties += [
+            (
+                x.date.isoformat(),
+                f"{x.series}: {x.topic}" + (" (you teach)" if x.teacher == person.id else ""),
+            )
+            for x in published.lessons
+            if x.date.isoformat() >= today
+            and (x.teacher == person.id or person.id in x.attendees.split(";"))
+        ]
+        duties.sort()
+    mentors = published.mentors if published is not None else {}
+    mentoring = (
+        [mentors[person.id]]
+        if person.id in mentors
+        else [f for f, m in mentors.items() if m == person.id]
+    )
+    requests = site.store.rows(
+        "SELECT * FROM requests WHERE fellow = ? ORDER BY id DESC", person.id
+    )
+    feed = str(request.url_for("feed", token=token))
+    return page(
+        request,
+        "person.html",
+        {
+            "person": person,
+            "program": published.program.name if published else "",
+            "year": year,
+            "duties": duties[:20],
+            "mentoring": mentoring,
+            "requests": requests if person.role == "fellow" else [],
+            "csrf": site.person_csrf(token),
+            "token": token,
+            "feed": feed,
+            "webcal": "webcal://" + feed.split("://", 1)[1],
+            "sent": request.query_params.get("sent"),
+        },
+    )
+
+
+async def new_request(request: Request) -> Response:
+    site: Site = request.app.state.site
+    token = request.path_params["token"]
+    person = site.person(token)
+    if person is None or person.role != "fellow":
+        return refused(404, "No such page.")
+    form = await request.form()
+    if not hmac.compare_digest(str(form.get("csrf", "")), site.person_csrf(token)):
+        return refused(403, "The form has expired: reload the page and send it again.")
+    try:
+        start = dt.date.fromisoformat(str(form.get("start", "")))
+        end = dt.date.fromisoformat(str(form.get("end", "")))
+    except ValueError:
+        return refused(400, "Give the first and last day as dates.")
+    kind = str(form.get("kind", "requested"))
+    if end < start or kind not in ("approved", "requested"):
+        return refused(400, "The last day is before the first, or the kind is unknown.")
+    note = str(form.get("note", ""))[:1000]
+    number = site.store.add_request(person.id, start.isoformat(), end.isoformat(), kind, note)
+    site.store.log(person.id, f"asked for leave {start}..{end} ({kind}), request {number}")
+    return RedirectResponse(f"/p/{token}?sent={number}", status_code=303, headers=HEADERS)
+
+
+async def feed(request: Request) -> Response:
+    """A calendar feed from the latest publication, with ETag and Last-Modified (a client that
+    has it gets 304)."""
+    site: Site = request.app.state.site
+    token = request.path_params["token"]
+    latest = site.store.latest_publication()
+    if latest is None:
+        return refused(404, "Nothing is published yet.")
+    if hmac.compare_digest(site.state.token(PROGRAM_FEED), token):
+        source = "calendars/program.ics"
+    else:
+        person = site.person(token)
+        if person is None:
+            return refused(404, "No such feed.")
+        folder = "calendars/faculty" if person.role == "faculty" else "calendars"
+        source = f"{folder}/{person.id}.ics"
+    path = Path(latest["folder"]) / source
+    if not path.exists():
+        return refused(404, "No such feed.")
+    body = path.read_bytes()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    published = dt.datetime.strptime(latest["created"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
+    headers = {
+        "ETag": etag,
+        "Last-Modified": email.utils.format_datetime(published, usegmt=True),
+        "Cache-Control": "private, max-age=300",
+    }
+    match = request.headers.get("if-none-match")
+    since = request.headers.get("if-modified-since")
+    if match is not None:
+        if etag in [m.strip() for m in match.split(",")] or match.strip() == "*":
+            return Response(status_code=304, headers=headers)
+    elif since is not None:
+        with contextlib.suppress(TypeError, ValueError):
+            if email.utils.parsedate_to_datetime(since) >= published:
+                return Response(status_code=304, headers=headers)
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+async def signin(request: Request) -> Response:
+    site: Site = request.app.state.site
+    found = site.store.row(
+        "SELECT * FROM signins WHERE digest = ? AND used = 0", digest(request.path_params["token"])
+    )
+    if found is None:
+        return refused(403, "This sign-in link was used already or has been replaced.")
+    site.store.execute("UPDATE signins SET used = 1 WHERE digest = ?", found["digest"])
+    site.store.log("coordinator", "signed in")
+    session = site.sessions.dumps({"coordinator": True, "csrf": secrets.token_urlsafe(24)})
+    response = RedirectResponse("/coordinator", status_code=303, headers=HEADERS)
+    response.set_cookie(
+        SESSION,
+        session,
+        max_age=SESSION_DAYS * 86400,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+async def coordinator_page(request: Request) -> Response:
+    site: Site = request.app.state.site
+    session = site.coordinator(request)
+    if session is None:
+        return refused(403, "Sign in with the link `rotations serve` printed.")
+    store = site.store
+    pending = store.rows("SELECT * FROM requests WHERE status = 'pending' ORDER BY id")
+    for_preview = {
+        row["request"]: row["status"]
+        for row in store.rows("SELECT * FROM jobs WHERE kind != 'solve' ORDER BY id")
+    }
+    return page(
+        request,
+        "coordinator.html",
+        {
+            "csrf": session["csrf"],
+            "pending": [(r, _preview(r), for_preview.get(r["id"])) for r in pending],
+            "decided": store.rows(
+                "SELECT * FROM requests WHERE status != 'pending' ORDER BY id DESC LIMIT 50"
+            ),
+            "jobs": store.rows("SELECT * FROM jobs ORDER BY id DESC LIMIT 10"),
+            "publications": store.rows("SELECT * FROM publications ORDER BY id DESC LIMIT 20"),
+            "audit": store.rows("SELECT * FROM audit ORDER BY id DESC LIMIT 50"),
+            "busy": not site.worker.idle(),
+        },
+    )
+
+
+async def request_page(request: Request) -> Response:
+    site: Site = request.app.state.site
+    session = site.coordinator(request)
+    if session is None:
+        return refused(403, "Sign in with the link `rotations serve` printed.")
+    row = site.store.row("SELECT * FROM requests WHERE id = ?", request.path_params["id"])
+    if row is None:
+        return refused(404, "No such request.")
+    preview = _preview(row)
+    affected = sorted({c["subject"] for c in preview["changes"]}) if preview else []
+    jobs = site.store.rows("SELECT * FROM jobs WHERE request = ? ORDER BY id DESC", row["id"])
+    return page(
+        request,
+        "request.html",
+        {"csrf": session["csrf"], "r": row, "preview": preview, "affected": affected, "jobs": jobs},
+    )
+
+
+async def act(request: Request) -> Response:
+    """Preview, approve or deny a request, or start a full solve."""
+    site: Site = request.app.state.site
+    session = site.coordinator(request)
+    if session is None:
+        return refused(403, "Sign in with the link `rotations serve` printed.")
+    form = await request.form()
+    if not hmac.compare_digest(str(form.get("csrf", "")), session["csrf"]):
+        return refused(403, "The form has expired: reload the page and send it again.")
+    action = request.path_params["action"]
+    number = request.path_params.get("id")
+    if action not in (("preview", "approve", "deny") if number is not None else ("solve",)):
+        return refused(404, "No such action.")
+    if action == "solve":
+        site.store.queue("solve")
+        site.store.log("coordinator", "started a full solve")
+    else:
+        row = site.store.row("SELECT * FROM requests WHERE id = ?", number)
+        if row is None or row["status"] != "pending":
+            return refused(404, "No such pending request.")
+        if action == "deny":
+            message = str(form.get("message", ""))[:1000]
+            site.store.execute(
+                "UPDATE requests SET status = 'denied', message = ?, decided = datetime('now') "
+                "WHERE id = ?",
+                message,
+                row["id"],
+            )
+            site.store.log("coordinator", f"denied request {row['id']}: {message}")
+        else:
+            site.store.queue(action, row["id"])
+            site.store.log("coordinator", f"{action} of request {row['id']} queued")
+    site.worker.wake.set()
+    return RedirectResponse("/coordinator", status_code=303, headers=HEADERS)
+
+
+async def report(request: Request) -> Response:
+    site: Site = request.app.state.site
+    if site.coordinator(request) is None:
+        return refused(403, "Sign in with the link `rotations serve` printed.")
+    latest = site.store.latest_publication()
+    if latest is None:
+        return refused(404, "Nothing is published yet.")
+    body = (Path(latest["folder"]) / "report.html").read_bytes()
+    return HTMLResponse(body, headers=HEADERS)
+
+
+def _preview(row) -> dict | None:
+    return json.loads(row["preview"]) if row["preview"] else None
+
+
+def create_app(site: Site) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        site.worker.start()
+        yield
+        site.worker.stop.set()
+        site.worker.wake.set()
+        site.worker.join(timeout=5)
+
+    routes = [
+        Route("/p/{token}", person_page),
+        Route("/p/{token}/requests", new_request, methods=["POST"]),
+        Route("/feeds/{token}.ics", feed, name="feed"),
+        Route("/signin/{token}", signin),
+        Route("/coordinator", coordinator_page),
+        Route("/coordinator/requests/{id:int}", request_page),
+        Route("/coordinator/requests/{id:int}/{action:str}", act, methods=["POST"]),
+        Route("/coordinator/{action:str}", act, methods=["POST"]),
+        Route("/report", report),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.site = site
+    return app

@@ -1,0 +1,153 @@
+"""The web application's state in SQLite: leave requests, jobs for the worker, publications,
+sign-in links and the audit log. The program's YAML stays the source of truth for rules and
+approved leave; publications are folders the pipeline writes.
+
+The schema carries a version (`PRAGMA user_version`); `MIGRATIONS[n]` takes a database from
+version n to n + 1, so an older database is brought up to date when the server starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MIGRATIONS = [
+    """
+    CREATE TABLE requests (
+        id INTEGER PRIMARY KEY,
+        fellow TEXT NOT NULL,
+        start TEXT NOT NULL,
+        end TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('approved', 'requested')),
+        note TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'pending',
+        message TEXT NOT NULL DEFAULT '',
+        preview TEXT,
+        created TEXT NOT NULL,
+        decided TEXT
+    );
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('preview', 'approve', 'solve')),
+        request INTEGER REFERENCES requests(id),
+        status TEXT NOT NULL DEFAULT 'queued',
+        progress TEXT NOT NULL DEFAULT '',
+        error TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        finished TEXT
+    );
+    CREATE TABLE publications (
+        id INTEGER PRIMARY KEY,
+        folder TEXT NOT NULL,
+        created TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '',
+        changes TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE signins (
+        digest TEXT PRIMARY KEY,
+        used INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        what TEXT NOT NULL
+    );
+    """,
+]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class Store:
+    """One SQLite database, shared by the requests and the worker thread."""
+
+    path: Path
+
+    def __post_init__(self) -> None:
+        self.lock = threading.Lock()
+        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for n in range(version, len(MIGRATIONS)):
+            script = f"BEGIN; {MIGRATIONS[n]} PRAGMA user_version = {n + 1}; COMMIT;"
+            with self.lock:
+                self.db.executescript(script)
+        # A job that was running when the server stopped runs again.
+        self.execute("UPDATE jobs SET status = 'queued' WHERE status = 'running'")
+
+    def execute(self, sql: str, *args: Any) -> int:
+        with self.lock:
+            return self.db.execute(sql, args).lastrowid
+
+    def rows(self, sql: str, *args: Any) -> list[sqlite3.Row]:
+        with self.lock:
+            return self.db.execute(sql, args).fetchall()
+
+    def row(self, sql: str, *args: Any) -> sqlite3.Row | None:
+        found = self.rows(sql, *args)
+        return found[0] if found else None
+
+    def log(self, who: str, what: str) -> None:
+        self.execute("INSERT INTO audit (at, who, what) VALUES (?, ?, ?)", now(), who, what)
+
+    def add_request(self, fellow: str, start: str, end: str, kind: str, note: str) -> int:
+        return self.execute(
+            "INSERT INTO requests (fellow, start, end, kind, note, created) VALUES (?,?,?,?,?,?)",
+            fellow,
+            start,
+            end,
+            kind,
+            note,
+            now(),
+        )
+
+    def queue(self, kind: str, request: int | None = None) -> int:
+        return self.execute(
+            "INSERT INTO jobs (kind, request, created) VALUES (?, ?, ?)", kind, request, now()
+        )
+
+    def next_job(self) -> sqlite3.Row | None:
+        with self.lock:
+            job = self.db.execute(
+                "SELECT * FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1"
+            ).fetchone()
+            if job is not None:
+                self.db.execute("UPDATE jobs SET status = 'running' WHERE id = ?", (job["id"],))
+            return job
+
+    def finish(self, job: int, error: str = "") -> None:
+        status = "failed" if error else "done"
+        self.execute(
+            "UPDATE jobs SET status = ?, error = ?, finished = ? WHERE id = ?",
+            status,
+            error,
+            now(),
+            job,
+        )
+
+    def add_publication(self, folder: str, summary: str, changes: list[dict]) -> int:
+        return self.execute(
+            "INSERT INTO publications (folder, created, summary, changes) VALUES (?, ?, ?, ?)",
+            folder,
+            now(),
+            summary,
+            json.dumps(changes),
+        )
+
+    def latest_publication(self) -> sqlite3.Row | None:
+        return self.row("SELECT * FROM publications ORDER BY id DESC LIMIT 1")

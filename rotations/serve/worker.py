@@ -1,0 +1,185 @@
+"""The worker: one thread that runs the queued jobs one at a time, in order — a preview (a dry
+run of the reschedule with a request added), an approval (the request written into the leave
+file, rescheduled and published), a full solve. Jobs live in the database, so a page reload or
+a server restart loses none; a job that fails or is interrupted publishes nothing and leaves the
+program's files as they were."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rotations.config import ConfigError, load_config
+from rotations.explain import format_members
+from rotations.output.folder import write_output
+from rotations.pipeline import diagnose, reschedule_program, solve_program
+from rotations.problem import Problem, resolve
+from rotations.published import read_publication
+from rotations.reschedule import load_previous
+from rotations.runner import Deadline
+from rotations.serve.leavefile import add_leave, leave_file
+from rotations.serve.store import Store
+from rotations.solve import SolveOptions
+
+
+@dataclass
+class Program:
+    """The program a server runs: its YAML, where its publications go, how long a solve may
+    take and what day it is (the freeze date of a reschedule)."""
+
+    file: Path
+    time_limit: float = 60.0
+    today: Callable[[], dt.date] = dt.date.today
+
+    @property
+    def publications(self) -> Path:
+        return self.file.parent / "publications"
+
+    def load(self, file: Path | None = None) -> Problem:
+        return resolve(load_config(file or self.file))
+
+    def options(self) -> SolveOptions:
+        return SolveOptions(time_limit=self.time_limit, deadline=Deadline(self.time_limit))
+
+    def freeze(self, problem: Problem) -> dt.date:
+        return max(self.today(), problem.program.start)
+
+
+class Worker(threading.Thread):
+    """Runs queued jobs until `stop` is set."""
+
+    def __init__(self, store: Store, program: Program) -> None:
+        super().__init__(daemon=True, name="rotations-worker")
+        self.store, self.program = store, program
+        self.wake, self.stop = threading.Event(), threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            job = self.store.next_job()
+            if job is None:
+                self.wake.wait(0.5)
+                self.wake.clear()
+                continue
+            try:
+                self.handle(job)
+            except Exception as exc:  # the job failed; the server goes on
+                self.store.finish(job["id"], f"{type(exc).__name__}: {exc}")
+            else:
+                self.store.finish(job["id"])
+
+    def idle(self) -> bool:
+        return self.store.row("SELECT 1 FROM jobs WHERE status IN ('queued', 'running')") is None
+
+    def handle(self, job) -> None:
+        if job["kind"] == "solve":
+            self.solve()
+            return
+        request = self.store.row("SELECT * FROM requests WHERE id = ?", job["request"])
+        if job["kind"] == "preview":
+            self.preview(request)
+        elif request["status"] == "pending":
+            self.approve(request)
+
+    def solve(self) -> None:
+        problem = self.program.load()
+        latest = self.store.latest_publication()
+        earlier = read_publication(Path(latest["folder"]) / "schedule.json") if latest else None
+        done = solve_program(problem, self.program.options(), earlier=earlier)
+        if done.result.schedule is None:
+            raise RuntimeError(f"no schedule ({done.result.stats.status}); nothing published")
+        folder = self._publish(problem, done.files)
+        self.store.add_publication(str(folder), f"full solve: {done.result.stats.status}", [])
+        self.store.log("coordinator", f"published {folder.name} (full solve)")
+
+    def preview(self, request) -> None:
+        """The reschedule with the request added, on a copy of the program's files."""
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "program"
+            shutil.copytree(
+                self.program.file.parent,
+                copy,
+                ignore=shutil.ignore_patterns("publications", "*.sqlite3*"),
+            )
+            program = copy / self.program.file.name
+            add_leave(program, _entry(request))
+            outcome = self._reschedule(program, dry_run=True)
+        self.store.execute(
+            "UPDATE requests SET preview = ? WHERE id = ?", json.dumps(outcome), request["id"]
+        )
+
+    def approve(self, request) -> None:
+        """Write the request into the leave file, reschedule and publish; put the file back
+        if that fails."""
+        path, before = add_leave(self.program.file, _entry(request))
+        try:
+            outcome = self._reschedule(self.program.file, dry_run=False)
+        except BaseException:
+            path.write_bytes(before)
+            raise
+        if not outcome["granted"]:
+            path.write_bytes(before)
+            self.store.execute(
+                "UPDATE requests SET preview = ? WHERE id = ?", json.dumps(outcome), request["id"]
+            )
+            raise RuntimeError("the rules do not allow it; nothing was published")
+        self.store.execute(
+            "UPDATE requests SET status = 'approved', decided = datetime('now'), preview = ? "
+            "WHERE id = ?",
+            json.dumps(outcome),
+            request["id"],
+        )
+        self.store.log(
+            "coordinator",
+            f"approved request {request['id']} ({request['fellow']} {request['start']}.."
+            f"{request['end']}), written to {path.name}, published {outcome['folder']}",
+        )
+
+    def _reschedule(self, program: Path, dry_run: bool) -> dict:
+        """Reschedule `program` against the latest publication: the changes, whether the new
+        leave stands, the rules in its way; with a publication folder unless `dry_run`."""
+        latest = self.store.latest_publication()
+        if latest is None:
+            raise RuntimeError("nothing is published yet: start a full solve first")
+        try:
+            problem = self.program.load(program)
+        except ConfigError as exc:
+            return {"granted": False, "why": [str(p) for p in exc.problems], "changes": []}
+        previous = load_previous(Path(latest["folder"]) / "schedule.json", problem)
+        freeze = self.program.freeze(problem)
+        done = reschedule_program(problem, previous, freeze, self.program.options(), dry_run)
+        changes = [change.__dict__ for change in done.changes]
+        if done.result.schedule is None:
+            diagnosis = diagnose(problem, done.result, done.rescheduled.fixed)
+            why = []
+            if diagnosis.conflict is not None:
+                why = format_members(diagnosis.conflict.members).splitlines()
+            return {"granted": False, "why": why, "changes": []}
+        index = len(problem.config.leave) - 1  # the entry just added
+        entry = problem.config.leave[index]
+        granted = not entry.requested or index in done.result.schedule.granted_leave
+        outcome = {"granted": granted, "why": [], "changes": changes}
+        if not dry_run and granted:
+            folder = self._publish(problem, done.files)
+            summary = f"{len(changes)} change(s)"
+            self.store.add_publication(str(folder), summary, changes)
+            outcome["folder"] = folder.name
+        return outcome
+
+    def _publish(self, problem: Problem, files: dict[str, bytes]) -> Path:
+        count = self.store.row("SELECT COUNT(*) AS n FROM publications")["n"]
+        folder = self.program.publications / f"{count + 1:04d}"
+        write_output(folder, files, [self.program.file, leave_file(self.program.file)])
+        return folder
+
+
+def _entry(request) -> dict:
+    entry = {"fellow": request["fellow"], "start": request["start"], "end": request["end"]}
+    if request["kind"] == "requested":
+        entry["requested"] = True
+    return entry

@@ -1,0 +1,224 @@
+"""`rotations serve`: every page's permissions, CSRF, feeds with ETag, and the approve flow end
+to end (request → preview → approve → leave.yaml keeps its comments → new publication → the
+feed has the leave, changed events with a higher SEQUENCE), two approvals queued and applied in
+order."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import time
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+from rotations.cli import cli
+from rotations.publish.state import load_state
+from rotations.serve.app import Site, create_app
+from rotations.serve.store import Store
+from rotations.serve.worker import Program
+from tests.conftest import FACULTY, conference, program, write_yaml
+
+LEAVE = """\
+# Approved leave: the coordinator adds entries here (or approves them on the page).
+leave:
+  - {fellow: cy, start: 2027-07-26, end: 2027-07-27}   # a wedding
+"""
+
+
+def make_program(folder: Path) -> Path:
+    config = program(
+        rotations={
+            "a": {"name": "Alpha", "staffing": {"min": 1, "max": 1}, "stint": 2},
+            "b": {"name": "Beta"},
+            "c": {"name": "Gamma", "leave": "forbidden"},
+        },
+        requirements={"a": 2},
+        faculty=FACULTY,
+        conferences=[conference()],
+        include=["leave.yaml"],
+    )
+    folder.mkdir()
+    (folder / "leave.yaml").write_text(LEAVE)
+    return write_yaml(folder, config)
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A served tiny program, its first publication made: (client, site)."""
+    file = make_program(tmp_path / "program")
+    state = load_state(tmp_path / "state", "tiny")
+    state.save()
+    store = Store(tmp_path / "state" / "serve.sqlite3")
+    site = Site(Program(file, 10.0, today=lambda: dt.date(2027, 7, 12)), state, store)
+    with TestClient(create_app(site)) as client:
+        store.queue("solve")
+        site.worker.wake.set()
+        settle(site)
+        yield client, site
+
+
+def settle(site: Site, seconds: float = 60) -> None:
+    """Wait until the worker has run every queued job."""
+    end = time.monotonic() + seconds
+    while not site.worker.idle():
+        assert time.monotonic() < end, "the worker did not finish"
+        time.sleep(0.05)
+
+
+def token(site: Site, person: str) -> str:
+    return site.state.token(person)
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page)[1]
+
+
+def sign_in(client: TestClient, site: Site) -> str:
+    response = client.get(f"/signin/{site.signin_link()}", follow_redirects=False)
+    assert response.status_code == 303
+    return csrf(client.get("/coordinator").text)
+
+
+def ask(client: TestClient, site: Site, fellow: str, start: str, end: str, kind="approved"):
+    page = client.get(f"/p/{token(site, fellow)}").text
+    form = {"csrf": csrf(page), "start": start, "end": end, "kind": kind, "note": "dentist"}
+    return client.post(f"/p/{token(site, fellow)}/requests", data=form, follow_redirects=False)
+
+
+def test_a_fellows_page_is_theirs_only(served) -> None:
+    client, site = served
+    assert ask(client, site, "ana", "2027-08-03", "2027-08-04").status_code == 303
+    ana = client.get(f"/p/{token(site, 'ana')}")
+    assert ana.status_code == 200 and "Ana" in ana.text and "2027-08-03 to 2027-08-04" in ana.text
+    assert ana.headers["referrer-policy"] == "no-referrer"
+    ben = client.get(f"/p/{token(site, 'ben')}")
+    assert "2027-08-03 to 2027-08-04" not in ben.text and "dentist" not in ben.text
+    assert client.get("/p/" + "a" * 26).status_code == 404
+    # ben's token cannot file a request for ana, nor ana's form be sent without its token
+    page = client.get(f"/p/{token(site, 'ben')}").text
+    form = {"csrf": csrf(page), "start": "2027-08-02", "end": "2027-08-02", "kind": "approved"}
+    assert client.post(f"/p/{token(site, 'ana')}/requests", data=form).status_code == 403
+    del form["csrf"]
+    assert client.post(f"/p/{token(site, 'ben')}/requests", data=form).status_code == 403
+    # a faculty member has a page and a feed, but no leave form
+    lee = client.get(f"/p/{token(site, 'lee')}")
+    assert lee.status_code == 200 and "Ask for leave" not in lee.text
+
+
+def test_the_coordinator_pages_need_a_signed_session_and_csrf(served) -> None:
+    client, site = served
+    ask(client, site, "ana", "2027-08-02", "2027-08-03")
+    assert client.get("/coordinator").status_code == 403
+    assert client.get("/report").status_code == 403
+    assert client.post("/coordinator/requests/1/approve", data={"csrf": "x"}).status_code == 403
+    client.cookies.set("rotations_session", "forged")
+    assert client.get("/coordinator").status_code == 403
+    client.cookies.clear()
+    link = site.signin_link()
+    assert client.get(f"/signin/{link}", follow_redirects=False).status_code == 303
+    assert client.get(f"/signin/{link}").status_code == 403  # one time only
+    page = client.get("/coordinator")
+    assert page.status_code == 200 and "dentist" in page.text
+    assert client.post("/coordinator/requests/1/approve", data={}).status_code == 403
+    assert (
+        client.post("/coordinator/requests/1/launch", data={"csrf": csrf(page.text)}).status_code
+        == 404
+    )
+    assert client.get("/report").status_code == 200
+
+
+def test_feeds_carry_etags_and_answer_304(served) -> None:
+    client, site = served
+    url = f"/feeds/{token(site, 'ana')}.ics"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first.headers["content-type"] == "text/calendar; charset=utf-8"
+    again = client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    since = client.get(url, headers={"If-Modified-Since": first.headers["last-modified"]})
+    assert since.status_code == 304
+    assert client.get("/feeds/nobody.ics").status_code == 404
+
+
+def test_request_preview_approve_publish(served) -> None:
+    client, site = served
+    before = icalendar.Calendar.from_ical(client.get(f"/feeds/{token(site, 'ana')}.ics").content)
+    sequence = {str(e["uid"]): int(e["sequence"]) for e in before.walk("VEVENT")}
+    assert ask(client, site, "ana", "2027-07-26", "2027-07-30").status_code == 303
+    key = sign_in(client, site)
+    client.post("/coordinator/requests/1/preview", data={"csrf": key})
+    settle(site)
+    detail = client.get("/coordinator/requests/1").text
+    assert "It can be granted." in detail
+    client.post("/coordinator/requests/1/approve", data={"csrf": key})
+    settle(site)
+    leave = (site.program.file.parent / "leave.yaml").read_text()
+    assert leave.startswith("# Approved leave: the coordinator adds entries here")
+    assert "# a wedding" in leave
+    assert leave.endswith("  - {fellow: ana, start: 2027-07-26, end: 2027-07-30}\n")
+    assert [p["folder"][-4:] for p in site.store.rows("SELECT folder FROM publications")] == [
+        "0001",
+        "0002",
+    ]
+    after = icalendar.Calendar.from_ical(client.get(f"/feeds/{token(site, 'ana')}.ics").content)
+    block4 = [e for e in after.walk("VEVENT") if str(e.decoded("dtstart")) == "2027-07-26"]
+    assert "On leave 2027-07-26 to 2027-07-30" in str(block4[0]["description"])
+    assert int(block4[0]["sequence"]) == sequence[str(block4[0]["uid"])] + 1
+    assert "dentist" not in client.get(f"/feeds/{token(site, 'ana')}.ics").text
+    page = client.get(f"/p/{token(site, 'ana')}").text
+    assert re.search(r'<td class="status">approved</td>', page)
+    audit = client.get("/coordinator").text
+    assert "approved request 1" in audit
+
+
+def test_two_approvals_are_applied_in_order(served) -> None:
+    client, site = served
+    ask(client, site, "ben", "2027-08-02", "2027-08-03")
+    ask(client, site, "ana", "2027-08-09", "2027-08-10")
+    key = sign_in(client, site)
+    client.post("/coordinator/requests/1/approve", data={"csrf": key})
+    client.post("/coordinator/requests/2/approve", data={"csrf": key})
+    settle(site)
+    leave = (site.program.file.parent / "leave.yaml").read_text().splitlines()
+    assert leave[-2:] == [
+        "  - {fellow: ben, start: 2027-08-02, end: 2027-08-03}",
+        "  - {fellow: ana, start: 2027-08-09, end: 2027-08-10}",
+    ]
+    statuses = [r["status"] for r in site.store.rows("SELECT status FROM requests ORDER BY id")]
+    assert statuses == ["approved", "approved"]
+    assert len(site.store.rows("SELECT * FROM publications")) == 3
+
+
+def test_a_denied_request_shows_its_message(served) -> None:
+    client, site = served
+    ask(client, site, "ana", "2027-08-02", "2027-08-03")
+    key = sign_in(client, site)
+    client.post("/coordinator/requests/1/deny", data={"csrf": key, "message": "Clinic short"})
+    page = client.get(f"/p/{token(site, 'ana')}").text
+    assert "denied" in page and "Clinic short" in page
+    leave = (site.program.file.parent / "leave.yaml").read_text()
+    assert leave == LEAVE
+
+
+def test_links_print_each_persons_page_and_feed(tmp_path) -> None:
+    make_program(tmp_path / "program")
+    args = ["links", str(tmp_path / "program"), "--base-url", "https://rot.example/"]
+    result = CliRunner().invoke(cli, [*args, "--state", str(tmp_path / "state")])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["person"], r["role"]) for r in rows] == [
+        ("ana", "fellow"),
+        ("ben", "fellow"),
+        ("cy", "fellow"),
+        ("lee", "faculty"),
+        ("shah", "faculty"),
+    ]
+    state = load_state(tmp_path / "state", "tiny")
+    assert rows[0]["page_url"] == f"https://rot.example/p/{state.token('ana')}"
+    assert rows[0]["feed_url"] == f"https://rot.example/feeds/{state.token('ana')}.ics"
