@@ -114,8 +114,13 @@ def test_a_fellows_page_is_theirs_only(served) -> None:
 def test_the_coordinator_pages_need_a_signed_session_and_csrf(served) -> None:
     client, site = served
     ask(client, site, "ana", "2027-08-02", "2027-08-03")
-    assert client.get("/coordinator").status_code == 403
-    assert client.get("/report").status_code == 403
+    for url in (
+        "/coordinator",
+        "/report",
+        "/coordinator/requests/1",
+        "/coordinator/publications/1",
+    ):
+        assert client.get(url).status_code == 403
     assert client.post("/coordinator/requests/1/approve", data={"csrf": "x"}).status_code == 403
     client.cookies.set("rotations_session", "forged")
     assert client.get("/coordinator").status_code == 403

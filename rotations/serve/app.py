@@ -133,8 +133,9 @@ async def person_page(request: Request) -> Response:
                 (b.number, b.start, b.end, names.get(rid, "") if rid else "")
                 for b, rid in zip(published.blocks, row, strict=False)
             ]
+        conferences = {c.id: c.name for c in published.conferences}
         duties = [
-            (r.date.isoformat(), f"{r.conference}: {r.role}")
+            (r.date.isoformat(), f"{conferences.get(r.conference, r.conference)}: {r.role}")
             for r in published.roles
             if r.person == person.id and r.date.isoformat() >= today
         ]
@@ -343,6 +344,17 @@ async def act(request: Request) -> Response:
     return RedirectResponse("/coordinator", status_code=303, headers=HEADERS)
 
 
+async def publication_page(request: Request) -> Response:
+    """One publication's changes against the one before."""
+    site: Site = request.app.state.site
+    if site.coordinator(request) is None:
+        return refused(403, "Sign in with the link `rotations serve` printed.")
+    row = site.store.row("SELECT * FROM publications WHERE id = ?", request.path_params["id"])
+    if row is None:
+        return refused(404, "No such publication.")
+    return page(request, "publication.html", {"p": row, "changes": json.loads(row["changes"])})
+
+
 async def report(request: Request) -> Response:
     site: Site = request.app.state.site
     if site.coordinator(request) is None:
@@ -374,6 +386,7 @@ def create_app(site: Site) -> Starlette:
         Route("/signin/{token}", signin),
         Route("/coordinator", coordinator_page),
         Route("/coordinator/requests/{id:int}", request_page),
+        Route("/coordinator/publications/{id:int}", publication_page),
         Route("/coordinator/requests/{id:int}/{action:str}", act, methods=["POST"]),
         Route("/coordinator/{action:str}", act, methods=["POST"]),
         Route("/report", report),
