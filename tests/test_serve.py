@@ -227,3 +227,35 @@ def test_links_print_each_persons_page_and_feed(tmp_path) -> None:
     state = load_state(tmp_path / "state", "tiny")
     assert rows[0]["page_url"] == f"https://rot.example/p/{state.token('ana')}"
     assert rows[0]["feed_url"] == f"https://rot.example/feeds/{state.token('ana')}.ics"
+
+
+def test_an_approval_the_rules_refuse_changes_nothing(served) -> None:
+    """cy is already away on 2027-07-26..27; with ana and ben away then too, nobody can staff
+    Alpha: the second approval fails, leave.yaml and the publications stay as they were, and
+    the request stays pending with the rules in its way."""
+    client, site = served
+    ask(client, site, "ana", "2027-07-26", "2027-07-27")
+    ask(client, site, "ben", "2027-07-26", "2027-07-27")
+    key = sign_in(client, site)
+    client.post("/coordinator/requests/1/approve", data={"csrf": key})
+    settle(site)
+    leave = (site.program.file.parent / "leave.yaml").read_text()
+    client.post("/coordinator/requests/2/approve", data={"csrf": key})
+    settle(site)
+    assert (site.program.file.parent / "leave.yaml").read_text() == leave
+    assert len(site.store.rows("SELECT * FROM publications")) == 2
+    job = site.store.row("SELECT * FROM jobs WHERE request = 2")
+    assert job["status"] == "failed" and "nothing was published" in job["error"]
+    assert site.store.row("SELECT status FROM requests WHERE id = 2")["status"] == "pending"
+    assert "rotations.a.staffing" in client.get("/coordinator/requests/2").text
+
+
+def test_a_restart_loses_no_request_and_runs_what_was_running(tmp_path) -> None:
+    store = Store(tmp_path / "serve.sqlite3")
+    store.add_request("ana", "2027-08-02", "2027-08-03", "requested", "")
+    store.queue("preview", 1)
+    assert store.next_job()["status"] == "queued"  # taken: running now
+    again = Store(tmp_path / "serve.sqlite3")  # the server restarted
+    assert again.row("SELECT status FROM jobs")["status"] == "queued"
+    assert again.row("SELECT fellow FROM requests")["fellow"] == "ana"
+    assert again.row("PRAGMA user_version")[0] == 1

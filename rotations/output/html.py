@@ -86,7 +86,7 @@ def report_html(
             "instance(s), listed at the end. Do not publish it as it is.</p>"
         )
     parts += [
-        _grid(problem, schedule, colors),
+        year_grid(problem, schedule, colors),
         _requirements(problem, schedule),
         _staffing(problem, schedule),
     ]
@@ -118,7 +118,11 @@ def _status(schedule: Schedule) -> str:
     )
 
 
-def _grid(problem: Problem, schedule: Schedule, colors: dict[str, str]) -> str:
+def year_grid(
+    problem: Problem, schedule: Schedule, colors: dict[str, str], mine: str | None = None
+) -> str:
+    """The year as a coloured grid, leave hatched; the row of fellow `mine` marked (class
+    "mine") on a fellow's own page."""
     taken = problem.leave_taken(schedule.granted_leave)
     rows = [
         '<section id="grid"><h2>The year</h2><table class="grid"><thead><tr>',
@@ -131,7 +135,8 @@ def _grid(problem: Problem, schedule: Schedule, colors: dict[str, str]) -> str:
         )
     rows.append("</tr></thead><tbody>")
     for f, fellow in enumerate(problem.fellows):
-        cells = [f'<tr><td class="name">{escape(fellow.name)}</td>']
+        row = '<tr class="mine">' if fellow.id == mine else "<tr>"
+        cells = [f'{row}<td class="name">{escape(fellow.name)}</td>']
         for block in problem.blocks:
             rid = schedule.rotation_of(fellow.id, block.index)
             if rid is None:

@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from rotations.output.html import CSS, year_grid
+from rotations.output.palette import rotation_colors
 from rotations.publish.state import PROGRAM_FEED, State
 from rotations.published import Publication, read_publication
 from rotations.serve.store import Store, digest
@@ -57,7 +60,7 @@ class Site:
         key = hmac.new(bytes.fromhex(state.secret), b"serve", hashlib.sha256).digest()
         self.key = key
         self.sessions = URLSafeTimedSerializer(key.hex(), salt="coordinator")
-        self._cached: tuple[int, Publication] | None = None
+        self._cached: tuple[int, Publication, tuple | None] | None = None
         problem = program.load()
         self.config_people = [Person(f.id, "fellow", f.name) for f in problem.fellows] + [
             Person(p.id, "faculty", p.name) for p in problem.faculty
@@ -70,8 +73,19 @@ class Site:
             return None
         if self._cached is None or self._cached[0] != latest["id"]:
             published = read_publication(Path(latest["folder"]) / "schedule.json")
-            self._cached = (latest["id"], published)
+            self._cached = (latest["id"], published, None)
         return self._cached[1]
+
+    def grid(self, fellow: str) -> Markup:
+        """The report's year grid of the latest publication, `fellow`'s row marked."""
+        published = self.publication()
+        if published is None:
+            return Markup("")
+        if self._cached[2] is None:  # the program as it was published, once per publication
+            problem = self.program.load()
+            self._cached = (*self._cached[:2], (problem, published.schedule()))
+        problem, schedule = self._cached[2]
+        return Markup(year_grid(problem, schedule, rotation_colors(problem), mine=fellow))
 
     def people(self) -> list[Person]:
         published = self.publication()
@@ -173,6 +187,8 @@ async def person_page(request: Request) -> Response:
             "token": token,
             "feed": feed,
             "webcal": "webcal://" + feed.split("://", 1)[1],
+            "grid": site.grid(person.id) if person.role == "fellow" else "",
+            "css": Markup(CSS),
             "sent": request.query_params.get("sent"),
         },
     )

@@ -78,7 +78,7 @@ class Worker(threading.Thread):
 
     def handle(self, job) -> None:
         if job["kind"] == "solve":
-            self.solve()
+            self.solve(job["id"])
             return
         request = self.store.row("SELECT * FROM requests WHERE id = ?", job["request"])
         if job["kind"] == "preview":
@@ -86,11 +86,17 @@ class Worker(threading.Thread):
         elif request["status"] == "pending":
             self.approve(request)
 
-    def solve(self) -> None:
+    def solve(self, job: int) -> None:
+        """A full solve, its progress in the job's row (the coordinator's page shows it)."""
         problem = self.program.load()
         latest = self.store.latest_publication()
         earlier = read_publication(Path(latest["folder"]) / "schedule.json") if latest else None
-        done = solve_program(problem, self.program.options(), earlier=earlier)
+
+        def progress(elapsed: float, best: int | None, bound: int | None) -> None:
+            text = f"{elapsed:.0f} s: best {best if best is not None else '-'}, bound {bound}"
+            self.store.execute("UPDATE jobs SET progress = ? WHERE id = ?", text, job)
+
+        done = solve_program(problem, self.program.options(), progress, earlier=earlier)
         if done.result.schedule is None:
             raise RuntimeError(f"no schedule ({done.result.stats.status}); nothing published")
         folder = self._publish(problem, done.files)
