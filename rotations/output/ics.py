@@ -21,6 +21,7 @@ from icalendar import Calendar, Event, vDuration, vText
 
 from rotations.calendar import DAY
 from rotations.config.models import Program
+from rotations.output.tables import Held, held_lessons
 from rotations.output.vtimezone import vtimezone
 from rotations.problem import Problem
 from rotations.published import EventRecord
@@ -195,33 +196,24 @@ def session_events(
 
 
 def seminar_events(
-    problem: Problem, schedule: Schedule, taken: list[set[dt.date]], viewer: str | None = None
+    problem: Problem, held: list[Held], viewer: str | None = None
 ) -> list[EventSpec]:
-    """Seminar sessions held, as timed events: a fellow's calendar has those they attend, a
-    faculty member's those they teach, the program calendar every one. `taken`: each fellow's
-    days of leave."""
+    """Seminar sessions held (`held`), as timed events: a fellow's calendar has those they
+    attend, a faculty member's those they teach, the program calendar every one."""
     fellows = {f.id: f.name for f in problem.fellows}
     faculty = {p.id: p for p in problem.faculty}
     zone = ZoneInfo(problem.program.timezone)
     events = []
-    for seminar in problem.seminars:
-        series = problem.didactics[seminar.series]
-        lesson = schedule.lesson_on(series.id, seminar.date.isoformat())
-        if lesson is None:
-            continue
-        present = [
-            fid
-            for f, fid in enumerate(fellows)
-            if problem.attends(f, seminar, schedule.rotation_of(fid, seminar.block), taken[f])
-        ]
+    for session in held:
+        series, lesson, seminar = session.series, session.lesson, session.seminar
         if viewer in faculty and viewer != lesson.teacher:
             continue
-        if viewer in fellows and viewer not in present:
+        if viewer in fellows and viewer not in session.attendees:
             continue
         topic = next(t for t in series.topics if t.id == lesson.topic)
         start = dt.datetime.combine(seminar.date, series.start_time, zone)
-        teacher = faculty[lesson.teacher].name
         summary = f"{series.name}: {topic.name}"
+        present = ", ".join(fellows[f] for f in session.attendees) or "nobody"
         events.append(
             EventSpec(
                 uid=make_uid(
@@ -234,8 +226,7 @@ def seminar_events(
                 end=start + dt.timedelta(minutes=series.duration_minutes),
                 summary=summary + (" (you teach)" if viewer == lesson.teacher else ""),
                 location=series.location,
-                description=f"Taught by {teacher}\n"
-                f"Attending: {', '.join(fellows[f] for f in present) or 'nobody'}",
+                description=f"Taught by {faculty[lesson.teacher].name}\nAttending: {present}",
             )
         )
     return events
@@ -411,13 +402,14 @@ def calendars(
     zone = ZoneInfo(program.timezone)
     span = (problem.blocks[0].start - DAY * 7, problem.blocks[-1].end + DAY * 7)
     taken = problem.leave_taken(schedule.granted_leave)
+    held = held_lessons(problem, schedule)
     owned: list[tuple[str, str, list[EventSpec]]] = [
         (
             f"calendars/{fellow.id}.ics",
             f"{fellow.name}: {program.name}",
             fellow_events(problem, schedule, f, taken[f])
             + session_events(problem, schedule, fellow.id)
-            + seminar_events(problem, schedule, taken, fellow.id)
+            + seminar_events(problem, held, fellow.id)
             + meeting_events(problem, schedule, taken, fellow.id),
         )
         for f, fellow in enumerate(problem.fellows)
@@ -428,7 +420,7 @@ def calendars(
             f"calendars/faculty/{person.id}.ics",
             f"{person.name}: {program.name} conferences{teaching}",
             session_events(problem, schedule, person.id)
-            + seminar_events(problem, schedule, taken, person.id)
+            + seminar_events(problem, held, person.id)
             + meeting_events(problem, schedule, taken, person.id),
         )
         for person in problem.faculty
@@ -439,7 +431,7 @@ def calendars(
             program.name,
             program_events(problem, schedule)
             + session_events(problem, schedule)
-            + seminar_events(problem, schedule, taken),
+            + seminar_events(problem, held),
         )
     )
     paths = {path for path, _, _ in owned}

@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import dataclass
 
+from rotations.config.models import Didactics
 from rotations.problem import Problem, Seminar
-from rotations.schedule import Schedule
+from rotations.schedule import Lesson, Schedule
 
 SCHEDULE_COLUMNS = ("fellow", "fellow_name", "block", "start", "end", "rotation", "rotation_name")
 
@@ -160,37 +162,51 @@ DIDACTICS_COLUMNS = (
 )
 
 
-def attendees(problem: Problem, schedule: Schedule, seminar: Seminar) -> list[str]:
-    """Ids of the fellows who attend the seminar, in config order."""
+@dataclass(frozen=True)
+class Held:
+    """A seminar session that is held: its date, series, lesson and the fellows there."""
+
+    seminar: Seminar
+    series: Didactics
+    lesson: Lesson
+    attendees: list[str]  # fellow ids, in config order
+
+
+def held_lessons(problem: Problem, schedule: Schedule) -> list[Held]:
+    """Every seminar session held, in date order per series, with who attends it."""
     away = problem.leave_taken(schedule.granted_leave)
-    return [
-        fellow.id
-        for f, fellow in enumerate(problem.fellows)
-        if problem.attends(f, seminar, schedule.rotation_of(fellow.id, seminar.block), away[f])
-    ]
+    out = []
+    for seminar in problem.seminars:
+        series = problem.didactics[seminar.series]
+        lesson = schedule.lesson_on(series.id, seminar.date.isoformat())
+        if lesson is None:
+            continue
+        present = [
+            fellow.id
+            for f, fellow in enumerate(problem.fellows)
+            if problem.attends(f, seminar, schedule.rotation_of(fellow.id, seminar.block), away[f])
+        ]
+        out.append(Held(seminar, series, lesson, present))
+    return out
 
 
 def didactics_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str]]:
     """One row per seminar session held, by date and series, attendees `;`-separated."""
     faculty = {p.id: p.name for p in problem.faculty}
     rows = []
-    for seminar in problem.seminars:
-        series = problem.didactics[seminar.series]
-        lesson = schedule.lesson_on(series.id, seminar.date.isoformat())
-        if lesson is None:
-            continue
-        start = dt.datetime.combine(seminar.date, series.start_time)
-        end = start + dt.timedelta(minutes=series.duration_minutes)
+    for held in held_lessons(problem, schedule):
+        start = dt.datetime.combine(held.seminar.date, held.series.start_time)
+        end = start + dt.timedelta(minutes=held.series.duration_minutes)
         rows.append(
             {
-                "date": lesson.date,
+                "date": held.lesson.date,
                 "start": start.strftime("%H:%M"),
                 "end": end.strftime("%H:%M"),
-                "series": series.id,
-                "topic": lesson.topic,
-                "teacher": lesson.teacher,
-                "teacher_name": faculty[lesson.teacher],
-                "attendees": ";".join(attendees(problem, schedule, seminar)),
+                "series": held.series.id,
+                "topic": held.lesson.topic,
+                "teacher": held.lesson.teacher,
+                "teacher_name": faculty[held.lesson.teacher],
+                "attendees": ";".join(held.attendees),
             }
         )
     return sorted(rows, key=lambda row: (row["date"], row["start"], row["series"]))
@@ -204,13 +220,10 @@ def attendance_counts(problem: Problem, schedule: Schedule, series: int) -> dict
     """Fellow id -> topic id -> how many sessions of the topic the fellow attends."""
     topics = problem.didactics[series].topics
     counts = {f.id: {t.id: 0 for t in topics} for f in problem.fellows}
-    held = {(x.series, x.date): x.topic for x in schedule.lessons}
-    for seminar in problem.seminars_of(series):
-        topic = held.get((problem.didactics[series].id, seminar.date.isoformat()))
-        if topic is None:
-            continue
-        for fid in attendees(problem, schedule, seminar):
-            counts[fid][topic] += 1
+    for held in held_lessons(problem, schedule):
+        if held.seminar.series == series:
+            for fid in held.attendees:
+                counts[fid][held.lesson.topic] += 1
     return counts
 
 
