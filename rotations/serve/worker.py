@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import stat
 import tempfile
 import threading
 from collections.abc import Callable
@@ -20,6 +22,7 @@ from rotations.explain import format_members
 from rotations.output.folder import write_output
 from rotations.pipeline import diagnose, reschedule_program, solve_program
 from rotations.problem import Problem, resolve
+from rotations.publish.state import write_private
 from rotations.published import read_publication
 from rotations.reschedule import load_previous
 from rotations.runner import Deadline
@@ -106,13 +109,7 @@ class Worker(threading.Thread):
     def preview(self, request) -> None:
         """The reschedule with the request added, on a copy of the program's files."""
         with tempfile.TemporaryDirectory() as folder:
-            copy = Path(folder) / "program"
-            shutil.copytree(
-                self.program.file.parent,
-                copy,
-                ignore=shutil.ignore_patterns("publications", "*.sqlite3*"),
-            )
-            program = copy / self.program.file.name
+            program = self._copy(Path(folder))
             add_leave(program, _entry(request))
             outcome = self._reschedule(program, dry_run=True)
         self.store.execute(
@@ -120,20 +117,25 @@ class Worker(threading.Thread):
         )
 
     def approve(self, request) -> None:
-        """Write the request into the leave file, reschedule and publish; put the file back
-        if that fails."""
-        path, before = add_leave(self.program.file, _entry(request))
-        try:
-            outcome = self._reschedule(self.program.file, dry_run=False)
-        except BaseException:
-            path.write_bytes(before)
-            raise
-        if not outcome["granted"]:
-            path.write_bytes(before)
-            self.store.execute(
-                "UPDATE requests SET preview = ? WHERE id = ?", json.dumps(outcome), request["id"]
-            )
-            raise RuntimeError("the rules do not allow it; nothing was published")
+        """Reschedule with the request written into a copy of the program's files and publish;
+        only then replace the program's leave file with the copy's, in one rename. A failure
+        or an interruption before that leaves the program's files as they were (a rerun of the
+        job writes the same publication folder again)."""
+        with tempfile.TemporaryDirectory() as folder:
+            program = self._copy(Path(folder))
+            path, _ = add_leave(program, _entry(request))
+            outcome = self._reschedule(program, dry_run=False)
+            if not outcome["granted"]:
+                self.store.execute(
+                    "UPDATE requests SET preview = ? WHERE id = ?",
+                    json.dumps(outcome),
+                    request["id"],
+                )
+                raise RuntimeError("the rules do not allow it; nothing was published")
+            target = self.program.file.parent / path.relative_to(program.parent)
+            mode = stat.S_IMODE(target.stat().st_mode)
+            write_private(target, path.read_bytes())  # one rename
+            os.chmod(target, mode)
         self.store.execute(
             "UPDATE requests SET status = 'approved', decided = datetime('now'), preview = ? "
             "WHERE id = ?",
@@ -143,8 +145,19 @@ class Worker(threading.Thread):
         self.store.log(
             "coordinator",
             f"approved request {request['id']} ({request['fellow']} {request['start']}.."
-            f"{request['end']}), written to {path.name}, published {outcome['folder']}",
+            f"{request['end']}), written to {target.name}, published {outcome['folder']}",
         )
+
+    def _copy(self, folder: Path) -> Path:
+        """A copy of the program's folder (without its publications) in `folder`: its
+        program file."""
+        copy = folder / "program"
+        shutil.copytree(
+            self.program.file.parent,
+            copy,
+            ignore=shutil.ignore_patterns("publications", "*.sqlite3*"),
+        )
+        return copy / self.program.file.name
 
     def _reschedule(self, program: Path, dry_run: bool) -> dict:
         """Reschedule `program` against the latest publication: the changes, whether the new
@@ -155,7 +168,8 @@ class Worker(threading.Thread):
         try:
             problem = self.program.load(program)
         except ConfigError as exc:
-            return {"granted": False, "why": [str(p) for p in exc.problems], "changes": []}
+            why = [str(p).replace(f"{program.parent}/", "") for p in exc.problems]
+            return {"granted": False, "why": why, "changes": []}
         previous = load_previous(Path(latest["folder"]) / "schedule.json", problem)
         freeze = self.program.freeze(problem)
         done = reschedule_program(problem, previous, freeze, self.program.options(), dry_run)
@@ -163,8 +177,9 @@ class Worker(threading.Thread):
         if done.result.schedule is None:
             diagnosis = diagnose(problem, done.result, done.rescheduled.fixed)
             why = []
-            if diagnosis.conflict is not None:
-                why = format_members(diagnosis.conflict.members).splitlines()
+            if diagnosis.conflict is not None:  # named by the program's own file names
+                text = format_members(diagnosis.conflict.members)
+                why = text.replace(f"{program.parent}/", "").splitlines()
             return {"granted": False, "why": why, "changes": []}
         index = len(problem.config.leave) - 1  # the entry just added
         entry = problem.config.leave[index]
