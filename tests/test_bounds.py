@@ -130,3 +130,22 @@ def test_mentoring_alone_gives_its_floors(load) -> None:
     result = run(problem)
     assert result.schedule.mentors["ana"] == "lee"
     assert (result.stats.objective, result.stats.bound) == (11, 11)
+
+
+def test_presentations_away_from_current_work_have_a_floor(load) -> None:
+    """Six weekly sessions, each of three fellows presents twice, three weeks apart. `a` (whose
+    discipline sits on the panel) is required exactly once: a one-block run and the block after
+    span two weeks, room for one presentation, so each fellow gives one away from current work:
+    3 at least, and 3 is what the solver proves."""
+    from tests.conftest import FACULTY, conference
+
+    config = program(
+        rotations={"a": {"name": "Alpha", "discipline": "neurology"}, "b": {"name": "Beta"}},
+        requirements={"a": 1},
+        faculty=FACULTY,
+        conferences=[conference(min_weeks_between_presentations=3, relevance_weight=1)],
+    )
+    problem = load(config)
+    assert build_model(problem).floors.relevance == 3
+    result = run(problem)
+    assert (result.stats.status, result.stats.objective, result.stats.bound) == ("OPTIMAL", 3, 3)

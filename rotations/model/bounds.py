@@ -40,13 +40,69 @@ class Floors:
     unmet: int = 0
     worst: int = 0
     mentoring: int = 0
+    relevance: int = 0  # presentations not from current work, weighted, summed over conferences
 
 
 def wish_floors(problem: Problem) -> Floors:
-    """The floors the relaxations of the program's soft wishes and of mentoring prove."""
+    """The floors the relaxations of the program's soft wishes, of mentoring and of the
+    conferences' relevance prove."""
     rotations = _rotation_floors(problem)
     mentoring, worst = _mentoring_floors(problem)
-    return Floors(rotations.unmet, max(rotations.worst, worst), mentoring)
+    return Floors(rotations.unmet, max(rotations.worst, worst), mentoring, _relevance(problem))
+
+
+def _relevance(problem: Problem) -> int:
+    """The least the conferences' relevance can cost, counted without a solver: a fellow
+    presents from current work only in the weeks of a run on a rotation of the panel's
+    disciplines or the block after it (only the block after, from a rotation nobody presents
+    from), and two presentations are some weeks apart; so each run holds a bounded number of
+    them, and a rotation's requirement and stint lengths bound its runs. What a fellow must
+    present beyond all that is presented away from current work."""
+    total = 0
+    for c, conf in enumerate(problem.conferences):
+        related = [r for r, rot in problem.config.rotations.items() if rot.discipline in conf.panel]
+        if not conf.relevance_weight or not related or not conf.presenters:
+            continue
+        apart = 7 * max(conf.every_weeks, conf.min_weeks_between_presentations, 1)  # days
+        longest = max((b.end - b.start).days + 1 for b in problem.blocks)
+        for f in range(len(problem.fellows)):
+            most = 0
+            for r in related:
+                runs = _most_per_runs(problem, f, r, longest, apart, r in conf.no_presenting_on)
+                if runs is None:  # no requirement maximum: no bound from this fellow
+                    break
+                most += runs
+            else:
+                least, _ = problem.presentations(c, f)
+                total += conf.relevance_weight * max(0, least - most)
+    return total
+
+
+def _most_per_runs(
+    problem: Problem, f: int, rotation: str, longest: int, apart: int, barred: bool
+) -> int | None:
+    """The most presentations fellow f can give from current work on `rotation`: over every
+    split of at most its required maximum of blocks into runs of a stint's length, the sum per
+    run of the presentations `apart` days apart that fit in the run and the block after (only
+    the block after when presenting is `barred` on it). None without a requirement maximum."""
+    need = problem.requirement(f, rotation)
+    if need is None or need.max is None:
+        return None
+    stint = problem.rotation(rotation).stint
+    shortest = stint.min or 1 if stint is not None else 1
+    longest_run = stint.max if stint is not None and stint.max is not None else need.max
+
+    def fits(length: int) -> int:
+        days = (1 if barred else length + 1) * longest
+        return (days - 1) // apart + 1
+
+    best = [0] * (need.max + 1)  # best[n]: the most from runs of n blocks in all
+    for n in range(1, need.max + 1):
+        best[n] = max(
+            [best[n - 1]]
+            + [best[n - k] + fits(k) for k in range(shortest, min(longest_run, n) + 1)]
+        )
+    return best[need.max]
 
 
 def _mentoring_floors(problem: Problem) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import MentoringPart
+from rotations.config.implied import ConferencePart, MentoringPart
 from rotations.model.bounds import Floors
 from rotations.model.variables import Penalty
 
@@ -29,12 +29,16 @@ def add_objective(
     soft = [p for p in penalties if not p.hard]
     wishes = wish_penalties(penalties)
     mentoring = [p for p in soft if isinstance(p.rule, MentoringPart)]
-    grouped = {id(p) for p in mentoring}
+    relevance = [
+        p for p in soft if isinstance(p.rule, ConferencePart) and p.rule.part == "relevance"
+    ]
+    grouped = {id(p) for p in mentoring + relevance}
     rotation_wishes = [p for p in wishes if id(p) not in grouped]
     grouped |= {id(p) for p in rotation_wishes}
     # Each group's total as a variable whose domain starts at its floor (bounds.py).
     total = _floored(model, rotation_wishes, floors.unmet, "unmet_wishes")
     total += _floored(model, mentoring, floors.mentoring, "mentoring_cost")
+    total += _floored(model, relevance, floors.relevance, "relevance_cost")
     total += sum(p.weight * p.literal for p in soft if id(p) not in grouped)
     per_fellow: dict[int, list[Penalty]] = {}
     for p in wishes:
