@@ -65,8 +65,19 @@ def browser():
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,1400"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.implicitly_wait(10)  # a clicked form's next page may still be loading
     yield driver
     driver.quit()
+
+
+def done(site: Site, kind: str, seconds: float = 60) -> None:
+    """Wait until the browser's click has queued a job of `kind` and the worker has run it (the
+    form is sent after click() returns)."""
+    end = time.monotonic() + seconds
+    query = "SELECT status FROM jobs WHERE kind = ? ORDER BY id DESC LIMIT 1"
+    while (job := site.store.row(query, kind)) is None or job["status"] in ("queued", "running"):
+        assert time.monotonic() < end, f"no {kind} ran"
+        time.sleep(0.05)
 
 
 def shoot(driver, name: str) -> None:
@@ -97,13 +108,13 @@ def test_a_fellow_asks_and_the_coordinator_approves(server, browser) -> None:
     browser.get(f"{base}/signin/{site.signin_link()}")
     assert "Family wedding" in browser.find_element(By.ID, "pending").text
     browser.find_element(By.XPATH, "//button[text()='Preview']").click()
-    settle(site)
+    done(site, "preview")
     browser.get(f"{base}/coordinator/requests/1")
     assert "It can be granted." in browser.page_source
     shoot(browser, "coordinator-preview")
     browser.get(f"{base}/coordinator")
     browser.find_element(By.XPATH, "//button[text()='Approve']").click()
-    settle(site)
+    done(site, "approve")
     browser.get(f"{base}/coordinator")
     assert "approved request 1" in browser.page_source
     shoot(browser, "coordinator")
