@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 from rotations.output.palette import rotation_colors, text_color
@@ -292,7 +293,6 @@ def _roster(problem: Problem, schedule: Schedule) -> str:
 def _seminars(problem: Problem, schedule: Schedule) -> str:
     """Per series: the sessions held (topic, teacher, who attends) and a fellow × topic grid of
     the sessions attended, a topic attended too rarely marked."""
-    names = {f.id: f.name for f in problem.fellows}
     lessons = didactics_rows(problem, schedule)
     rows = ['<section id="didactics"><h2>Seminars</h2>']
     for d, series in enumerate(problem.didactics):
@@ -305,9 +305,16 @@ def _seminars(problem: Problem, schedule: Schedule) -> str:
         for row in lessons:
             if row["series"] != series.id:
                 continue
-            present = ", ".join(escape(names[f]) for f in row["attendees"].split(";") if f)
+            there = set(row["attendees"].split(";"))
+            day = dt.date.fromisoformat(row["date"])
+            away = [
+                escape(fellow.name)
+                for f, fellow in enumerate(problem.fellows)
+                if fellow.id not in there and problem.inside(f, day)
+            ]
+            present = f"everyone but {', '.join(away)}" if away else "everyone"
             rows.append(
-                f"<tr><td>{row['date']} {row['start']}</td>"
+                f'<tr><td class="name">{row["date"]} {row["start"]}</td>'
                 f'<td class="name">{escape(topics[row["topic"]])}</td>'
                 f'<td class="name">{escape(row["teacher_name"])}</td>'
                 f'<td class="name">{present}</td></tr>'
