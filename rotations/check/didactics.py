@@ -72,10 +72,24 @@ def _attendance(
 
 
 def _balance(rule: DidacticsRules, problem: Problem, lessons: list[Lesson]) -> list[Violation]:
-    """Soft: within a topic, each session its busiest teacher gives beyond one more than its
-    least busy teacher costs `balance_weight`."""
+    """Soft, at `balance_weight` per session: a topic held more often than its share of the
+    dates (rounded up); within a topic, each session its busiest teacher gives beyond one more
+    than its least busy teacher."""
     series = problem.didactics[rule.series]
     out = []
+    dates = len(problem.seminars_of(rule.series))
+    share = -(-dates // len(series.topics))
+    for topic in series.topics if series.balance_weight else []:
+        held = sum(x.topic == topic.id for x in lessons)
+        if held > share:
+            out.append(
+                Violation(
+                    rule=rule.parts["teaching_balance"],
+                    message=f"{topic.name} is held {held} times, more than its share of the "
+                    f"dates ({share})",
+                    cost=series.balance_weight * (held - share),
+                )
+            )
     for topic in series.topics if series.balance_weight else []:
         teachers = list(dict.fromkeys(topic.teachers))
         if len(teachers) < 2:

@@ -330,7 +330,8 @@ class DidacticsPart(Implied):
             f"{series.name}",
             "attendance": f"every fellow attends every topic of {series.name} "
             + ("once" if times == 1 else f"{times} times"),
-            "teaching_balance": f"each topic of {series.name} taught evenly by its teachers",
+            "teaching_balance": f"the topics of {series.name} held evenly over its dates, and "
+            "each taught evenly by its teachers",
         }[self.part]
 
 

@@ -323,7 +323,8 @@ class Didactics(Series):
     )
     balance_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = Field(
         default=1,
-        description="cost per session a topic's busiest teacher gives above its least busy one",
+        description="cost per session of a topic held more often than its share of the dates, "
+        "and per session its busiest teacher gives beyond one more than its least busy one",
     )
 
 

@@ -64,7 +64,7 @@ def add_didactics(
                 short = model.new_int_var(0, times, f"missed[{series.id},{topic.id},{fellow.id}]")
                 model.add(short >= times - sum(attended))
                 penalties.append(Penalty(short, weight, rule.parts["attendance"], f))
-    return penalties + _balance(rule, problem, v, model, seminars, teachers)
+    return penalties + _balance(rule, problem, v, model, seminars, teachers, held)
 
 
 def _can_attend(rule, problem, v, model, seminars, unit) -> dict:
@@ -87,13 +87,20 @@ def _can_attend(rule, problem, v, model, seminars, unit) -> dict:
     return can
 
 
-def _balance(rule, problem, v, model, seminars, teachers) -> list[Penalty]:
-    """Soft: a topic's teachers give its sessions evenly — each session its busiest teacher
-    gives beyond one more than its least busy one costs `balance_weight`."""
+def _balance(rule, problem, v, model, seminars, teachers, held) -> list[Penalty]:
+    """Soft, at `balance_weight` per session: no topic is held more often than its share of the
+    dates (rounded up), and a topic's teachers give its sessions evenly (each session its
+    busiest teacher gives beyond one more than its least busy one)."""
     series = problem.didactics[rule.series]
     if not series.balance_weight:
         return []
     penalties = []
+    part = rule.parts["teaching_balance"]
+    share = -(-len(seminars) // len(series.topics))
+    for t, topic in enumerate(series.topics):
+        often = model.new_int_var(0, len(seminars), f"too_often[{series.id},{topic.id}]")
+        model.add(often >= sum(held[i, t] for i in seminars) - share)
+        penalties.append(Penalty(often, series.balance_weight, part))
     for t, topic in enumerate(series.topics):
         if len(teachers[t]) < 2:
             continue
@@ -106,5 +113,5 @@ def _balance(rule, problem, v, model, seminars, teachers) -> list[Penalty]:
             model.add(least <= load)
         uneven = model.new_int_var(0, n, f"uneven[{series.id},{topic.id}]")
         model.add(uneven >= most - least - 1)
-        penalties.append(Penalty(uneven, series.balance_weight, rule.parts["teaching_balance"]))
+        penalties.append(Penalty(uneven, series.balance_weight, part))
     return penalties
