@@ -312,20 +312,8 @@ def resolve(config: models.Config) -> Problem:
                 leave[f].add(day)
             entries[f, day] = (*entries.get((f, day), ()), e)
             day += dt.timedelta(days=1)
-    sessions = []
-    for c, conf in enumerate(config.conferences):
-        skip = set(conf.skip) | (set(holidays) if conf.skip_holidays else set())
-        weekday = models.WEEKDAYS.index(conf.weekday)
-        for n, day in enumerate(session_dates(weekday, conf.every_weeks, first, last, skip)):
-            block = next(b.index for b in blocks if b.start <= day <= b.end)
-            sessions.append(Session(c, day, block, n + 1))
-    seminars = []
-    for d, series in enumerate(config.didactics):
-        skip = set(series.skip) | (set(holidays) if series.skip_holidays else set())
-        weekday = models.WEEKDAYS.index(series.weekday)
-        for n, day in enumerate(session_dates(weekday, series.every_weeks, first, last, skip)):
-            block = next(b.index for b in blocks if b.start <= day <= b.end)
-            seminars.append(Seminar(d, day, block, n + 1))
+    sessions = [Session(*when) for when in _meetings_of(config.conferences, blocks, holidays)]
+    seminars = [Seminar(*when) for when in _meetings_of(config.didactics, blocks, holidays)]
     rules = [*implied_rules(config, config._source or SourceMap()), *config.rules]
     problem = Problem(
         config=config,
@@ -348,6 +336,22 @@ def resolve(config: models.Config) -> Problem:
     if impossible:
         raise ConfigError(impossible)
     return problem
+
+
+def _meetings_of(
+    series: list[models.Series], blocks: list[Block], holidays: frozenset[dt.date]
+) -> list[tuple[int, dt.date, int, int]]:
+    """(series index, date, 0-based block, 1-based number in the series) of every date a
+    conference or seminar series meets in the year."""
+    first, last = blocks[0].start, blocks[-1].end
+    out = []
+    for c, one in enumerate(series):
+        skip = set(one.skip) | (set(holidays) if one.skip_holidays else set())
+        weekday = models.WEEKDAYS.index(one.weekday)
+        for n, day in enumerate(session_dates(weekday, one.every_weeks, first, last, skip)):
+            block = next(b.index for b in blocks if b.start <= day <= b.end)
+            out.append((c, day, block, n + 1))
+    return out
 
 
 def session_problems(problem: Problem) -> list[ConfigProblem]:
