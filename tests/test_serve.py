@@ -106,6 +106,8 @@ def test_a_fellows_page_is_theirs_only(served) -> None:
     assert client.post(f"/p/{token(site, 'ana')}/requests", data=form).status_code == 403
     del form["csrf"]
     assert client.post(f"/p/{token(site, 'ben')}/requests", data=form).status_code == 403
+    # dates outside the year are refused at once
+    assert ask(client, site, "ana", "2029-01-01", "2029-01-02").status_code == 400
     # a faculty member has a page and a feed, but no leave form
     lee = client.get(f"/p/{token(site, 'lee')}")
     assert lee.status_code == 200 and "Ask for leave" not in lee.text

@@ -62,6 +62,7 @@ class Site:
         self.sessions = URLSafeTimedSerializer(key.hex(), salt="coordinator")
         self._cached: tuple[int, Publication, tuple | None] | None = None
         problem = program.load()
+        self.year = (problem.blocks[0].start, problem.blocks[-1].end)
         self.config_people = [Person(f.id, "fellow", f.name) for f in problem.fellows] + [
             Person(p.id, "faculty", p.name) for p in problem.faculty
         ]
@@ -211,6 +212,9 @@ async def new_request(request: Request) -> Response:
     kind = str(form.get("kind", "requested"))
     if end < start or kind not in ("approved", "requested"):
         return refused(400, "The last day is before the first, or the kind is unknown.")
+    first, last = site.year
+    if end < first or start > last:
+        return refused(400, f"Those dates lie outside the program's year ({first} to {last}).")
     note = str(form.get("note", ""))[:1000]
     number = site.store.add_request(person.id, start.isoformat(), end.isoformat(), kind, note)
     site.store.log(person.id, f"asked for leave {start}..{end} ({kind}), request {number}")
