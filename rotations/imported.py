@@ -15,28 +15,20 @@ Conference rosters may come the same way, in the shape of `conferences.csv`."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rotations.model import Model
 from rotations.problem import Problem
 from rotations.published import Unreadable
 from rotations.schedule import Role
+from rotations.sheets import WORKBOOKS, Cell, Table, TableError, read_tables
 
-SUFFIXES = (".csv", ".xlsx", ".xlsm")
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    where: str  # the cell's address, for messages
-
-
-Table = list[list[Cell]]
+SUFFIXES = (".csv", *WORKBOOKS)
+EMPTY = Cell("", 0, "")  # a cell beyond the end of a short row
 
 
 @dataclass(frozen=True)
@@ -110,7 +102,7 @@ def read_roles(path: Path, problem: Problem) -> list[Role]:
     people = {f.id for f in problem.fellows} | {p.id for p in problem.faculty}
     roles, errors = [], []
     for row in table[row0 + 1 :]:
-        value = {name: (row[c] if c < len(row) else Cell("", "")) for name, c in columns.items()}
+        value = {name: (row[c] if c < len(row) else EMPTY) for name, c in columns.items()}
         if not any(cell.text for cell in value.values()):
             continue
         day = _date(value["date"].text)
@@ -138,60 +130,10 @@ def read_roles(path: Path, problem: Problem) -> list[Role]:
 
 
 def _tables(path: Path, sheet: str | None) -> list[tuple[str, Table]]:
-    """(where, cells) of the file's tables: the CSV file, or the workbook's sheets."""
-    if path.suffix.lower() == ".csv":
-        try:
-            with open(path, newline="", encoding="utf-8-sig") as handle:
-                rows = list(csv.reader(handle))
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            raise Unreadable(f"{path}: cannot be read as CSV ({exc})") from None
-        return [
-            (
-                path.name,
-                [
-                    [
-                        Cell(text.strip(), f"{path.name}:{r + 1}:{c + 1}")
-                        for c, text in enumerate(row)
-                    ]
-                    for r, row in enumerate(rows)
-                ],
-            )
-        ]
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise Unreadable(f"{path}: cannot be read as a workbook ({exc})") from None
-    names = book.sheetnames
-    if sheet is not None and sheet not in names:
-        raise Unreadable(f"{path}: no sheet '{sheet}'; the sheets are {', '.join(names)}")
-    out = []
-    for name in [sheet] if sheet is not None else names:
-        rows = book[name].iter_rows(values_only=True)
-        table = [
-            [
-                Cell(_text(value), f"{path.name}!{name}!{get_column_letter(c + 1)}{r + 1}")
-                for c, value in enumerate(row)
-            ]
-            for r, row in enumerate(rows)
-        ]
-        out.append((f"{path.name}!{name}", table))
-    book.close()
-    return out
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+        return read_tables(path, sheet)
+    except TableError as exc:
+        raise Unreadable(f"{path}: {exc}") from None
 
 
 def _header(table: Table, wanted: set[str]) -> tuple[int, dict[str, int]] | None:
@@ -259,7 +201,7 @@ def _rotation(cell: Cell, rotations: dict[str, str], errors: list[str]) -> str |
     rid = rotations.get(text.casefold())
     if rid is None:  # suggest ids and names, not abbreviations
         spelled = {k: v for k, v in rotations.items() if len(k) > 3 or k == v.casefold()}
-        errors.append(_unknown(Cell(text, cell.where), "rotation", spelled))
+        errors.append(_unknown(replace(cell, text=text), "rotation", spelled))
     return rid
 
 
@@ -274,13 +216,13 @@ def _long(table: Table, problem: Problem, errors: list[str]) -> dict | None:
     found: dict[str, list[str | None]] = {}
     seen: dict[tuple[str, int], str] = {}
     for row in table[row0 + 1 :]:
-        cells = {k: row[c] if c < len(row) else Cell("", "") for k, c in columns.items()}
+        cells = {k: row[c] if c < len(row) else EMPTY for k, c in columns.items()}
         if not any(cell.text for cell in row):
             continue
         fid = fellows.get(cells["fellow"].text.casefold())
         if fid is None:
             errors.append(_unknown(cells["fellow"], "fellow", fellows))
-        block_cell = row[when] if when < len(row) else Cell("", "")
+        block_cell = row[when] if when < len(row) else EMPTY
         block = _block_of(problem, block_cell.text)
         if block is None:
             errors.append(f"{block_cell.where}: '{block_cell.text}' is no block of the year")

@@ -1,5 +1,6 @@
 """Case logs: the cases fellows have already logged, from CSV or XLSX files beside the program
-(columns fellow, procedure, date, count; a case-log export), read with pandas. Every row is
+(columns fellow, procedure, date, count; a case-log export), read as rotations.sheets reads
+every table. Every row is
 checked, and a wrong one is named by file, row and column."""
 
 from __future__ import annotations
@@ -8,9 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from rotations.config.source import ConfigProblem, Position
+from rotations.sheets import TableError, read_tables
 
 COLUMNS = ("fellow", "procedure", "date", "count")
 
@@ -35,36 +35,34 @@ def read_case_log(
         problems.append(ConfigProblem(Position(shown, row, column), "", message))
 
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            table = pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
-        else:
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        (_, table), *_ = read_tables(path, shown=shown)
+    except TableError as exc:
         problems.append(ConfigProblem(Position(shown, 1, 1), "", f"cannot read it: {exc}"))
         return [], problems
-    header = [str(c).strip().lower() for c in table.columns]
+    header = [cell.text.lower() for cell in table[0]] if table else []
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         wrong(1, 1, f"needs the columns {', '.join(COLUMNS)}; missing {', '.join(missing)}")
         return [], problems
-    where = {c: header.index(c) + 1 for c in COLUMNS}
+    where = {c: header.index(c) + 1 for c in COLUMNS}  # 1-based columns
     rows = []
-    for index, values in enumerate(table.itertuples(index=False), start=2):  # row 1: header
-        cells = {c: str(values[where[c] - 1]).strip() for c in COLUMNS}
-        if not any(cells.values()):
+    for line in table[1:]:
+        text = {c: line[i - 1].text if i <= len(line) else "" for c, i in where.items()}
+        if not any(text.values()):
             continue
-        fellow, procedure = cells["fellow"], cells["procedure"]
+        row = line[0].row
+        fellow, procedure = text["fellow"], text["procedure"]
         if fellow not in fellows:
-            wrong(index, where["fellow"], f"unknown fellow '{fellow}'")
+            wrong(row, where["fellow"], f"unknown fellow '{fellow}'")
         if procedure not in procedures:
-            wrong(index, where["procedure"], f"unknown procedure '{procedure}'")
+            wrong(row, where["procedure"], f"unknown procedure '{procedure}'")
         try:
-            day = dt.date.fromisoformat(cells["date"][:10])
+            day = dt.date.fromisoformat(text["date"][:10])
         except ValueError:
-            wrong(index, where["date"], f"'{cells['date']}' is not a date YYYY-MM-DD")
+            wrong(row, where["date"], f"'{text['date']}' is not a date YYYY-MM-DD")
             continue
-        if not cells["count"].isdigit():
-            wrong(index, where["count"], f"'{cells['count']}' is not a number of cases")
+        if not text["count"].isdigit():
+            wrong(row, where["count"], f"'{text['count']}' is not a number of cases")
             continue
-        rows.append(Logged(fellow, procedure, day, int(cells["count"])))
+        rows.append(Logged(fellow, procedure, day, int(text["count"])))
     return rows, problems
