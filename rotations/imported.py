@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rotations.model import Model
+from rotations.output.palette import abbreviation
 from rotations.problem import Problem
 from rotations.published import Unreadable
 from rotations.schedule import Role
@@ -176,10 +177,10 @@ def _names(problem: Problem) -> tuple[dict[str, str], dict[str, str]]:
     rotations: dict[str, str] = {}
     abbreviations: dict[str, list[str]] = {}
     for rid in problem.rotations:
-        abbreviations.setdefault(rid[:3].casefold(), []).append(rid)
-    for abbreviation, rids in abbreviations.items():
+        abbreviations.setdefault(abbreviation(rid).casefold(), []).append(rid)
+    for short, rids in abbreviations.items():
         if len(rids) == 1:  # an abbreviation two rotations share names neither
-            rotations[abbreviation] = rids[0]
+            rotations[short] = rids[0]
     for rid in problem.rotations:
         rotations[problem.rotation(rid).name.casefold()] = rid
         rotations[rid.casefold()] = rid

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from rotations.output.palette import rotation_colors, text_color
+from rotations.output.palette import abbreviation, rotation_colors, text_color
 from rotations.output.tables import (
     attendance_counts,
     didactics_rows,
@@ -54,10 +54,6 @@ ul.soft li { margin: 2px 0; }
   table.roster th, table.roster td { font-size: 7px; padding: 0 3px; }
 }
 """
-
-
-def _abbrev(rid: str) -> str:
-    return rid[:3].title()
 
 
 def report_html(
@@ -152,13 +148,13 @@ def year_grid(
             cells.append(
                 f'<td class="cell{" leave" if leave else ""}" data-rotation="{escape(rid)}" '
                 f'style="background-color:{color};color:{text_color(color)}" '
-                f'title="{escape(title)}">{escape(_abbrev(rid))}</td>'
+                f'title="{escape(title)}">{escape(abbreviation(rid))}</td>'
             )
         rows.append("".join(cells) + "</tr>")
     rows.append("</tbody></table>")
     legend = "".join(
         f'<span style="background-color:{colors[rid]};color:{text_color(colors[rid])}">'
-        f"{escape(_abbrev(rid))} = {escape(problem.rotation(rid).name)}</span>"
+        f"{escape(abbreviation(rid))} = {escape(problem.rotation(rid).name)}</span>"
         for rid in problem.rotations
     )
     rows.append(

@@ -38,3 +38,9 @@ def text_color(background: str) -> str:
     """Black or white, whichever reads better on `background`."""
     r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"
+
+
+def abbreviation(rid: str) -> str:
+    """The three letters a rotation goes by in the report's and the workbook's grid (`Pal`);
+    `rotations score` reads them back."""
+    return rid[:3].title()

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from rotations.output.palette import rotation_colors, text_color
+from rotations.output.palette import abbreviation, rotation_colors, text_color
 from rotations.output.tables import (
     CONFERENCE_COLUMNS,
     DIDACTICS_COLUMNS,
@@ -117,7 +117,9 @@ def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str], t
             if rid is None:  # outside the fellow's dates: an empty cell
                 continue
             on_leave = any(block.start <= d <= block.end for d in taken[f])
-            cell = sheet.cell(f + 2, block.number + 1, rid[:3].title() + (" ✈" if on_leave else ""))
+            cell = sheet.cell(
+                f + 2, block.number + 1, abbreviation(rid) + (" ✈" if on_leave else "")
+            )
             cell.fill = _fill(colors[rid])
             cell.font = Font(color=text_color(colors[rid])[1:], italic=on_leave)
             cell.alignment = Alignment(horizontal="center")
@@ -125,7 +127,7 @@ def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str], t
     row = len(problem.fellows) + 3
     sheet.cell(row, 1, "Legend").font = BOLD
     for i, rid in enumerate(problem.rotations):
-        cell = sheet.cell(row + 1 + i, 1, f"{rid[:3].title()} = {problem.rotation(rid).name}")
+        cell = sheet.cell(row + 1 + i, 1, f"{abbreviation(rid)} = {problem.rotation(rid).name}")
         cell.fill = _fill(colors[rid])
         cell.font = Font(color=text_color(colors[rid])[1:])
     sheet.cell(row + 2 + len(problem.rotations), 1, "✈ = leave in that block")
