@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +25,10 @@ from starlette.templating import Jinja2Templates
 
 from rotations.output.html import CSS, year_grid
 from rotations.output.palette import rotation_colors
-from rotations.publish.state import PROGRAM_FEED, State
+from rotations.publish.site import Feed, feeds
+from rotations.publish.state import State
 from rotations.published import Publication, read_publication
-from rotations.serve.store import Store, digest
+from rotations.serve.store import Store
 from rotations.serve.worker import Program, Worker
 
 SESSION = "rotations_session"
@@ -50,6 +52,20 @@ class Person:
     name: str
 
 
+@dataclass
+class Latest:
+    """The latest publication and what the pages look up in it, derived once per publication:
+    each person and each feed by their token (the feeds as `rotations publish` names them)."""
+
+    id: int
+    created: dt.datetime
+    folder: Path
+    publication: Publication
+    people: dict[str, Person]  # token -> fellow or faculty member
+    feeds: dict[str, Feed]  # "<token>.ics" -> calendar
+    grid: tuple | None = None  # (problem, schedule), once a fellow's page asks for it
+
+
 class Site:
     """What the pages share: the program, its private state (the secret that feed tokens and
     session keys derive from), the database and the worker."""
@@ -60,54 +76,56 @@ class Site:
         key = hmac.new(bytes.fromhex(state.secret), b"serve", hashlib.sha256).digest()
         self.key = key
         self.sessions = URLSafeTimedSerializer(key.hex(), salt="coordinator")
-        self._cached: tuple[int, Publication, tuple | None] | None = None
+        self._latest: Latest | None = None
         problem = program.load()
         self.year = (problem.blocks[0].start, problem.blocks[-1].end)
-        self.config_people = [Person(f.id, "fellow", f.name) for f in problem.fellows] + [
-            Person(p.id, "faculty", p.name) for p in problem.faculty
-        ]
+        self.unpublished = self._by_token(  # the people before anything is published
+            [Person(f.id, "fellow", f.name) for f in problem.fellows]
+            + [Person(p.id, "faculty", p.name) for p in problem.faculty]
+        )
+
+    def _by_token(self, people: list[Person]) -> dict[str, Person]:
+        return {self.state.token(p.id): p for p in people}
+
+    def latest(self) -> Latest | None:
+        """The latest publication (read once per publication)."""
+        row = self.store.latest_publication()
+        if row is None:
+            return None
+        if self._latest is None or self._latest.id != row["id"]:
+            folder = Path(row["folder"])
+            published = read_publication(folder / "schedule.json")
+            people = [Person(f.id, "fellow", f.name) for f in published.fellows]
+            people += [Person(p.id, "faculty", p.name) for p in published.faculty or []]
+            created = dt.datetime.strptime(row["created"], "%Y-%m-%d %H:%M:%S")
+            self._latest = Latest(
+                row["id"],
+                created.replace(tzinfo=dt.UTC),
+                folder,
+                published,
+                self._by_token(people),
+                {f.file: f for f in feeds(published, folder, self.state) if f.role != "report"},
+            )
+        return self._latest
 
     def publication(self) -> Publication | None:
-        """The latest publication (read once per publication)."""
-        latest = self.store.latest_publication()
-        if latest is None:
-            return None
-        if self._cached is None or self._cached[0] != latest["id"]:
-            published = read_publication(Path(latest["folder"]) / "schedule.json")
-            self._cached = (latest["id"], published, None)
-        return self._cached[1]
+        latest = self.latest()
+        return latest.publication if latest is not None else None
 
     def grid(self, fellow: str) -> Markup:
         """The report's year grid of the latest publication, `fellow`'s row marked."""
-        published = self.publication()
-        if published is None:
+        latest = self.latest()
+        if latest is None:
             return Markup("")
-        if self._cached[2] is None:  # the program as it was published, once per publication
+        if latest.grid is None:  # the program as it was published
             problem = self.program.load()
-            self._cached = (*self._cached[:2], (problem, published.schedule()))
-        problem, schedule = self._cached[2]
+            latest.grid = (problem, latest.publication.schedule())
+        problem, schedule = latest.grid
         return Markup(year_grid(problem, schedule, rotation_colors(problem), mine=fellow))
 
-    def people(self) -> list[Person]:
-        published = self.publication()
-        if published is None:
-            return self.config_people
-        fellows = [Person(f.id, "fellow", f.name) for f in published.fellows]
-        return fellows + [Person(p.id, "faculty", p.name) for p in published.faculty or []]
-
     def person(self, token: str) -> Person | None:
-        return next(
-            (p for p in self.people() if hmac.compare_digest(self.state.token(p.id), token)), None
-        )
-
-    def signin_link(self) -> str:
-        """A new one-time sign-in token for the coordinator (older unused ones stop working)."""
-        token = secrets.token_urlsafe(32)
-        self.store.execute("UPDATE signins SET used = 1 WHERE used = 0")
-        self.store.execute(
-            "INSERT INTO signins (digest, created) VALUES (?, datetime('now'))", digest(token)
-        )
-        return token
+        latest = self.latest()
+        return (latest.people if latest is not None else self.unpublished).get(token)
 
     def person_csrf(self, token: str) -> str:
         return hmac.new(self.key, f"csrf\x1f{token}".encode(), hashlib.sha256).hexdigest()
@@ -121,6 +139,26 @@ class Site:
             return self.sessions.loads(cookie, max_age=SESSION_DAYS * 86400)
         except BadSignature:
             return None
+
+    def signin_link(self) -> str:
+        """A new one-time sign-in token for the coordinator (older unused ones stop working)."""
+        token = secrets.token_urlsafe(32)
+        self.store.add_signin(token)
+        return token
+
+
+def coordinator_only(handler: Callable) -> Callable:
+    """A page of the coordinator's: refused without the signed session; the handler gets the
+    site and the session."""
+
+    async def guarded(request: Request) -> Response:
+        site: Site = request.app.state.site
+        session = site.coordinator(request)
+        if session is None:
+            return refused(403, "Sign in with the link `rotations serve` printed.")
+        return await handler(request, site, session)
+
+    return guarded
 
 
 def page(request: Request, name: str, context: dict, status: int = 200) -> Response:
@@ -225,27 +263,17 @@ async def feed(request: Request) -> Response:
     """A calendar feed from the latest publication, with ETag and Last-Modified (a client that
     has it gets 304)."""
     site: Site = request.app.state.site
-    token = request.path_params["token"]
-    latest = site.store.latest_publication()
+    latest = site.latest()
     if latest is None:
         return refused(404, "Nothing is published yet.")
-    if hmac.compare_digest(site.state.token(PROGRAM_FEED), token):
-        source = "calendars/program.ics"
-    else:
-        person = site.person(token)
-        if person is None:
-            return refused(404, "No such feed.")
-        folder = "calendars/faculty" if person.role == "faculty" else "calendars"
-        source = f"{folder}/{person.id}.ics"
-    path = Path(latest["folder"]) / source
-    if not path.exists():
+    found = latest.feeds.get(f"{request.path_params['token']}.ics")
+    if found is None:
         return refused(404, "No such feed.")
-    body = path.read_bytes()
+    body = (latest.folder / found.source).read_bytes()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    published = dt.datetime.strptime(latest["created"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
     headers = {
         "ETag": etag,
-        "Last-Modified": email.utils.format_datetime(published, usegmt=True),
+        "Last-Modified": email.utils.format_datetime(latest.created, usegmt=True),
         "Cache-Control": "private, max-age=300",
     }
     match = request.headers.get("if-none-match")
@@ -255,19 +283,15 @@ async def feed(request: Request) -> Response:
             return Response(status_code=304, headers=headers)
     elif since is not None:
         with contextlib.suppress(TypeError, ValueError):
-            if email.utils.parsedate_to_datetime(since) >= published:
+            if email.utils.parsedate_to_datetime(since) >= latest.created:
                 return Response(status_code=304, headers=headers)
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
 async def signin(request: Request) -> Response:
     site: Site = request.app.state.site
-    found = site.store.row(
-        "SELECT * FROM signins WHERE digest = ? AND used = 0", digest(request.path_params["token"])
-    )
-    if found is None:
+    if not site.store.use_signin(request.path_params["token"]):
         return refused(403, "This sign-in link was used already or has been replaced.")
-    site.store.execute("UPDATE signins SET used = 1 WHERE digest = ?", found["digest"])
     site.store.log("coordinator", "signed in")
     session = site.sessions.dumps({"coordinator": True, "csrf": secrets.token_urlsafe(24)})
     response = RedirectResponse("/coordinator", status_code=303, headers=HEADERS)
@@ -282,11 +306,8 @@ async def signin(request: Request) -> Response:
     return response
 
 
-async def coordinator_page(request: Request) -> Response:
-    site: Site = request.app.state.site
-    session = site.coordinator(request)
-    if session is None:
-        return refused(403, "Sign in with the link `rotations serve` printed.")
+@coordinator_only
+async def coordinator_page(request: Request, site: Site, session: dict) -> Response:
     store = site.store
     pending = store.rows("SELECT * FROM requests WHERE status = 'pending' ORDER BY id")
     for_preview = {
@@ -310,11 +331,8 @@ async def coordinator_page(request: Request) -> Response:
     )
 
 
-async def request_page(request: Request) -> Response:
-    site: Site = request.app.state.site
-    session = site.coordinator(request)
-    if session is None:
-        return refused(403, "Sign in with the link `rotations serve` printed.")
+@coordinator_only
+async def request_page(request: Request, site: Site, session: dict) -> Response:
     row = site.store.row("SELECT * FROM requests WHERE id = ?", request.path_params["id"])
     if row is None:
         return refused(404, "No such request.")
@@ -328,12 +346,9 @@ async def request_page(request: Request) -> Response:
     )
 
 
-async def act(request: Request) -> Response:
+@coordinator_only
+async def act(request: Request, site: Site, session: dict) -> Response:
     """Preview, approve or deny a request, or start a full solve."""
-    site: Site = request.app.state.site
-    session = site.coordinator(request)
-    if session is None:
-        return refused(403, "Sign in with the link `rotations serve` printed.")
     form = await request.form()
     if not hmac.compare_digest(str(form.get("csrf", "")), session["csrf"]):
         return refused(403, "The form has expired: reload the page and send it again.")
@@ -350,12 +365,7 @@ async def act(request: Request) -> Response:
             return refused(404, "No such pending request.")
         if action == "deny":
             message = str(form.get("message", ""))[:1000]
-            site.store.execute(
-                "UPDATE requests SET status = 'denied', message = ?, decided = datetime('now') "
-                "WHERE id = ?",
-                message,
-                row["id"],
-            )
+            site.store.decide(row["id"], "denied", message)
             site.store.log("coordinator", f"denied request {row['id']}: {message}")
         else:
             site.store.queue(action, row["id"])
@@ -364,26 +374,21 @@ async def act(request: Request) -> Response:
     return RedirectResponse("/coordinator", status_code=303, headers=HEADERS)
 
 
-async def publication_page(request: Request) -> Response:
+@coordinator_only
+async def publication_page(request: Request, site: Site, session: dict) -> Response:
     """One publication's changes against the one before."""
-    site: Site = request.app.state.site
-    if site.coordinator(request) is None:
-        return refused(403, "Sign in with the link `rotations serve` printed.")
     row = site.store.row("SELECT * FROM publications WHERE id = ?", request.path_params["id"])
     if row is None:
         return refused(404, "No such publication.")
     return page(request, "publication.html", {"p": row, "changes": json.loads(row["changes"])})
 
 
-async def report(request: Request) -> Response:
-    site: Site = request.app.state.site
-    if site.coordinator(request) is None:
-        return refused(403, "Sign in with the link `rotations serve` printed.")
-    latest = site.store.latest_publication()
+@coordinator_only
+async def report(request: Request, site: Site, session: dict) -> Response:
+    latest = site.latest()
     if latest is None:
         return refused(404, "Nothing is published yet.")
-    body = (Path(latest["folder"]) / "report.html").read_bytes()
-    return HTMLResponse(body, headers=HEADERS)
+    return HTMLResponse((latest.folder / "report.html").read_bytes(), headers=HEADERS)
 
 
 def _preview(row) -> dict | None:

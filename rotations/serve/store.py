@@ -149,5 +149,31 @@ class Store:
             json.dumps(changes),
         )
 
+    def set_preview(self, request: int, outcome: dict) -> None:
+        self.execute("UPDATE requests SET preview = ? WHERE id = ?", json.dumps(outcome), request)
+
+    def decide(self, request: int, status: str, message: str = "") -> None:
+        """Mark a request approved or denied, with the message the fellow sees."""
+        self.execute(
+            "UPDATE requests SET status = ?, message = ?, decided = ? WHERE id = ?",
+            status,
+            message,
+            now(),
+            request,
+        )
+
+    def add_signin(self, token: str) -> None:
+        """A new one-time sign-in token (kept as a digest); older unused ones stop working."""
+        self.execute("UPDATE signins SET used = 1 WHERE used = 0")
+        self.execute("INSERT INTO signins (digest, created) VALUES (?, ?)", digest(token), now())
+
+    def use_signin(self, token: str) -> bool:
+        """Whether `token` is an unused sign-in token; it is used from now on."""
+        with self.lock:
+            found = self.db.execute(
+                "UPDATE signins SET used = 1 WHERE digest = ? AND used = 0", (digest(token),)
+            )
+            return found.rowcount == 1
+
     def latest_publication(self) -> sqlite3.Row | None:
         return self.row("SELECT * FROM publications ORDER BY id DESC LIMIT 1")

@@ -7,7 +7,6 @@ program's files as they were."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 import stat
@@ -112,36 +111,26 @@ class Worker(threading.Thread):
             program = self._copy(Path(folder))
             add_leave(program, _entry(request))
             outcome = self._reschedule(program, dry_run=True)
-        self.store.execute(
-            "UPDATE requests SET preview = ? WHERE id = ?", json.dumps(outcome), request["id"]
-        )
+        self.store.set_preview(request["id"], outcome)
 
     def approve(self, request) -> None:
         """Reschedule with the request written into a copy of the program's files and publish;
         only then replace the program's leave file with the copy's, in one rename. A failure
         or an interruption before that leaves the program's files as they were (a rerun of the
-        job writes the same publication folder again)."""
+        job starts over from the latest publication)."""
         with tempfile.TemporaryDirectory() as folder:
             program = self._copy(Path(folder))
             path, _ = add_leave(program, _entry(request))
             outcome = self._reschedule(program, dry_run=False)
             if not outcome["granted"]:
-                self.store.execute(
-                    "UPDATE requests SET preview = ? WHERE id = ?",
-                    json.dumps(outcome),
-                    request["id"],
-                )
+                self.store.set_preview(request["id"], outcome)
                 raise RuntimeError("the rules do not allow it; nothing was published")
             target = self.program.file.parent / path.relative_to(program.parent)
             mode = stat.S_IMODE(target.stat().st_mode)
             write_private(target, path.read_bytes())  # one rename
             os.chmod(target, mode)
-        self.store.execute(
-            "UPDATE requests SET status = 'approved', decided = datetime('now'), preview = ? "
-            "WHERE id = ?",
-            json.dumps(outcome),
-            request["id"],
-        )
+        self.store.set_preview(request["id"], outcome)
+        self.store.decide(request["id"], "approved")
         self.store.log(
             "coordinator",
             f"approved request {request['id']} ({request['fellow']} {request['start']}.."
