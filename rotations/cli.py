@@ -33,8 +33,8 @@ from rotations.pipeline import (
 from rotations.precheck import arithmetic_conflicts
 from rotations.problem import Problem, resolve
 from rotations.progress import SolveProgress
-from rotations.publish.command import publish_command
-from rotations.publish.state import default_folder, load_state
+from rotations.publish.command import STATE_OPTION, publish_command
+from rotations.publish.state import State, default_folder, load_state
 from rotations.published import Unreadable, earlier_publication, read_publication
 from rotations.reference import reference_markdown
 from rotations.reschedule import load_previous
@@ -439,26 +439,24 @@ def _by_fellow(v: Violation) -> tuple:
     return (v.fellow is not None, v.fellow or "")
 
 
-def _program_dir(folder: Path) -> tuple[Path, Problem]:
+def _program_dir(folder: Path, state_dir: Path | None) -> tuple[Path, Problem, State]:
+    """The program file of a program folder, the program, and its private state (saved, so
+    that the secret exists before any name is derived from it)."""
     file = folder / "program.yaml"
     if not file.exists():
         raise Refused(f"{folder} has no program.yaml")
-    return file, _load(file)
-
-
-_STATE_OPTION = click.option(
-    "--state",
-    "state_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Private state folder (the feed secret) [default: ~/.local/state/rotations/<program>].",
-)
+    problem = _load(file)
+    program = problem.program.id
+    state = load_state(state_dir or default_folder(program), program)
+    state.save()
+    return file, problem, state
 
 
 @cli.command("serve")
 @click.argument("program_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@_STATE_OPTION
+@STATE_OPTION
 @click.option(
     "--time-limit",
     default=60.0,
@@ -477,9 +475,7 @@ def serve_command(
     from rotations.serve.store import Store
     from rotations.serve.worker import Program
 
-    file, problem = _program_dir(program_dir)
-    state = load_state(state_dir or default_folder(problem.program.id), problem.program.id)
-    state.save()
+    file, _, state = _program_dir(program_dir, state_dir)
     store = Store(state.folder / "serve.sqlite3")
     site = Site(Program(file.resolve(), time_limit), state, store)
     if store.latest_publication() is None and store.row("SELECT 1 FROM jobs") is None:
@@ -495,15 +491,13 @@ def serve_command(
 @cli.command("links")
 @click.argument("program_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--base-url", required=True, help="Where `rotations serve` is reached.")
-@_STATE_OPTION
+@STATE_OPTION
 def links_command(program_dir: Path, base_url: str, state_dir: Path | None) -> None:
     """Print CSV person,role,name,page_url,feed_url: each fellow's and faculty member's
     private page and feed (the tokens `rotations publish` uses)."""
     from rotations.output.tables import csv_bytes
 
-    _, problem = _program_dir(program_dir)
-    state = load_state(state_dir or default_folder(problem.program.id), problem.program.id)
-    state.save()
+    _, problem, state = _program_dir(program_dir, state_dir)
     base = base_url.rstrip("/")
     people = [(f, "fellow") for f in problem.fellows] + [(p, "faculty") for p in problem.faculty]
     rows = [

@@ -14,6 +14,13 @@ from rotations.publish.state import PROGRAM_FEED, REPORT, default_folder, load_s
 from rotations.published import read_publication
 
 PASSWORD = "ROTATIONS_CALDAV_PASSWORD"
+# The private state folder, shared by publish, serve and links (the same feed tokens).
+STATE_OPTION = click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Private state folder (the feed secret) [default: ~/.local/state/rotations/<program>].",
+)
 
 
 @click.command("publish")
@@ -31,12 +38,7 @@ PASSWORD = "ROTATIONS_CALDAV_PASSWORD"
     help="A CalDAV URL under which one calendar per person is kept (the user's calendar home).",
 )
 @click.option("--user", help=f"CalDAV user name; the password comes from ${PASSWORD}.")
-@click.option(
-    "--state",
-    "state_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Private state folder (the feed secret) [default: ~/.local/state/rotations/<program>].",
-)
+@STATE_OPTION
 @click.option(
     "--reissue",
     multiple=True,
