@@ -21,9 +21,9 @@ from icalendar import Calendar, Event, vDuration, vText
 
 from rotations.calendar import DAY
 from rotations.config.models import Program
-from rotations.output.tables import Held, held_lessons
+from rotations.output.tables import Held, held_lessons, mentor_meetings
 from rotations.output.vtimezone import vtimezone
-from rotations.problem import Problem
+from rotations.problem import Meeting, Problem
 from rotations.published import EventRecord
 from rotations.schedule import Schedule
 
@@ -233,42 +233,39 @@ def seminar_events(
 
 
 def meeting_events(
-    problem: Problem, schedule: Schedule, taken: list[set[dt.date]], viewer: str
+    problem: Problem, meetings: list[tuple[int, str, Meeting]], viewer: str
 ) -> list[EventSpec]:
-    """Mentoring meetings in the calendar of the fellow or of the mentor `viewer` (none in the
-    program calendar: they are the two people's own). `taken`: each fellow's days of leave."""
+    """Mentoring meetings (`meetings`, as tables.mentor_meetings lists them) in the calendar of
+    the fellow or of the mentor `viewer` (none in the program calendar: they are the two
+    people's own); a period without a day when both are free has none."""
     plan = problem.config.mentoring.meetings if problem.config.mentoring else None
     if plan is None:
         return []
     faculty = {p.id: p for p in problem.faculty}
     zone = ZoneInfo(problem.program.timezone)
     events = []
-    for f, fellow in enumerate(problem.fellows):
-        mentor = schedule.mentors.get(fellow.id)
-        if mentor is None or viewer not in (fellow.id, mentor):
+    for f, mentor, meeting in meetings:
+        fellow = problem.fellows[f]
+        if viewer not in (fellow.id, mentor) or meeting.date is None:
             continue
-        for meeting in problem.meetings(f, mentor, taken[f]):
-            if meeting.date is None:
-                continue
-            start = dt.datetime.combine(meeting.date, plan.start_time, zone)
-            other = faculty[mentor].name if viewer == fellow.id else fellow.name
-            events.append(
-                EventSpec(
-                    uid=make_uid(
-                        problem.program,
-                        *_whose(viewer, faculty, "mentoring"),
-                        fellow.id,
-                        meeting.period,
-                    ),
-                    start=start,
-                    end=start + dt.timedelta(minutes=plan.duration_minutes),
-                    summary=f"Mentoring: {other}",
-                    location=plan.location,
-                    description=f"Mentoring meeting of {fellow.name} with "
-                    f"{faculty[mentor].name}, period {meeting.period} "
-                    f"({meeting.first} to {meeting.last})",
-                )
+        start = dt.datetime.combine(meeting.date, plan.start_time, zone)
+        other = faculty[mentor].name if viewer == fellow.id else fellow.name
+        events.append(
+            EventSpec(
+                uid=make_uid(
+                    problem.program,
+                    *_whose(viewer, faculty, "mentoring"),
+                    fellow.id,
+                    meeting.period,
+                ),
+                start=start,
+                end=start + dt.timedelta(minutes=plan.duration_minutes),
+                summary=f"Mentoring: {other}",
+                location=plan.location,
+                description=f"Mentoring meeting of {fellow.name} with {faculty[mentor].name}, "
+                f"period {meeting.period} ({meeting.first} to {meeting.last})",
             )
+        )
     return events
 
 
@@ -403,6 +400,7 @@ def calendars(
     span = (problem.blocks[0].start - DAY * 7, problem.blocks[-1].end + DAY * 7)
     taken = problem.leave_taken(schedule.granted_leave)
     held = held_lessons(problem, schedule)
+    meetings = mentor_meetings(problem, schedule)
     owned: list[tuple[str, str, list[EventSpec]]] = [
         (
             f"calendars/{fellow.id}.ics",
@@ -410,7 +408,7 @@ def calendars(
             fellow_events(problem, schedule, f, taken[f])
             + session_events(problem, schedule, fellow.id)
             + seminar_events(problem, held, fellow.id)
-            + meeting_events(problem, schedule, taken, fellow.id),
+            + meeting_events(problem, meetings, fellow.id),
         )
         for f, fellow in enumerate(problem.fellows)
     ]
@@ -421,7 +419,7 @@ def calendars(
             f"{person.name}: {program.name} conferences{teaching}",
             session_events(problem, schedule, person.id)
             + seminar_events(problem, held, person.id)
-            + meeting_events(problem, schedule, taken, person.id),
+            + meeting_events(problem, meetings, person.id),
         )
         for person in problem.faculty
     ]

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 
 from rotations.config.models import Didactics
-from rotations.problem import Problem, Seminar
+from rotations.problem import Meeting, Problem, Seminar
 from rotations.schedule import Lesson, Schedule
 
 SCHEDULE_COLUMNS = ("fellow", "fellow_name", "block", "start", "end", "rotation", "rotation_name")
@@ -227,25 +227,31 @@ def attendance_counts(problem: Problem, schedule: Schedule, series: int) -> dict
     return counts
 
 
+def mentor_meetings(problem: Problem, schedule: Schedule) -> list[tuple[int, str, Meeting]]:
+    """(fellow index, mentor id, meeting) for every mentoring period of every fellow."""
+    taken = problem.leave_taken(schedule.granted_leave)
+    return [
+        (f, mentor, meeting)
+        for f, fellow in enumerate(problem.fellows)
+        if (mentor := schedule.mentors.get(fellow.id)) is not None
+        for meeting in problem.meetings(f, mentor, taken[f])
+    ]
+
+
 def meeting_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | int]]:
     """One row per fellow and mentoring period: the mentor and the day they meet (empty when
     they are never both free in the period)."""
-    taken = problem.leave_taken(schedule.granted_leave)
-    rows = []
-    for f, fellow in enumerate(problem.fellows):
-        mentor = schedule.mentors.get(fellow.id)
-        for meeting in problem.meetings(f, mentor, taken[f]) if mentor else []:
-            rows.append(
-                {
-                    "fellow": fellow.id,
-                    "mentor": mentor,
-                    "period": meeting.period,
-                    "from": meeting.first.isoformat(),
-                    "to": meeting.last.isoformat(),
-                    "date": meeting.date.isoformat() if meeting.date else "",
-                }
-            )
-    return rows
+    return [
+        {
+            "fellow": problem.fellows[f].id,
+            "mentor": mentor,
+            "period": meeting.period,
+            "from": meeting.first.isoformat(),
+            "to": meeting.last.isoformat(),
+            "date": meeting.date.isoformat() if meeting.date else "",
+        }
+        for f, mentor, meeting in mentor_meetings(problem, schedule)
+    ]
 
 
 MENTORS_COLUMNS = ("fellow", "mentor")
