@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 DAY = dt.timedelta(days=1)
@@ -69,7 +70,7 @@ def working_days(block: Block, holidays: set[dt.date]) -> list[dt.date]:
 
 
 def session_dates(
-    weekday: int, every_weeks: int, first: dt.date, last: dt.date, skip: set[dt.date]
+    weekday: int, every_weeks: int, first: dt.date, last: dt.date, skip: AbstractSet[dt.date]
 ) -> list[dt.date]:
     """Every `every_weeks`-th `weekday` (0 = Monday) from the first on or after `first` to
     `last`, leaving out the `skip` dates."""

@@ -278,7 +278,7 @@ class Problem:
             if self.inside(fellow, start) and self.inside(fellow, end):
                 days = [
                     day
-                    for day in session_dates(weekday, 1, start, end, set(self.holidays))
+                    for day in session_dates(weekday, 1, start, end, self.holidays)
                     if day not in away and person.away_on(day) is None
                 ]
                 out.append(Meeting(period, start, end, days[0] if days else None))
