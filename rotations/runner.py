@@ -106,3 +106,14 @@ def _ctrl_c_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+
+def set_hint(cp: cp_model.CpModel, variables: list[int], values: list[int]) -> None:
+    """Hint `variables` with `values`, and nothing else."""
+    # Take the hint message afresh after clear_hints(): an earlier handle still accepts values
+    # but is no longer part of the model, and the solver would never see them.
+    cp.clear_hints()
+    if variables:
+        hint = cp.proto.solution_hint
+        hint.vars.extend(variables)
+        hint.values.extend(values)

@@ -6,9 +6,11 @@ A solve runs in two phases, each deterministic on its own:
    feasibility jump, then violation local search), finds schedules that keep every hard rule
    and improves them, for at most a quarter of the time limit; the best one wins;
 2. *complete search*: the interleaved workers of `solver_for` start from the best of those as a
-   hint, improve it and prove how far from optimal it is; a program with wishes (and without
-   procedure targets) keeps a quarter of this phase's time to lift the worst-off fellow when
-   the search leaves them above their floor (rotations/fairness.py, LIFT_SHARE).
+   hint, improve it and prove how far from optimal it is.
+
+Between the two, when the first schedule leaves the worst-off fellow above their floor, steps
+that re-plan only the rows of the worst-off fellows lift them (rotations/fairness.py; small
+programs, which skip phase 1, keep the end of phase 2 for it: see LIFT_SHARE).
 
 On large programs the local search finds a first schedule several times sooner than the complete
 search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs skip phase 1 (the
@@ -37,8 +39,9 @@ from ortools.sat.python import cp_model
 
 from rotations.fairness import lift_the_worst_off
 from rotations.model import Model, build_model
+from rotations.model.bounds import Floors
 from rotations.problem import Problem
-from rotations.runner import Deadline, run_solvers, settled
+from rotations.runner import Deadline, run_solvers, set_hint, settled
 from rotations.schedule import Lesson, Role, Schedule, SolverStats
 
 Progress = Callable[[float, int | None, int | None], None]
@@ -161,12 +164,23 @@ def solve_model(
     if settled(code) or options.time_limit <= spent:
         return read_schedule(problem, model, first, code, options, elapsed)
     found = code == cp_model.FEASIBLE
+    if found:
+        lifted, used = _lift(
+            problem, model, first, options, spent, EARLY_LIFT_SHARE, progress, started
+        )
+        if lifted is not None:
+            first, spent = lifted, spent + used
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):
-        result = _complete_search(problem, model, options, progress, started, spent)
+        result = _complete_search(problem, model, options, progress, started, spent, lift=False)
     if found and result.schedule is None:
-        # The time ran out before the complete search loaded the first schedule: keep that.
-        elapsed, later = time.monotonic() - started, result.stats.deterministic_time - spent
-        return read_schedule(problem, model, first, code, options, elapsed, spent=later)
+        # The time ran out before the complete search loaded the schedule it started from:
+        # keep that, with the bound the floors prove (a step's own bound is not the program's).
+        elapsed = time.monotonic() - started
+        others = result.stats.deterministic_time - first.deterministic_time
+        kept = read_schedule(problem, model, first, code, options, elapsed, spent=others)
+        floors = model.floors or Floors()
+        stats = replace(kept.stats, bound=floors.objective(len(problem.fellows)))
+        return Result(stats, replace(kept.schedule, solver=stats))
     return result
 
 
@@ -218,13 +232,44 @@ class _Improvements:
             self.progress(elapsed, best, bound)
 
 
-# A program with wishes keeps this share of the complete search's time (deterministic and
-# wall-clock) for fairness.lift_the_worst_off, used when the worst-off fellow's unmet wishes are
-# still above their floor when the search ends (benchmarks/RESULTS.md: L-unmet 4333 → 3699,
-# XL-unmet 8863 → 7548, the -compete programs within their run-to-run spread). Not with
-# procedure targets: there the complete search is the only phase and short of time already, and
-# on L-targets the steps found nothing while the quarter cost the search 12,297 → 20,216.
+# Lifting the worst-off fellow (fairness.lift_the_worst_off), for programs with wishes (and
+# without procedure targets) whose schedule leaves the worst-off fellow above their floor: on
+# large programs right after the local search, with up to EARLY_LIFT_SHARE of the time left, the
+# complete search then starting from the lifted schedule; on small programs (no local search)
+# with the last LIFT_SHARE of the complete search's time. Measured (benchmarks/RESULTS.md): a
+# step takes L-unmet's worst-off fellow from 25 to 20 where a minute of the complete search
+# gains nothing; lifting at the end left it one or two steps. Not with procedure targets: there
+# the complete search is the only phase and short of time already, and on L-targets the steps
+# found nothing while the quarter cost the search 12,297 → 20,216.
 LIFT_SHARE = 0.25
+EARLY_LIFT_SHARE = 0.5
+
+
+def _lift(
+    problem: Problem,
+    model: Model,
+    solver: cp_model.CpSolver,
+    options: SolveOptions,
+    spent: float,
+    share: float,
+    progress: Progress | None,
+    started: float,
+) -> tuple[cp_model.CpSolver | None, float]:
+    """Lift the worst-off fellow from the schedule `solver` found, with `share` of the
+    deterministic and wall-clock time left after `spent`: the solver of the lifted schedule
+    (None when no step succeeded or none was needed) and the deterministic seconds used."""
+    floor = model.floors.worst if model.floors is not None else 0
+    if model.worst is None or problem.plans_procedures or solver.value(model.worst) <= floor:
+        return None, 0.0
+    return lift_the_worst_off(
+        model,
+        solver,
+        lambda seconds: solver_for(replace(options, time_limit=seconds)),
+        (options.time_limit - spent) * share,
+        options.seed,
+        None if options.deadline is None else options.deadline.part(share),
+        None if progress is None else lambda best: progress(time.monotonic() - started, best, None),
+    )
 
 
 def _complete_search(
@@ -234,13 +279,14 @@ def _complete_search(
     progress: Progress | None,
     started: float,
     spent: float = 0.0,
+    lift: bool = True,
 ) -> Result:
     """Phase 2: the complete search, from the model's hint if it has one, in the time left
-    after `spent` deterministic seconds; then, with the share kept for it, lifting the
-    worst-off fellow (see above)."""
+    after `spent` deterministic seconds; then, with `lift` and the share kept for it, lifting
+    the worst-off fellow (see above)."""
     budget = options.time_limit - spent
     search = replace(options, time_limit=budget)
-    lifting = model.worst is not None and not problem.plans_procedures
+    lifting = lift and model.worst is not None and not problem.plans_procedures
     if lifting:
         search = replace(search, time_limit=budget * (1 - LIFT_SHARE))
         if options.deadline is not None:
@@ -252,24 +298,14 @@ def _complete_search(
         solver.best_bound_callback = reporter.on_bound
     (code,) = run_solvers(model.cp, [solver], [reporter], search.deadline)
     result = read_schedule(problem, model, solver, code, options, time.monotonic() - started, spent)
-    floor = model.floors.worst if model.floors is not None else 0
-    if not lifting or code != cp_model.FEASIBLE or solver.value(model.worst) <= floor:
+    if not lifting or code != cp_model.FEASIBLE:
         return result
-    lifted, used = lift_the_worst_off(
-        model,
-        solver,
-        lambda seconds: solver_for(replace(options, time_limit=seconds)),
-        budget - solver.deterministic_time,
-        options.seed,
-        options.deadline,
-        None
-        if progress is None
-        else lambda best: progress(time.monotonic() - started, best, result.stats.bound),
-    )
+    spent += solver.deterministic_time
+    lifted, used = _lift(problem, model, solver, options, spent, 1.0, progress, started)
     if lifted is None:
         return result
     elapsed = time.monotonic() - started
-    earlier = spent + solver.deterministic_time + used - lifted.deterministic_time
+    earlier = spent + used - lifted.deterministic_time
     better = read_schedule(problem, model, lifted, cp_model.FEASIBLE, options, elapsed, earlier)
     stats = replace(better.stats, bound=result.stats.bound)  # a step's bound is only its own
     return Result(stats, replace(better.schedule, solver=stats))
@@ -282,21 +318,11 @@ def _hinted(cp: cp_model.CpModel, solution: list[int] | None) -> Iterator[None]:
         yield
         return
     saved = (list(cp.proto.solution_hint.vars), list(cp.proto.solution_hint.values))
-    _set_hint(cp, list(range(len(solution))), solution)
+    set_hint(cp, list(range(len(solution))), solution)
     try:
         yield
     finally:
-        _set_hint(cp, *saved)
-
-
-def _set_hint(cp: cp_model.CpModel, variables: list[int], values: list[int]) -> None:
-    # Take the hint message afresh after clear_hints(): an earlier handle still accepts values
-    # but is no longer part of the model, and the solver would never see them.
-    cp.clear_hints()
-    if variables:
-        hint = cp.proto.solution_hint
-        hint.vars.extend(variables)
-        hint.values.extend(values)
+        set_hint(cp, *saved)
 
 
 def read_schedule(

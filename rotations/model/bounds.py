@@ -42,6 +42,11 @@ class Floors:
     mentoring: int = 0
     relevance: int = 0  # presentations not from current work, weighted, summed over conferences
 
+    def objective(self, fellows: int) -> int:
+        """The least objective these floors prove (model/objective.py: each group's total,
+        plus the worst-off fellow's cost once per fellow)."""
+        return self.unmet + self.mentoring + self.relevance + fellows * self.worst
+
 
 def wish_floors(problem: Problem) -> Floors:
     """The floors the relaxations of the program's soft wishes, of mentoring and of the
