@@ -9,8 +9,8 @@ A solve runs in two phases, each deterministic on its own:
    hint, improve it and prove how far from optimal it is.
 
 Between the two, when the first schedule leaves the worst-off fellow above their floor, steps
-that re-plan only the rows of the worst-off fellows lift them (rotations/fairness.py; programs
-that skip phase 1 keep the end of phase 2 for it: see LIFT_SHARE).
+that re-plan only the rows of the worst-off fellows lift them (rotations/fairness.py; small
+programs, which skip phase 1, keep the end of phase 2 for it: see LIFT_SHARE).
 
 On large programs the local search finds a first schedule several times sooner than the complete
 search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs skip phase 1 (the
@@ -232,15 +232,15 @@ class _Improvements:
             self.progress(elapsed, best, bound)
 
 
-# Lifting the worst-off fellow (fairness.lift_the_worst_off), for programs with wishes whose
-# schedule leaves the worst-off fellow above their floor: on large programs right after the
-# local search, with up to EARLY_LIFT_SHARE of the time left, the complete search then starting
-# from the lifted schedule; on programs without the local search (small ones, and those with
-# procedure targets) with the last LIFT_SHARE of the complete search's time. Measured
-# (benchmarks/RESULTS.md): a step takes L-unmet's worst-off fellow from 25 to 20 where a minute
-# of the complete search gains nothing (lifting only at the end left it one or two steps); on
-# L-targets, where the complete search gains fast for its first 40 seconds, the last quarter
-# took 11,735 to 9,137 (half the time for lifting: 24,390).
+# Lifting the worst-off fellow (fairness.lift_the_worst_off), for programs with wishes (and
+# without procedure targets) whose schedule leaves the worst-off fellow above their floor: on
+# large programs right after the local search, with up to EARLY_LIFT_SHARE of the time left, the
+# complete search then starting from the lifted schedule; on small programs (no local search)
+# with the last LIFT_SHARE of the complete search's time. Measured (benchmarks/RESULTS.md): a
+# step takes L-unmet's worst-off fellow from 25 to 20 where a minute of the complete search
+# gains nothing; lifting at the end left it one or two steps. Not with procedure targets: there
+# the complete search is the only phase and short of time already, and on L-targets the steps
+# found nothing while the quarter cost the search 12,297 → 20,216.
 LIFT_SHARE = 0.25
 EARLY_LIFT_SHARE = 0.5
 
@@ -259,7 +259,7 @@ def _lift(
     deterministic and wall-clock time left after `spent`: the solver of the lifted schedule
     (None when no step succeeded or none was needed) and the deterministic seconds used."""
     floor = model.floors.worst if model.floors is not None else 0
-    if model.worst is None or solver.value(model.worst) <= floor:
+    if model.worst is None or problem.plans_procedures or solver.value(model.worst) <= floor:
         return None, 0.0
     return lift_the_worst_off(
         model,
@@ -286,7 +286,7 @@ def _complete_search(
     the worst-off fellow (see above)."""
     budget = options.time_limit - spent
     search = replace(options, time_limit=budget)
-    lifting = lift and model.worst is not None
+    lifting = lift and model.worst is not None and not problem.plans_procedures
     if lifting:
         search = replace(search, time_limit=budget * (1 - LIFT_SHARE))
         if options.deadline is not None:
