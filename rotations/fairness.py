@@ -4,10 +4,10 @@ The objective counts the worst-off fellow's unmet wishes once for every fellow, 
 only when *every* fellow at the worst level is helped at once: when several fellows share it,
 no single move the complete search tries lowers the objective, and the search stays there
 (benchmarks/RESULTS.md: L-unmet stayed at 25 against a floor of 15). Here each step frees the
-rows of the fellows at the worst level and of some others drawn at random (seeded), first from
-those holding the seats the worst-off wish for, keeps every other fellow's rotations as they
-are, and asks for a schedule whose worst-off fellow is better off and whose objective is
-lower. Every step runs on a deterministic budget, so the same input gives the same schedule."""
+rows of the fellows at the worst level and of a few others drawn at random (seeded), keeps
+every other fellow's rotations as they are, and asks for a schedule whose worst-off fellow is
+better off and whose objective is lower. Every step runs on a deterministic budget, so the same
+input gives the same schedule."""
 
 from __future__ import annotations
 
@@ -17,21 +17,18 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from rotations.config.rules import Prefer
 from rotations.model.objective import wish_penalties
 from rotations.runner import Deadline, run_solvers, set_hint
 
 if TYPE_CHECKING:
     from rotations.model import Model
 
-# Fellows freed besides those at the worst level (first from those holding the seats the
-# worst-off wish for, see _rivals), deterministic seconds a step may take, and how many steps in
-# a row may fail before the search gives up. Measured from the local search's schedules: on
-# L-unmet (worst-off fellow 25, objective 4415) steps of 20 random freed fellows and 3 s reached
-# the floor (15) and 2976 in 38 s of wall clock, of 10 and 1.5 s 3022 in 23 s, of 30 (rivals
-# first) and 1.5 s 3041 in 25 s; on XL-compete (worst 15, 5413) steps of 10 found nothing, of 30
-# random fellows 4571 (worst 12), of 30 rivals first 4135 (worst 10).
-OTHERS_FREED = 30
+# Fellows freed besides those at the worst level, deterministic seconds a step may take, and
+# how many steps in a row may fail before the search gives up. Measured on L-unmet from the
+# local search's schedule (worst-off fellow 25, objective 4415): steps of 20 freed fellows and
+# 3 s reached the floor (15) in three steps, 2976, in 38 s of wall clock; steps of 10 and 1.5 s
+# in four (one of them failed), 3022, in 23 s.
+OTHERS_FREED = 10
 STEP_LIMIT = 1.5
 FAILURES = 3
 
@@ -65,12 +62,9 @@ def lift_the_worst_off(
         level = max(costs)
         if level <= floor:
             break
+        others = [f for f in range(fellows) if costs[f] < level]
         free = {f for f in range(fellows) if costs[f] == level}
-        rivals = _rivals(model, solution, wishes, free)
-        held = free | set(rivals)
-        others = [f for f in range(fellows) if f not in held]
-        chosen = rng.sample(rivals, min(OTHERS_FREED, len(rivals)))
-        free |= set(chosen) | set(rng.sample(others, min(OTHERS_FREED - len(chosen), len(others))))
+        free |= set(rng.sample(others, min(OTHERS_FREED, len(others))))
         cp = _step(model, solution, free, level)
         step = new_solver(min(STEP_LIMIT, budget - spent))
         # Measured on L-unmet: a step's presolve without symmetry detection and probing saves
@@ -109,15 +103,3 @@ def _step(model: Model, solution: list[int], free: set[int], level: int) -> cp_m
     worst.extend([lowest, level - 1])
     set_hint(cp, list(range(len(solution))), solution)
     return cp
-
-
-def _rivals(model: Model, solution: list[int], wishes: list, worst: set[int]) -> list[int]:
-    """The fellows on a rotation in a block where one of the `worst` fellows wishes to be on it
-    and is not: whoever holds the seats they may need."""
-    rivals = set()
-    for p in wishes:
-        if p.fellow in worst and isinstance(p.rule, Prefer) and solution[p.literal.index]:
-            for g in range(len(model.vars.x)):
-                if g not in worst and solution[model.vars.on(g, p.block, p.rule.rotation).index]:
-                    rivals.add(g)
-    return sorted(rivals)

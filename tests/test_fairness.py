@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rotations.fairness import _rivals, lift_the_worst_off
+from rotations.fairness import lift_the_worst_off
 from rotations.model import build_model
-from rotations.model.objective import wish_penalties
 from rotations.solve import SolveOptions, solver_for
 from tests.conftest import program
 
@@ -37,9 +36,6 @@ def test_the_worst_off_are_lifted_from_a_schedule_that_piles_it_on_two(load) -> 
     start = solver_for(OPTIONS)
     assert start.solve(unfair) == cp_model.OPTIMAL
     assert (start.objective_value, start.value(model.worst)) == (15, 3)
-    # ana holds the one seat ben and cy wish for: she is freed with them first.
-    solution = list(start.response_proto.solution)
-    assert _rivals(model, solution, wish_penalties(model.penalties), {1, 2}) == [0]
     heard = []
     lifted, spent = lift_the_worst_off(
         model, start, lambda s: solver_for(OPTIONS), 5.0, 0, report=heard.append
