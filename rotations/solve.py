@@ -4,8 +4,7 @@ A solve runs in two phases, each deterministic on its own:
 
 1. *local search*: one single-worker run per worker, side by side with different seeds (CP-SAT's
    feasibility jump, then violation local search), finds schedules that keep every hard rule
-   and improves them, for at most a quarter of the time limit (deterministic and wall-clock);
-   the best one wins;
+   and improves them, for at most a quarter of the time limit; the best one wins;
 2. *complete search*: the interleaved workers of `solver_for` start from the best of those as a
    hint, improve it and prove how far from optimal it is.
 
@@ -203,11 +202,7 @@ def _local_search(
     callbacks = [
         Reporter(report, started, bounded=False) if report is not None else None for _ in runs
     ]
-    # A quarter of the wall clock too: on a slow machine the deterministic budget took half of a
-    # run's minute while the schedule improved little after its first seconds, and the steps
-    # and the complete search after it gain more (benchmarks/RESULTS.md).
-    deadline = options.deadline.part(FIRST_SCHEDULE_SHARE) if options.deadline else None
-    codes = run_solvers(model.cp, runs, callbacks, deadline)
+    codes = run_solvers(model.cp, runs, callbacks, options.deadline)
 
     def rank(k: int) -> tuple:
         """A settled run first, then the best schedule, then none; ties to the lower seed."""
@@ -346,9 +341,7 @@ def read_schedule(
     status = solver.status_name(code)
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     stopped_by = "finished" if settled(code) else "deterministic budget"
-    if options.deadline is not None and options.deadline.cut:
-        # This search or an earlier one of the run (the local search, say) was cut short:
-        # another run may end with another schedule, even an equally good one.
+    if stopped_by != "finished" and options.deadline is not None and options.deadline.cut:
         stopped_by = "wall clock"
     stats = SolverStats(
         status=status,
