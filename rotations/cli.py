@@ -47,6 +47,8 @@ EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
 EXIT_USAGE, EXIT_INTERRUPTED = 64, 130
 # Wall-clock seconds for looking for the clash when a run found no schedule (past the limit).
 DIAGNOSIS_SECONDS = 20.0
+# A file the user names that must exist: the program, a previous schedule, a sheet.
+A_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _load(config_file: Path) -> Problem:
@@ -145,7 +147,7 @@ def solver_options(command):
 
 
 @cli.command("check")
-@click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("config_file", type=A_FILE)
 def check_command(config_file: Path) -> None:
     """Validate CONFIG_FILE and list every problem with file:line:column; exit 2 when simple
     arithmetic already shows that its rules cannot all hold."""
@@ -163,7 +165,7 @@ def check_command(config_file: Path) -> None:
 
 
 @cli.command("solve")
-@click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("config_file", type=A_FILE)
 @click.option(
     "--out",
     "out_dir",
@@ -269,12 +271,12 @@ def _list_broken(title: str, broken: list[Violation]) -> None:
 
 
 @cli.command("reschedule")
-@click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("config_file", type=A_FILE)
 @click.option(
     "--previous",
     "previous_file",
     required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=A_FILE,
     help="The published schedule.json to stay close to, or a schedule made by hand (a CSV "
     "file or a workbook, as `rotations score` reads them) to adopt.",
 )
@@ -346,12 +348,12 @@ def reschedule_command(
 
 
 @cli.command("score")
-@click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("config_file", type=A_FILE)
 @click.option(
     "--schedule",
     "schedule_file",
     required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=A_FILE,
     help="The schedule to score: a CSV file or a workbook (.xlsx), long or grid.",
 )
 @click.option("--sheet", default=None, help="The workbook's sheet [default: the first schedule].")
@@ -359,7 +361,7 @@ def reschedule_command(
     "--conferences",
     "roster_file",
     default=None,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=A_FILE,
     help="Conference roles in the shape of conferences.csv [default: solved around the schedule].",
 )
 @click.option(

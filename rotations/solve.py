@@ -246,6 +246,11 @@ LIFT_SHARE = 0.25
 EARLY_LIFT_SHARE = 0.5
 
 
+def _lifts(problem: Problem, model: Model) -> bool:
+    """Whether the program is one the steps may lift: with wishes, without procedure targets."""
+    return model.worst is not None and not problem.plans_procedures
+
+
 def _lift(
     problem: Problem,
     model: Model,
@@ -260,7 +265,7 @@ def _lift(
     deterministic and wall-clock time left after `spent`: the solver of the lifted schedule
     (None when no step succeeded or none was needed) and the deterministic seconds used."""
     floor = model.floors.worst if model.floors is not None else 0
-    if model.worst is None or problem.plans_procedures or solver.value(model.worst) <= floor:
+    if not _lifts(problem, model) or solver.value(model.worst) <= floor:
         return None, 0.0
     return lift_the_worst_off(
         model,
@@ -287,7 +292,7 @@ def _complete_search(
     the worst-off fellow (see above)."""
     budget = options.time_limit - spent
     search = replace(options, time_limit=budget)
-    lifting = lift and model.worst is not None and not problem.plans_procedures
+    lifting = lift and _lifts(problem, model)
     if lifting:
         search = replace(search, time_limit=budget * (1 - LIFT_SHARE))
         if options.deadline is not None:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from rotations.cli import cli
 from rotations.imported import import_schedule
 from rotations.published import Unreadable
-from tests.conftest import program, write_yaml
+from tests.conftest import conference, program, write_yaml
 
 # Alpha needs one fellow every block, in stints of two; everyone needs two blocks of it.
 ROTATIONS = {
@@ -231,15 +231,7 @@ def test_a_conference_roster_is_scored_as_given(tmp_path) -> None:
         },
         {"id": "shah", "name": "Priya Shah", "discipline": "neurology"},
     ]
-    conference = {
-        "id": "mdcc",
-        "name": "Case Conference",
-        "weekday": "thursday",
-        "time": "07:00",
-        "presenters": 1,
-        "panel": ["neurology"],
-    }
-    path = write_yaml(tmp_path, config(faculty=faculty, conferences=[conference]))
+    path = write_yaml(tmp_path, config(faculty=faculty, conferences=[conference()]))
     assert invoke("solve", path, "--out", tmp_path / "out").exit_code == 0
     out = tmp_path / "out"
     args = ("score", path, "--schedule", out / "schedule.csv", "--conferences")
