@@ -32,7 +32,7 @@ def test_a_wish_longer_than_the_requirement_misses_the_rest(load) -> None:
         )
     )
     model = build_model(problem)
-    assert (model.floors.unmet, model.floors.worst) == (6, 6)
+    assert (model.floors.unmet, model.floors.worst, model.floors.own) == (6, 6, (6, 0, 0))
     result = run(problem)
     assert result.stats.status == "OPTIMAL"
     assert (result.stats.objective, result.stats.bound) == (24, 24)

@@ -1,15 +1,17 @@
-"""Lifting the worst-off fellow (rotations/fairness.py). Program: ana, ben and cy each wish for
-`a` in blocks 1-3 (weight 1), one seat on `a` a block: three wished weeks for nine wishes, six
-missed in any schedule; the fairest gives each fellow one (worst 2, objective 6 + 3 × 2 = 12)."""
+"""Lifting the worst-off fellow, then those behind their own floor (rotations/fairness.py).
+Program of the lifting tests: ana, ben and cy each wish for `a` in blocks 1-3 (weight 1), one
+seat on `a` a block: three wished weeks for nine wishes, six missed in any schedule; the
+fairest gives each fellow one (worst 2, objective 6 + 3 × 2 = 12)."""
 
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rotations.fairness import lift_the_worst_off
+from rotations.fairness import lift_fellows
 from rotations.model import build_model
 from rotations.solve import SolveOptions, solver_for
 from tests.conftest import program
+from tests.test_bounds import prefer
 
 OPTIONS = SolveOptions(time_limit=5.0, seed=0, workers=2)
 
@@ -29,7 +31,9 @@ def test_the_worst_off_are_lifted_from_a_schedule_that_piles_it_on_two(load) -> 
     the steps free ben and cy, give each a week, and stop at the floor (2)."""
     problem = load(wishes())
     model = build_model(problem)
-    assert model.floors.worst == 2
+    # Alone, each could have all three weeks: their own floors (0) do not add up to the
+    # program's 6, so no step tries to bring anyone down to theirs.
+    assert (model.floors.unmet, model.floors.worst, model.floors.own) == (6, 2, (0, 0, 0))
     unfair = model.cp.clone()
     for b in range(3):
         unfair.add(unfair.get_bool_var_from_proto_index(model.vars.on(0, b, "a").index) == 1)
@@ -37,7 +41,7 @@ def test_the_worst_off_are_lifted_from_a_schedule_that_piles_it_on_two(load) -> 
     assert start.solve(unfair) == cp_model.OPTIMAL
     assert (start.objective_value, start.value(model.worst)) == (15, 3)
     heard = []
-    lifted, spent = lift_the_worst_off(
+    lifted, spent = lift_fellows(
         model, start, lambda s: solver_for(OPTIONS), 5.0, 0, report=heard.append
     )
     assert lifted is not None and 0 < spent <= 5.0
@@ -53,4 +57,32 @@ def test_a_schedule_at_the_floor_is_left_alone(load) -> None:
     start = solver_for(OPTIONS)
     assert start.solve(model.cp) == cp_model.OPTIMAL
     assert start.value(model.worst) == 2
-    assert lift_the_worst_off(model, start, lambda s: solver_for(OPTIONS), 5.0, 0) == (None, 0.0)
+    assert lift_fellows(model, start, lambda s: solver_for(OPTIONS), 5.0, 0) == (None, 0.0)
+
+
+def test_a_fellow_behind_their_own_floor_catches_up(load) -> None:
+    """ana wishes for `a` in blocks 1-3, required twice: she misses one whatever happens (her
+    own floor 1, the worst-off fellow's floor 1). ben wishes for `b` in blocks 1-2, which
+    nobody else wants: his own floor 0. From a schedule that keeps ben off `b` in block 2
+    (ana 1, ben 1: the worst-off fellow at the floor, objective 2 + 3 × 1 = 5), the
+    catching-up steps free ben and give him block 2 (objective 4)."""
+    problem = load(
+        program(
+            requirements={"a": 2},
+            rules=[
+                prefer("a", "2027-07-05", "2027-07-25", weight=1),
+                prefer("b", "2027-07-05", "2027-07-18", weight=1, fellow="ben"),
+            ],
+        )
+    )
+    model = build_model(problem)
+    assert (model.floors.unmet, model.floors.worst, model.floors.own) == (1, 1, (1, 0, 0))
+    behind = model.cp.clone()
+    behind.add(behind.get_bool_var_from_proto_index(model.vars.on(1, 1, "b").index) == 0)
+    start = solver_for(OPTIONS)
+    assert start.solve(behind) == cp_model.OPTIMAL
+    assert (start.objective_value, start.value(model.worst)) == (5, 1)
+    caught_up, _ = lift_fellows(model, start, lambda s: solver_for(OPTIONS), 5.0, 0)
+    assert caught_up is not None
+    assert (caught_up.objective_value, caught_up.value(model.worst)) == (4, 1)
+    assert caught_up.value(model.vars.on(1, 1, "b")) == 1

@@ -6,7 +6,7 @@ import os
 import signal
 
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, program
 
 from rotations import solve as solve_module
 from rotations.check import check
@@ -15,6 +15,7 @@ from rotations.model import build_model
 from rotations.problem import resolve
 from rotations.runner import Deadline, Interrupted
 from rotations.solve import SolveOptions, solve_model
+from tests.test_bounds import prefer
 
 OPTIONS = SolveOptions(time_limit=20.0, seed=0, workers=2)
 
@@ -118,6 +119,38 @@ def test_both_phases_give_the_same_schedule_every_time() -> None:
     assert first.stats.deterministic_time == second.stats.deterministic_time
 
 
+def test_where_fellows_can_catch_up_the_local_search_is_the_short_one(monkeypatch, load) -> None:
+    """ana wishes for `a` five weeks, required twice: three weeks missed in any schedule, and no
+    other fellow's wish in her way, so the steps can bring each fellow to their own floor: the
+    local search has the shorter budget; the example's schedules (no unmet floor) the longer."""
+    problem = load(
+        program(
+            requirements={"a": 2},
+            rules=[
+                prefer("a", "2027-07-05", "2027-08-08"),
+                prefer("b", "2027-07-05", "2027-07-11", fellow="ben"),
+            ],
+        )
+    )
+    model = build_model(problem)
+    budgets = []
+    real = solve_module.local_search_for
+
+    def watching(options: SolveOptions, variables: int, catching_up: bool) -> object:
+        solver = real(options, variables, catching_up)
+        budgets.append((catching_up, solver.parameters.max_deterministic_time))
+        return solver
+
+    monkeypatch.setattr(solve_module, "local_search_for", watching)
+    result = solve_model(problem, model, OPTIONS)
+    variables = len(model.cp.proto.variables)
+    assert budgets == [(True, variables * solve_module.CATCH_UP_PER_VARIABLE)] * 2
+    assert (result.stats.status, result.stats.objective) == ("OPTIMAL", 6 + 3 * 6)
+    budgets.clear()
+    solve_model(*example(), OPTIONS)
+    assert budgets and not any(catching_up for catching_up, _ in budgets)
+
+
 def test_side_by_side_runs_report_only_better_schedules() -> None:
     calls = []
     report = solve_module._Improvements(lambda *call: calls.append(call))
@@ -139,7 +172,7 @@ def test_ctrl_c_during_the_local_search_stops_both_runs(monkeypatch) -> None:
 
     with pytest.raises(Interrupted) as caught:
         solve_module._local_search(
-            model, SolveOptions(time_limit=40.0), len(model.cp.proto.variables), ctrl_c, 0.0
+            model, SolveOptions(time_limit=40.0), len(model.cp.proto.variables), False, ctrl_c, 0.0
         )
     assert sent and caught.value.best is not None and caught.value.best <= sent[0]
 

@@ -26,7 +26,7 @@ from rotations.config.implied import MentoringRules
 from rotations.problem import Problem
 from rotations.runner import run_solvers
 
-# Deterministic seconds for each of the relaxation's two solves (they take milliseconds on the
+# Deterministic seconds for each of the relaxation's solves (they take milliseconds on the
 # benchmarks; a floor not proven in time is the solver's best bound, still a floor).
 RELAXATION_LIMIT = 2.0
 
@@ -41,6 +41,9 @@ class Floors:
     worst: int = 0
     mentoring: int = 0
     relevance: int = 0  # presentations not from current work, weighted, summed over conferences
+    # Each fellow's own floor of the `rules:` wishes, by fellow index: the relaxation without
+    # staffing, where no fellow takes a seat from another (empty if not proven in time).
+    own: tuple[int, ...] = ()
 
     def objective(self, fellows: int) -> int:
         """The least objective these floors prove (model/objective.py: each group's total,
@@ -53,7 +56,13 @@ def wish_floors(problem: Problem) -> Floors:
     conferences' relevance prove."""
     rotations = _rotation_floors(problem)
     mentoring, worst = _mentoring_floors(problem)
-    return Floors(rotations.unmet, max(rotations.worst, worst), mentoring, _relevance(problem))
+    return Floors(
+        rotations.unmet,
+        max(rotations.worst, worst),
+        mentoring,
+        _relevance(problem),
+        rotations.own,
+    )
 
 
 def _relevance(problem: Problem) -> int:
@@ -173,22 +182,37 @@ def _rotation_floors(problem: Problem) -> Floors:
                 costs.setdefault(f, []).append(rule.weight * (1 - on[key]))
     _limit(problem, cp, on)
     total = sum(sum(terms) for terms in costs.values())
+    own = _own(problem, cp, costs, total)
+    _seats(problem, cp, on)
     worst = cp.new_int_var(0, sum(r.weight for r in wishes) * len(problem.blocks), "worst")
     for terms in costs.values():
         cp.add(worst >= sum(terms))
-    return Floors(_least(cp, total), _least(cp, worst))
+    return Floors(_least(cp, total), _least(cp, worst), own=own)
+
+
+def _own(problem: Problem, cp: cp_model.CpModel, costs: dict[int, list], total) -> tuple:
+    """Each fellow's own floor: the relaxation before staffing couples the fellows is one
+    small problem per fellow, so one solve of their total gives each their least."""
+    if isinstance(total, int):
+        return ()
+    cp.minimize(total)
+    solver = _solver()
+    (code,) = run_solvers(cp, [solver])
+    if code != cp_model.OPTIMAL:
+        return ()
+    return tuple(
+        sum(solver.value(term) for term in costs.get(f, [])) for f in range(len(problem.fellows))
+    )
 
 
 def _limit(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
     """One rotation per fellow and block; requirements' maximums; the blocks other rotations'
-    requirement minimums leave; staffing maximums."""
+    requirement minimums leave."""
     by_cell: dict[tuple[int, int], list] = {}
     by_need: dict[tuple[int, str], list] = {}
-    by_seat: dict[tuple[int, str], list] = {}
     for (f, b, rid), var in on.items():
         by_cell.setdefault((f, b), []).append(var)
         by_need.setdefault((f, rid), []).append(var)
-        by_seat.setdefault((b, rid), []).append(var)
     for group in by_cell.values():
         if len(group) > 1:
             cp.add_at_most_one(group)
@@ -208,6 +232,13 @@ def _limit(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
         wished = [var for group in groups.values() for var in group]
         if free < len(wished):
             cp.add(sum(wished) <= max(0, free))
+
+
+def _seats(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
+    """Staffing maximums: no more fellows on a rotation in a block than it seats."""
+    by_seat: dict[tuple[int, str], list] = {}
+    for (_, b, rid), var in on.items():
+        by_seat.setdefault((b, rid), []).append(var)
     for (_, rid), group in by_seat.items():
         staffing = problem.rotation(rid).staffing
         if staffing is not None and staffing.max is not None and staffing.max < len(group):
@@ -219,16 +250,21 @@ def _least(cp: cp_model.CpModel, objective) -> int:
     if isinstance(objective, int):
         return objective
     cp.minimize(objective)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = RELAXATION_LIMIT
-    solver.parameters.catch_sigint_signal = False
+    solver = _solver()
     (code,) = run_solvers(cp, [solver])
     if code == cp_model.OPTIMAL:
         return round(solver.objective_value)
     if code == cp_model.FEASIBLE:
         return max(0, math.ceil(solver.best_objective_bound - 1e-6))
     return 0
+
+
+def _solver() -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = RELAXATION_LIMIT
+    solver.parameters.catch_sigint_signal = False
+    return solver
 
 
 def _pinned(problem: Problem, f: int) -> dict[int, str]:
