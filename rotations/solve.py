@@ -10,7 +10,9 @@ A solve runs in two phases, each deterministic on its own:
 
 Between the two, when the first schedule leaves the worst-off fellow above their floor, steps
 that re-plan only the rows of the worst-off fellows lift them (rotations/fairness.py; small
-programs, which skip phase 1, keep the end of phase 2 for it: see LIFT_SHARE).
+programs, which skip phase 1, keep the end of phase 2 for it: see LIFT_SHARE); where every
+fellow has a floor of their own that all can reach at once, phase 1 is shorter and the steps
+bring the fellows above theirs down to it instead (see CATCH_UP_SHARE).
 
 On large programs the local search finds a first schedule several times sooner than the complete
 search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs skip phase 1 (the
@@ -100,6 +102,11 @@ def solver_for(options: SolveOptions) -> cp_model.CpSolver:
 LOCAL_SEARCH_FROM = 20_000
 FIRST_SCHEDULE_SHARE = 0.25
 FIRST_SCHEDULE_PER_VARIABLE = 2e-4
+# Where the fellows can catch up (fairness.catches_up): 1 deterministic second per 28,500
+# variables (L: 2.5, XL: 5), enough for a first schedule and its quick early descent; the
+# steps then bring the objective down far faster than the local search's slow tail. Measured on
+# L-unmet at 60 s (benchmarks/RESULTS.md): 2889 to 2901 with it, 3006 with the full budget,
+# 3586 with 5 s and the steps' usual half of the time left.
 CATCH_UP_PER_VARIABLE = 0.35e-4
 
 

@@ -99,6 +99,31 @@ def test_other_requirements_leave_few_blocks_and_a_fellows_own_count_is_theirs(l
     assert (result.stats.objective, result.stats.bound) == (16, 16)
 
 
+def test_the_fairest_schedules_cost_more_than_both_floors_apart(load) -> None:
+    """One seat on `a`: ana wishes for it in block 1 (weight 3), so does ben (weight 2), who
+    also misses 2 in any schedule (he avoids `a` in block 2, where he is pinned). Block 1 to
+    ana: unmet 4, ben worst off at 4; to ben: unmet 5, ana worst off at 3. Floors apart 4 and
+    3 (4 + 3 fellows × 3 = 13), but no schedule has both: together 14, which the solver proves
+    from the first schedule (block 1 to ben, 5 + 3 × 3)."""
+    config = program(
+        rotations={"a": {"name": "Alpha", "staffing": {"max": 1}}, "b": {"name": "Beta"}},
+        rules=[
+            prefer("a", "2027-07-05", "2027-07-11", weight=3),
+            prefer("a", "2027-07-05", "2027-07-11", fellow="ben"),
+            {"type": "avoid", "fellow": "ben", "rotation": "a", "start": "2027-07-12",
+             "end": "2027-07-18", "weight": 2},
+            {"type": "pin", "fellow": "ben", "rotation": "a", "blocks": [2]},
+        ],
+    )  # fmt: skip
+    problem = load(config)
+    floors = build_model(problem).floors
+    assert (floors.unmet, floors.worst, floors.together) == (4, 3, 14)
+    assert floors.objective(len(problem.fellows)) == 14
+    result = run(problem)
+    assert result.schedule.assignments["ben"][0] == "a"
+    assert (result.stats.status, result.stats.objective, result.stats.bound) == ("OPTIMAL", 14, 14)
+
+
 def test_mentoring_alone_gives_its_floors(load) -> None:
     """Three fellows wish for lee (weights 3, 2, 1), who takes one; ana has lee's discipline
     (neurology), which costs 2. Mentoring's soft rules cost 4 at least (lee to ben: ana 3 and

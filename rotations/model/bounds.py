@@ -39,6 +39,10 @@ class Floors:
 
     unmet: int = 0
     worst: int = 0
+    # The unmet total plus the worst-off fellow's cost once per fellow, as the objective weighs
+    # them, at least: above unmet + fellows × worst where the fairest schedules of the
+    # relaxation are not its least unmet ones (wishes that compete for seats).
+    together: int = 0
     mentoring: int = 0
     relevance: int = 0  # presentations not from current work, weighted, summed over conferences
     # Each fellow's own floor of the `rules:` wishes, by fellow index: the relaxation without
@@ -48,7 +52,11 @@ class Floors:
     def objective(self, fellows: int) -> int:
         """The least objective these floors prove (model/objective.py: each group's total,
         plus the worst-off fellow's cost once per fellow)."""
-        return self.unmet + self.mentoring + self.relevance + fellows * self.worst
+        return self.mentoring + self.relevance + max(self.together, self.wished(fellows))
+
+    def wished(self, fellows: int) -> int:
+        """What the floors of the unmet total and of the worst-off fellow prove apart."""
+        return self.unmet + fellows * self.worst
 
 
 def wish_floors(problem: Problem) -> Floors:
@@ -59,6 +67,7 @@ def wish_floors(problem: Problem) -> Floors:
     return Floors(
         rotations.unmet,
         max(rotations.worst, worst),
+        rotations.together,
         mentoring,
         _relevance(problem),
         rotations.own,
@@ -187,7 +196,10 @@ def _rotation_floors(problem: Problem) -> Floors:
     worst = cp.new_int_var(0, sum(r.weight for r in wishes) * len(problem.blocks), "worst")
     for terms in costs.values():
         cp.add(worst >= sum(terms))
-    return Floors(_least(cp, total), _least(cp, worst), own=own)
+    fellows = len(problem.fellows)
+    return Floors(
+        _least(cp, total), _least(cp, worst), _least(cp, total + fellows * worst), own=own
+    )
 
 
 def _own(problem: Problem, cp: cp_model.CpModel, costs: dict[int, list], total) -> tuple:

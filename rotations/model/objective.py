@@ -36,8 +36,8 @@ def add_objective(
     rotation_wishes = [p for p in wishes if id(p) not in grouped]
     grouped |= {id(p) for p in rotation_wishes}
     # Each group's total as a variable whose domain starts at its floor (bounds.py).
-    total = _floored(model, rotation_wishes, floors.unmet, "unmet_wishes")
-    total += _floored(model, mentoring, floors.mentoring, "mentoring_cost")
+    unmet = _floored(model, rotation_wishes, floors.unmet, "unmet_wishes")
+    total = _floored(model, mentoring, floors.mentoring, "mentoring_cost")
     total += _floored(model, relevance, floors.relevance, "relevance_cost")
     total += sum(p.weight * p.literal for p in soft if id(p) not in grouped)
     per_fellow: dict[int, list[Penalty]] = {}
@@ -50,7 +50,14 @@ def add_objective(
         worst = model.new_int_var(floors.worst, bound, "worst_fellow_wish_cost")
         for f in sorted(per_fellow):
             model.add(worst >= sum(p.weight * p.literal for p in per_fellow[f]))
-        total += fellows * worst
+        unmet += fellows * worst
+        if floors.together > floors.wished(fellows):
+            # The two together, from the floor of their sum, which neither's floor shows.
+            most = sum(p.weight * upper_bound(p.literal) for p in rotation_wishes)
+            together = model.new_int_var(floors.together, most + fellows * bound, "wish_cost")
+            model.add(together == unmet)
+            unmet = together
+    total += unmet
     broken = [p for p in penalties if p.hard]
     if broken:
         # Under --relax (or in a reschedule's frozen past): one broken hard instance outweighs
