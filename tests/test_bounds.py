@@ -116,9 +116,13 @@ def test_the_fairest_schedules_cost_more_than_both_floors_apart(load) -> None:
         ],
     )  # fmt: skip
     problem = load(config)
-    floors = build_model(problem).floors
+    model = build_model(problem)
+    floors = model.floors
     assert (floors.unmet, floors.worst, floors.together) == (4, 3, 14)
     assert floors.objective(len(problem.fellows)) == 14
+    # The objective's two terms share a variable whose domain starts there.
+    (joint,) = [v for v in model.cp.proto.variables if v.name == "wish_cost"]
+    assert joint.domain[0] == 14
     result = run(problem)
     assert result.schedule.assignments["ben"][0] == "a"
     assert (result.stats.status, result.stats.objective, result.stats.bound) == ("OPTIMAL", 14, 14)
