@@ -105,8 +105,8 @@ FIRST_SCHEDULE_PER_VARIABLE = 2e-4
 # Where the fellows can catch up (fairness.catches_up): 1 deterministic second per 28,500
 # variables (L: 2.5, XL: 5), enough for a first schedule and its quick early descent; the
 # steps then bring the objective down far faster than the local search's slow tail. Measured on
-# L-unmet at 60 s (benchmarks/RESULTS.md): 2889 to 2901 with it, 3006 with the full budget,
-# 3586 with 5 s and the steps' usual half of the time left.
+# L-unmet at 60 s (benchmarks/RESULTS.md), while the steps still lifted first: 2889 to 2901
+# with it, 3006 with the full budget, 2913 stopping at the first schedule.
 CATCH_UP_PER_VARIABLE = 0.35e-4
 
 

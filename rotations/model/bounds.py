@@ -12,7 +12,13 @@ for the real ones: a five-week wish for a rotation required twice misses three w
 fellows wanting Elective in the same three weeks of fifteen seats miss most of them. The
 objective is built on the floors (the unmet total and the worst-off fellow's cost are variables
 whose domain starts there), which the LP-free search could not derive by itself
-(benchmarks/RESULTS.md)."""
+(benchmarks/RESULTS.md).
+
+Two more floors come from the same relaxation: the least of the unmet total plus the worst-off
+fellow's cost once per fellow, as the objective weighs them (above the two floors added where
+the fairest schedules are not those that miss least: wishes competing for seats), and each
+fellow's own floor, the relaxation without staffing (then one small problem per fellow), which
+the steps of rotations/fairness.py bring fellows down to."""
 
 from __future__ import annotations
 
