@@ -19,18 +19,21 @@ def prefer(rotation: str, start: str, end: str, weight: int = 2, fellow: str = "
     }
 
 
+def too_long() -> dict:
+    """ana wishes for five weeks of `a`, required exactly twice; ben for one week of it."""
+    return program(
+        requirements={"a": 2},
+        rules=[
+            prefer("a", "2027-07-05", "2027-08-08"),
+            prefer("a", "2027-07-05", "2027-07-11", fellow="ben"),
+        ],
+    )
+
+
 def test_a_wish_longer_than_the_requirement_misses_the_rest(load) -> None:
     """Five weeks of `a`, required exactly twice: 3 blocks missed × weight 2 = 6; ben wants
     one week of `a` too (possible: no floor). Worst fellow 6; objective 6 + 3 × 6 = 24."""
-    problem = load(
-        program(
-            requirements={"a": 2},
-            rules=[
-                prefer("a", "2027-07-05", "2027-08-08"),
-                prefer("a", "2027-07-05", "2027-07-11", fellow="ben"),
-            ],
-        )
-    )
+    problem = load(too_long())
     model = build_model(problem)
     assert (model.floors.unmet, model.floors.worst, model.floors.own) == (6, 6, (6, 0, 0))
     result = run(problem)

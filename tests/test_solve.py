@@ -6,7 +6,7 @@ import os
 import signal
 
 import pytest
-from conftest import EXAMPLE, program
+from conftest import EXAMPLE
 
 from rotations import solve as solve_module
 from rotations.check import check
@@ -15,7 +15,7 @@ from rotations.model import build_model
 from rotations.problem import resolve
 from rotations.runner import Deadline, Interrupted
 from rotations.solve import SolveOptions, solve_model
-from tests.test_bounds import prefer
+from tests.test_bounds import too_long
 
 OPTIONS = SolveOptions(time_limit=20.0, seed=0, workers=2)
 
@@ -120,18 +120,10 @@ def test_both_phases_give_the_same_schedule_every_time() -> None:
 
 
 def test_where_fellows_can_catch_up_the_local_search_is_the_short_one(monkeypatch, load) -> None:
-    """ana wishes for `a` five weeks, required twice: three weeks missed in any schedule, and no
-    other fellow's wish in her way, so the steps can bring each fellow to their own floor: the
-    local search has the shorter budget; the example's schedules (no unmet floor) the longer."""
-    problem = load(
-        program(
-            requirements={"a": 2},
-            rules=[
-                prefer("a", "2027-07-05", "2027-08-08"),
-                prefer("b", "2027-07-05", "2027-07-11", fellow="ben"),
-            ],
-        )
-    )
+    """ana wishes for `a` five weeks, required twice: three weeks missed in any schedule, and
+    ben's one week of it is not in her way, so the steps can bring each fellow to their own
+    floor: the local search has the shorter budget; the example's (no unmet floor) the longer."""
+    problem = load(too_long())
     model = build_model(problem)
     budgets = []
     real = solve_module.local_search_for
