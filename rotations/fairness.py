@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from rotations.config import rules
+from rotations.config.implied import Target
 from rotations.model.objective import wish_penalties
 from rotations.runner import Deadline, run_solvers, set_hint
 
@@ -57,17 +58,18 @@ def lift_fellows(
     new_solver: Callable[[float], cp_model.CpSolver],
     budget: float,
     seed: int,
+    own: tuple[int, ...] = (),
     deadline: Deadline | None = None,
     report: Callable[[int], None] | None = None,
 ) -> tuple[cp_model.CpSolver | None, float]:
     """Lifting or catching-up steps (see the module docstring) from the schedule
     `solver` found, each solved by `new_solver(deterministic seconds)`, within `budget`
-    deterministic seconds and `deadline`; `report` hears each better objective. Returns the
+    deterministic seconds and `deadline`; the steps catch up with `own`, each fellow's own
+    floor, else they lift; `report` hears each better objective. Returns the
     solver of the last step that succeeded (its solution covers every variable of the model;
     None if no step did) and the deterministic seconds spent."""
     wishes = wish_penalties(model.penalties)
     floor = model.floors.worst if model.floors is not None else 0
-    own = model.floors.own if catches_up(model) else ()
     fellows = len(model.vars.x)
     solution, objective = list(solver.response_proto.solution), solver.objective_value
     rng = random.Random(seed)
@@ -78,7 +80,7 @@ def lift_fellows(
         costs, theirs = [0] * fellows, [0] * fellows
         for p in wishes:
             costs[p.fellow] += p.weight * solution[p.literal.index]
-            if isinstance(p.rule, rules.Wish):
+            if isinstance(p.rule, (rules.Wish, Target)):
                 theirs[p.fellow] += p.weight * solution[p.literal.index]
         level = max(costs)
         worst = {f for f in range(fellows) if costs[f] == level > floor}

@@ -16,8 +16,9 @@ bring the fellows above theirs down to it instead (see CATCH_UP_SHARE).
 
 On large programs the local search finds a first schedule several times sooner than the complete
 search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs skip phase 1 (the
-complete search alone solves them in about a second), and so do programs with procedure targets
-(see LOCAL_SEARCH_FROM).
+complete search alone solves them in about a second); on large programs with procedure targets,
+phase 1 is the complete search up to its first schedule, and the steps bring every fellow's
+missing cases down from there (see LOCAL_SEARCH_FROM).
 
 Every CP-SAT search runs through `runner.run_solvers`: in worker threads, so that Ctrl-C reaches
 the main thread, which then stops the searches and raises Interrupted.
@@ -98,7 +99,10 @@ def solver_for(options: SolveOptions) -> cp_model.CpSolver:
 # only the complete search can prove infeasible loses little time to it.
 # Nor does it run on programs with procedure targets: a target sums a fellow's whole year, and
 # the local search found no first schedule of L-targets in its budget, where the complete search
-# alone finds one in 23 s and ends at 11,926 instead of 34,514 (benchmarks/RESULTS.md).
+# alone finds one in 23 s and ends at 11,926 instead of 34,514 (benchmarks/RESULTS.md). There
+# the complete search stops at its first schedule, and the catching-up steps take it from there
+# (each fellow's own floor 0 for missing cases): L-targets at 60 s 3,594 (11,735 to 19,979 for
+# the complete search alone, or with lifting at its end).
 LOCAL_SEARCH_FROM = 20_000
 FIRST_SCHEDULE_SHARE = 0.25
 FIRST_SCHEDULE_PER_VARIABLE = 2e-4
@@ -166,19 +170,22 @@ def solve_model(
     """Solve a built model in two phases (see the module docstring) and read the schedule back."""
     started = time.monotonic()
     variables = len(model.cp.proto.variables)
-    if variables < LOCAL_SEARCH_FROM or problem.plans_procedures:
+    if variables < LOCAL_SEARCH_FROM:
         return _complete_search(problem, model, options, progress, started)
-    catching_up = _lifts(problem, model) and catches_up(model)
-    first, code = _local_search(model, options, variables, catching_up, progress, started)
+    own = _own_floors(problem, model)
+    if problem.plans_procedures:
+        first, code = _first_schedule(model, options, progress, started)
+    else:
+        first, code = _local_search(model, options, variables, bool(own), progress, started)
     elapsed = time.monotonic() - started
     spent = first.deterministic_time
     # No phase 2 when phase 1 settled it, or when no time is left.
     if settled(code) or options.time_limit <= spent:
         return read_schedule(problem, model, first, code, options, elapsed)
     found = code == cp_model.FEASIBLE
-    share = CATCH_UP_SHARE if catching_up else EARLY_LIFT_SHARE
+    share = CATCH_UP_SHARE if own else EARLY_LIFT_SHARE
     if found:
-        lifted, used = _lift(problem, model, first, options, spent, share, progress, started)
+        lifted, used = _lift(problem, model, first, options, spent, share, own, progress, started)
         if lifted is not None:
             first, spent = lifted, spent + used
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):
@@ -193,6 +200,29 @@ def solve_model(
         stats = replace(kept.stats, bound=floors.objective(len(problem.fellows)))
         return Result(stats, replace(kept.schedule, solver=stats))
     return result
+
+
+def _own_floors(problem: Problem, model: Model) -> tuple[int, ...]:
+    """Each fellow's own floor where the steps bring every fellow down to theirs, else ():
+    where fairness.catches_up, and on programs with procedure targets, whose missing cases have
+    no floor here (each fellow's then counts their `rules:` wishes alone, or is 0)."""
+    if model.worst is None or model.floors is None:
+        return ()
+    if problem.plans_procedures:
+        return model.floors.own or (0,) * len(problem.fellows)
+    return model.floors.own if catches_up(model) else ()
+
+
+def _first_schedule(
+    model: Model, options: SolveOptions, progress: Progress | None, started: float
+) -> tuple[cp_model.CpSolver, int]:
+    """Phase 1 of a program with procedure targets: the complete search, to its first
+    schedule (the local search finds none of L-targets in its budget)."""
+    solver = solver_for(options)
+    solver.parameters.stop_after_first_solution = True
+    reporter = Reporter(progress, started) if progress is not None else None
+    (code,) = run_solvers(model.cp, [solver], [reporter], options.deadline)
+    return solver, code
 
 
 def _local_search(
@@ -251,14 +281,14 @@ class _Improvements:
 # with the last LIFT_SHARE of the complete search's time. Measured (benchmarks/RESULTS.md): a
 # step takes L-unmet's worst-off fellow from 25 to 20 where a minute of the complete search
 # gains nothing; lifting at the end left it one or two steps. Not with procedure targets: there
-# the complete search is the only phase and gains fast until its end (L-targets at 60 s: 11,735
-# to 12,297 without lifting; with the last quarter for it, even in steps as cheap as now, 9,137
-# once and 19,070 to 19,979 three times).
+# the complete search gains fast until its end (L-targets at 60 s: 11,735 to 12,297 without
+# lifting; with the last quarter for it, even in steps as cheap as now, 9,137 once and 19,070 to
+# 19,979 three times); large ones catch up from its first schedule instead (above).
 LIFT_SHARE = 0.25
 EARLY_LIFT_SHARE = 0.5
-# Where the fellows behind their own floor can catch up (fairness.catches_up), the local search
-# stops at its first schedule and the steps get up to CATCH_UP_SHARE of the time left: there
-# they bring the objective down far faster than either search (benchmarks/RESULTS.md).
+# Where the fellows behind their own floor can catch up (_own_floors), phase 1 is short and the
+# steps get up to CATCH_UP_SHARE of the time left: there they bring the objective down far
+# faster than either search (benchmarks/RESULTS.md).
 CATCH_UP_SHARE = 0.9
 
 
@@ -274,13 +304,14 @@ def _lift(
     options: SolveOptions,
     spent: float,
     share: float,
+    own: tuple[int, ...],
     progress: Progress | None,
     started: float,
 ) -> tuple[cp_model.CpSolver | None, float]:
     """Lift the worst-off fellow from the schedule `solver` found, with `share` of the
     deterministic and wall-clock time left after `spent`: the solver of the lifted schedule
     (None when no step succeeded or none was needed) and the deterministic seconds used."""
-    if not _lifts(problem, model):
+    if not own and not _lifts(problem, model):
         return None, 0.0
     return lift_fellows(
         model,
@@ -288,6 +319,7 @@ def _lift(
         lambda seconds: solver_for(replace(options, time_limit=seconds)),
         (options.time_limit - spent) * share,
         options.seed,
+        own,
         None if options.deadline is None else options.deadline.part(share),
         None if progress is None else lambda best: progress(time.monotonic() - started, best, None),
     )
@@ -322,7 +354,7 @@ def _complete_search(
     if not lifting or code != cp_model.FEASIBLE:
         return result
     spent += solver.deterministic_time
-    lifted, used = _lift(problem, model, solver, options, spent, 1.0, progress, started)
+    lifted, used = _lift(problem, model, solver, options, spent, 1.0, (), progress, started)
     if lifted is None:
         return result
     elapsed = time.monotonic() - started

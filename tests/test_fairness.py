@@ -82,7 +82,8 @@ def test_a_fellow_behind_their_own_floor_catches_up(load) -> None:
     start = solver_for(OPTIONS)
     assert start.solve(behind) == cp_model.OPTIMAL
     assert (start.objective_value, start.value(model.worst)) == (5, 1)
-    caught_up, _ = lift_fellows(model, start, lambda s: solver_for(OPTIONS), 5.0, 0)
+    own = model.floors.own
+    caught_up, _ = lift_fellows(model, start, lambda s: solver_for(OPTIONS), 5.0, 0, own)
     assert caught_up is not None
     assert (caught_up.objective_value, caught_up.value(model.worst)) == (4, 1)
     assert caught_up.value(model.vars.on(1, 1, "b")) == 1

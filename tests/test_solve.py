@@ -104,11 +104,22 @@ def test_small_models_go_straight_to_the_complete_search(monkeypatch) -> None:
     assert result.stats.status == "OPTIMAL"
 
 
-def test_programs_with_procedure_targets_go_straight_to_the_complete_search() -> None:
+def test_programs_with_procedure_targets_start_from_the_complete_search(monkeypatch) -> None:
+    """No local search: the complete search's first schedule (every report has a bound), then
+    steps that bring each fellow's missing cases and unmet wishes down, then the complete
+    search again, which proves the optimum."""
     problem, model = example(targets=True)
-    calls = []
+    calls, steps = [], []
+    real = solve_module.lift_fellows
+
+    def watching(*args, **kwargs):
+        steps.append(args[5])  # each fellow's own floor: the steps catch up
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "lift_fellows", watching)
     result = solve_model(problem, model, OPTIONS, lambda *call: calls.append(call))
-    assert calls and all(bound is not None for _, _, bound in calls)
+    assert calls and all(bound is not None for _, _, bound in calls[:1])
+    assert steps == [(0,) * len(problem.fellows)]
     assert result.stats.status == "OPTIMAL"
 
 
