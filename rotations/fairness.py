@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 from rotations.config import rules
 from rotations.config.implied import Target
 from rotations.model.objective import wish_penalties
-from rotations.runner import Deadline, run_solvers, set_hint
+from rotations.runner import Deadline, Interrupted, run_solvers, set_hint
 
 if TYPE_CHECKING:
     from rotations.model import Model
@@ -104,7 +104,11 @@ def lift_fellows(
         # about a second of the twelve a step took, and finds the same schedules.
         step.parameters.symmetry_level = 0
         step.parameters.cp_model_probing_level = 0
-        (code,) = run_solvers(cp, [step], None, deadline)
+        try:
+            (code,) = run_solvers(cp, [step], None, deadline)
+        except Interrupted as stopped:  # the best so far: the step's, or the schedule before it
+            found = [round(objective)] + ([stopped.best] if stopped.best is not None else [])
+            raise Interrupted(min(found)) from None
         spent += step.deterministic_time
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and step.objective_value < objective:
             solution, objective = list(step.response_proto.solution), step.objective_value

@@ -5,10 +5,13 @@ fairest gives each fellow one (worst 2, objective 6 + 3 × 2 = 12)."""
 
 from __future__ import annotations
 
+import pytest
 from ortools.sat.python import cp_model
 
+from rotations import fairness
 from rotations.fairness import lift_fellows
 from rotations.model import build_model
+from rotations.runner import Interrupted
 from rotations.solve import SolveOptions, solver_for
 from tests.conftest import program
 from tests.test_bounds import prefer
@@ -26,6 +29,16 @@ def wishes() -> dict:
     return program(rotations=rotations | {"c": {"name": "Gamma"}}, rules=rules)
 
 
+def unfair_start(model) -> cp_model.CpSolver:
+    """The schedule that puts ana on `a` all three weeks: ben and cy miss 3 each."""
+    unfair = model.cp.clone()
+    for b in range(3):
+        unfair.add(unfair.get_bool_var_from_proto_index(model.vars.on(0, b, "a").index) == 1)
+    start = solver_for(OPTIONS)
+    assert start.solve(unfair) == cp_model.OPTIMAL
+    return start
+
+
 def test_the_worst_off_are_lifted_from_a_schedule_that_piles_it_on_two(load) -> None:
     """Start from ana on `a` all three weeks (ben and cy miss 3 each: worst 3, objective 15):
     the steps free ben and cy, give each a week, and stop at the floor (2)."""
@@ -34,11 +47,7 @@ def test_the_worst_off_are_lifted_from_a_schedule_that_piles_it_on_two(load) -> 
     # Alone, each could have all three weeks: their own floors (0) do not add up to the
     # program's 6, so no step tries to bring anyone down to theirs.
     assert (model.floors.unmet, model.floors.worst, model.floors.own) == (6, 2, (0, 0, 0))
-    unfair = model.cp.clone()
-    for b in range(3):
-        unfair.add(unfair.get_bool_var_from_proto_index(model.vars.on(0, b, "a").index) == 1)
-    start = solver_for(OPTIONS)
-    assert start.solve(unfair) == cp_model.OPTIMAL
+    start = unfair_start(model)
     assert (start.objective_value, start.value(model.worst)) == (15, 3)
     heard = []
     lifted, spent = lift_fellows(
@@ -87,3 +96,19 @@ def test_a_fellow_behind_their_own_floor_catches_up(load) -> None:
     assert caught_up is not None
     assert (caught_up.objective_value, caught_up.value(model.worst)) == (4, 1)
     assert caught_up.value(model.vars.on(1, 1, "b")) == 1
+
+
+def test_ctrl_c_during_a_step_tells_the_best_schedule_so_far(load, monkeypatch) -> None:
+    """Ctrl-C before a step has found anything: the user hears the cost of the schedule the
+    steps started from (15), not nothing."""
+    problem = load(wishes())
+    model = build_model(problem)
+    start = unfair_start(model)
+
+    def ctrl_c(*args, **kwargs):
+        raise Interrupted(None)
+
+    monkeypatch.setattr(fairness, "run_solvers", ctrl_c)
+    with pytest.raises(Interrupted) as stopped:
+        lift_fellows(model, start, lambda s: solver_for(OPTIONS), 5.0, 0)
+    assert stopped.value.best == 15
