@@ -308,9 +308,10 @@ def _lift(
     progress: Progress | None,
     started: float,
 ) -> tuple[cp_model.CpSolver | None, float]:
-    """Lift the worst-off fellow from the schedule `solver` found, with `share` of the
-    deterministic and wall-clock time left after `spent`: the solver of the lifted schedule
-    (None when no step succeeded or none was needed) and the deterministic seconds used."""
+    """Lift the worst-off fellow from the schedule `solver` found, or with `own` (each
+    fellow's own floor) bring every fellow down to theirs, with `share` of the deterministic
+    and wall-clock time left after `spent`: the solver of the better schedule (None when no
+    step succeeded or none was needed) and the deterministic seconds used."""
     if not own and not _lifts(problem, model):
         return None, 0.0
     return lift_fellows(

@@ -213,9 +213,7 @@ def _own(problem: Problem, cp: cp_model.CpModel, costs: dict[int, list], total) 
     small problem per fellow, so one solve of their total gives each their least."""
     if isinstance(total, int):
         return ()
-    cp.minimize(total)
-    solver = _solver()
-    (code,) = run_solvers(cp, [solver])
+    solver, code = _minimise(cp, total)
     if code != cp_model.OPTIMAL:
         return ()
     return tuple(
@@ -267,9 +265,7 @@ def _least(cp: cp_model.CpModel, objective) -> int:
     """The least value of `objective` (its proven bound, rounded up, if not proven in time)."""
     if isinstance(objective, int):
         return objective
-    cp.minimize(objective)
-    solver = _solver()
-    (code,) = run_solvers(cp, [solver])
+    solver, code = _minimise(cp, objective)
     if code == cp_model.OPTIMAL:
         return round(solver.objective_value)
     if code == cp_model.FEASIBLE:
@@ -277,12 +273,15 @@ def _least(cp: cp_model.CpModel, objective) -> int:
     return 0
 
 
-def _solver() -> cp_model.CpSolver:
+def _minimise(cp: cp_model.CpModel, objective) -> tuple[cp_model.CpSolver, int]:
+    """One single-worker solve of the relaxation for `objective`, within RELAXATION_LIMIT."""
+    cp.minimize(objective)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = RELAXATION_LIMIT
     solver.parameters.catch_sigint_signal = False
-    return solver
+    (code,) = run_solvers(cp, [solver])
+    return solver, code
 
 
 def _pinned(problem: Problem, f: int) -> dict[int, str]:
