@@ -50,25 +50,27 @@ def settled(code: int) -> bool:
 
 
 def run_solvers(
-    cp: cp_model.CpModel,
+    cp: cp_model.CpModel | list[cp_model.CpModel],
     solvers: list[cp_model.CpSolver],
     callbacks: list[cp_model.CpSolverSolutionCallback | None] | None = None,
     deadline: Deadline | None = None,
 ) -> list[int]:
-    """Solve `cp` with each solver, side by side in threads (CP-SAT frees the GIL), and return
-    their status codes; each stops by the `deadline` at the latest. Ctrl-C stops every search
-    and raises Interrupted with the best objective found (if the model has an objective). The
-    solvers must not catch SIGINT themselves (`catch_sigint_signal`)."""
+    """Solve `cp` (or each of a list of models, one per solver) with each solver, side by side
+    in threads (CP-SAT frees the GIL), and return their status codes; each stops by the
+    `deadline` at the latest. Ctrl-C stops every search and raises Interrupted with the best
+    objective found (if the model has an objective). The solvers must not catch SIGINT
+    themselves (`catch_sigint_signal`)."""
+    models = cp if isinstance(cp, list) else [cp] * len(solvers)
     callbacks = callbacks or [None] * len(solvers)
     if deadline is not None:
         for solver in solvers:
             solver.parameters.max_time_in_seconds = max(0.01, deadline.left())
 
-    def run(solver: cp_model.CpSolver, callback) -> int:
-        return solver.solve(cp, callback) if callback is not None else solver.solve(cp)
+    def run(solver: cp_model.CpSolver, model: cp_model.CpModel, callback) -> int:
+        return solver.solve(model, callback) if callback is not None else solver.solve(model)
 
     with _ctrl_c_raises(), ThreadPoolExecutor(len(solvers)) as pool:
-        futures = [pool.submit(run, s, c) for s, c in zip(solvers, callbacks, strict=True)]
+        futures = [pool.submit(run, *job) for job in zip(solvers, models, callbacks, strict=True)]
         try:
             codes = [future.result() for future in futures]
         except KeyboardInterrupt:
@@ -77,8 +79,8 @@ def run_solvers(
             codes = [future.result() for future in futures]
             found = [
                 round(solver.objective_value)
-                for solver, code in zip(solvers, codes, strict=True)
-                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and cp.has_objective()
+                for solver, model, code in zip(solvers, models, codes, strict=True)
+                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and model.has_objective()
             ]
             raise Interrupted(min(found, default=None)) from None
     if deadline is not None and any(  # stopped before its deterministic budget ran out

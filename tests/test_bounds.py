@@ -5,7 +5,7 @@ its docstring."""
 from __future__ import annotations
 
 from rotations.model import build_model
-from tests.conftest import program, run
+from tests.conftest import BASE, program, run
 
 
 def prefer(rotation: str, start: str, end: str, weight: int = 2, fellow: str = "ana") -> dict:
@@ -181,3 +181,35 @@ def test_presentations_away_from_current_work_have_a_floor(load) -> None:
     assert build_model(problem).floors.relevance == 3
     result = run(problem)
     assert (result.stats.status, result.stats.objective, result.stats.bound) == ("OPTIMAL", 3, 3)
+
+
+def test_a_wish_for_one_long_run_costs_a_presentation_from_current_work(load) -> None:
+    """Nine weekly sessions, each fellow presents three times, three weeks apart, never while
+    on `a` (neurology, on the panel): from current work only in the week after a run on `a`.
+    Every fellow does `a` for four weeks, in runs of two to four: at most two runs, two
+    presentations from current work, one away (apart, each fellow's floor is 1). But ana
+    wants `a` in weeks 1-4: met, that is one run (two away from current work); two runs miss
+    two of its weeks (1 + 2). Only ana's floor alone shows it: 2."""
+    from tests.conftest import FACULTY, conference
+
+    config = program(
+        rotations={
+            "a": {"name": "Alpha", "discipline": "neurology", "stint": {"min": 2, "max": 4}},
+            "b": {"name": "Beta"},
+        },
+        requirements={"a": 4},
+        faculty=FACULTY,
+        conferences=[
+            conference(
+                min_weeks_between_presentations=3, no_presenting_on=["a"], relevance_weight=1
+            )
+        ],
+        program=BASE["program"] | {"blocks": 9},
+        rules=[prefer("a", "2027-07-05", "2027-08-01", weight=1)],
+    )
+    problem = load(config)
+    floors = build_model(problem).floors
+    assert (floors.own, floors.away, floors.alone) == ((0, 0, 0), (1, 1, 1), (2, 1, 1))
+    result = run(problem)
+    assert result.stats.status == "OPTIMAL"
+    assert result.stats.objective == result.stats.bound >= 1

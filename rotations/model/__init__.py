@@ -4,12 +4,12 @@ Only this package (and solve.py) imports ortools."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from rotations.model.bounds import Floors, wish_floors
-from rotations.model.objective import add_objective
+from rotations.model.bounds import Floors, alone_floors, wish_floors
+from rotations.model.objective import add_objective, groups
 from rotations.model.rules import BUILDERS, add_one_rotation
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
@@ -44,9 +44,34 @@ def build_model(
         penalties += BUILDERS[type(rule)](rule, problem, v, cp)
     # Relaxed, or with a frozen past, a hard rule may break, so a wish it bars may be met.
     floors = None if relax or frozen_before else wish_floors(problem)
+    if (
+        floors is not None
+        and floors.away
+        and enforce_hard
+        and len(cp.proto.variables) < ALONE_BELOW
+    ):
+        floors = replace(floors, alone=_alone_floors(problem, floors))
     worst = add_objective(cp, penalties, len(problem.fellows), floors)
     if enforce_hard:
         for key, literal in v.literals.items():
             if v.stands(key):
                 cp.add(literal == 1)
     return Model(cp, v, penalties, worst, floors)
+
+
+# Each fellow's floor of their wishes and relevance together (_alone_floors) on programs whose
+# model has fewer variables than this (the example: 9,227): one solve per fellow. Measured
+# (benchmarks/RESULTS.md): the example with relevance proven 55 where the floors apart (54)
+# left the complete search without a proof in minutes.
+ALONE_BELOW = 20_000
+
+
+def _alone_floors(problem: Problem, floors: Floors) -> tuple[int, ...]:
+    """Each fellow's floor of their wishes and relevance together (bounds.alone_floors), in
+    the program's own model with only that fellow's hard rules."""
+    model = build_model(problem, enforce_hard=False, per_fellow=True)
+    _, relevance, wishes = groups(model.penalties)
+    terms: dict[int, list] = {f: [] for f in range(len(problem.fellows))}
+    for p in wishes + relevance:
+        terms[p.fellow].append(p)
+    return alone_floors(problem, model.cp, model.vars, model.penalties, terms, floors)

@@ -28,13 +28,16 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from rotations.config import rules
-from rotations.config.implied import MentoringRules
+from rotations.config.implied import ConferenceRules, LeaveEntry, MentoringRules
+from rotations.model.variables import Variables
 from rotations.problem import Problem
 from rotations.runner import run_solvers
 
 # Deterministic seconds for each of the relaxation's solves (they take milliseconds on the
 # benchmarks; a floor not proven in time is the solver's best bound, still a floor).
 RELAXATION_LIMIT = 2.0
+# The fellows alone (alone_floors) are solved this many at a time, one per core.
+ALONE_SIDE_BY_SIDE = 2
 
 
 @dataclass(frozen=True)
@@ -54,11 +57,17 @@ class Floors:
     # Each fellow's own floor of the `rules:` wishes, by fellow index: the relaxation without
     # staffing, where no fellow takes a seat from another (empty if not proven in time).
     own: tuple[int, ...] = ()
+    # By fellow index: the relevance floor of each fellow (its sum is `relevance`), and on
+    # small programs with relevance each fellow's floor of their wishes and relevance
+    # together, from the program's model with only that fellow's own rules (model/__init__.py).
+    away: tuple[int, ...] = ()
+    alone: tuple[int, ...] = ()
 
     def objective(self, fellows: int) -> int:
         """The least objective these floors prove (model/objective.py: each group's total,
         plus the worst-off fellow's cost once per fellow)."""
-        return self.mentoring + self.relevance + max(self.together, self.wished(fellows))
+        wished = max(self.together, self.wished(fellows))
+        return self.mentoring + max(self.relevance + wished, sum(self.alone) + fellows * self.worst)
 
     def wished(self, fellows: int) -> int:
         """What the floors of the unmet total and of the worst-off fellow prove apart."""
@@ -70,30 +79,29 @@ def wish_floors(problem: Problem) -> Floors:
     conferences' relevance prove."""
     rotations = _rotation_floors(problem)
     mentoring, worst = _mentoring_floors(problem)
+    away = _relevance(problem)
     return Floors(
         rotations.unmet,
         max(rotations.worst, worst),
         rotations.together,
         mentoring,
-        _relevance(problem),
+        sum(away),
         rotations.own,
+        away,
     )
 
 
-def _relevance(problem: Problem) -> int:
-    """The least the conferences' relevance can cost, counted without a solver: a fellow
-    presents from current work only in the weeks of a run on a rotation of the panel's
+def _relevance(problem: Problem) -> tuple[int, ...]:
+    """The least the conferences' relevance can cost each fellow, counted without a solver: a
+    fellow presents from current work only in the weeks of a run on a rotation of the panel's
     disciplines or the block after it (only the block after, from a rotation nobody presents
     from), and two presentations are some weeks apart; so each run holds a bounded number of
     them, and a rotation's requirement and stint lengths bound its runs. What a fellow must
-    present beyond all that is presented away from current work."""
-    total = 0
-    for c, conf in enumerate(problem.conferences):
-        related = [r for r, rot in problem.config.rotations.items() if rot.discipline in conf.panel]
-        if not conf.relevance_weight or not related or not conf.presenters:
-            continue
-        apart = 7 * max(conf.every_weeks, conf.min_weeks_between_presentations, 1)  # days
-        longest = max((b.end - b.start).days + 1 for b in problem.blocks)
+    present beyond all that is presented away from current work. () without relevance."""
+    relevant = list(_relevant(problem))
+    total = [0] * len(problem.fellows) if relevant else []
+    for c, conf, related in relevant:
+        apart, longest = _spacing(problem, conf)
         for f in range(len(problem.fellows)):
             most = 0
             for r in related:
@@ -103,8 +111,120 @@ def _relevance(problem: Problem) -> int:
                 most += runs
             else:
                 least, _ = problem.presentations(c, f)
-                total += conf.relevance_weight * max(0, least - most)
-    return total
+                total[f] += conf.relevance_weight * max(0, least - most)
+    return tuple(total)
+
+
+def _relevant(problem: Problem):
+    """(index, conference, related rotations) for each conference whose relevance costs."""
+    for c, conf in enumerate(problem.conferences):
+        related = [r for r, rot in problem.config.rotations.items() if rot.discipline in conf.panel]
+        if conf.relevance_weight and related and conf.presenters:
+            yield c, conf, related
+
+
+def _spacing(problem: Problem, conf) -> tuple[int, int]:
+    """Days between two presentations at least, and the longest block's days."""
+    apart = 7 * max(conf.every_weeks, conf.min_weeks_between_presentations, 1)
+    return apart, max((b.end - b.start).days + 1 for b in problem.blocks)
+
+
+def alone_floors(
+    problem: Problem,
+    cp: cp_model.CpModel,
+    v: Variables,
+    penalties: list,
+    terms: dict[int, list],
+    floors: Floors,
+) -> tuple[int, ...]:
+    """Each fellow's floor of their own costs (`terms`, by fellow: their wishes and their
+    presentations away from current work) together, in the program's model `cp` built with a
+    literal per hard rule and fellow: only the fellow's own hard rules hold (nothing that ties
+    fellows together: staffing, the conference's seats, the mentors' limits, the topics a
+    series' fellows attend... falls away with the others' rules), plus _count_runs, with the
+    linear relaxation on. A fellow who wants one long run on a rotation the panel covers then
+    misses the wish or presents away from current work once more, which the floors apart
+    (`floors.own`, `floors.away`) do not show."""
+    _count_runs(problem, v, cp, penalties)
+    fellows = range(len(problem.fellows))
+    apart = [
+        (floors.own[f] if floors.own else 0) + (floors.away[f] if floors.away else 0)
+        for f in fellows
+    ]
+
+    models = []
+    for f, fellow in enumerate(problem.fellows):
+        alone = cp.clone()
+        for (key, who), literal in v.literals.items():
+            if not v.stands((key, who)):
+                continue  # a leave request: granted or not, as the fellow's costs say
+            rule = v.rules[key]
+            theirs = who == f or (isinstance(rule, LeaveEntry) and rule.entry.fellow == fellow.id)
+            # Another's rule, or one of all fellows together, falls away (the literals switch
+            # rules on; off, the presolve drops them at once).
+            alone.add(_copy(alone, literal) == int(theirs))
+        alone.minimize(sum(p.weight * _copy(alone, p.literal) for p in terms[f]))
+        models.append(alone)
+    out = []
+    for k in range(0, len(models), ALONE_SIDE_BY_SIDE):
+        batch = models[k : k + ALONE_SIDE_BY_SIDE]
+        solvers = [_relaxation_solver(linear=True) for _ in batch]
+        codes = run_solvers(batch, solvers)
+        out += [_bound(*result) for result in zip(solvers, codes, strict=True)]
+    return tuple(max(a, b) for a, b in zip(apart, out, strict=True))
+
+
+def _copy(cp: cp_model.CpModel, var: cp_model.IntVar) -> cp_model.IntVar:
+    """The variable of a clone of the model `var` belongs to."""
+    return cp.get_int_var_from_proto_index(var.index)
+
+
+def _count_runs(problem: Problem, v: Variables, cp: cp_model.CpModel, penalties: list) -> None:
+    """The counting of _relevance as constraints a solver combines with a fellow's wishes
+    (for a model of fellows alone, model/__init__.py): each presentation from current work
+    is credited to one rotation of the panel's disciplines, the fellow on it that block or
+    the one before; a rotation's credits are at most what its requirement allows
+    (_most_per_runs) and at most what its runs hold, counted from the blocks on it and the
+    runs' starts; so a wish for one long run costs presentations, and the solver sees how
+    many. Every schedule keeps these (credit its relevant presentations)."""
+    blocks = range(len(problem.blocks))
+    for c, conf, related in _relevant(problem):
+        apart, longest = _spacing(problem, conf)
+        sessions = [i for i, s in enumerate(problem.sessions) if s.conference == c]
+        rule = next(
+            r for r in problem.rules if isinstance(r, ConferenceRules) and r.conference == c
+        )
+        part = rule.parts["relevance"]
+        for f in range(len(problem.fellows)):
+            credits: dict[str, list] = {r: [] for r in related}
+            for i in sessions:
+                b, here = problem.sessions[i].block, []
+                for r in related:
+                    credit = cp.new_bool_var(f"credit[{i},{f},{r}]")
+                    cp.add_implication(credit, v.present[i, f])
+                    recent = [v.on(f, a, r) for a in (b - 1, b) if a >= 0]
+                    cp.add_bool_or(recent).only_enforce_if(credit)
+                    credits[r].append(credit)
+                    here.append(credit)
+                cp.add_at_most_one(here)
+            away = [p.literal for p in penalties if p.rule is part and p.fellow == f]
+            presented = sum(v.present[i, f] for i in sessions)
+            cp.add(sum(away) >= presented - sum(sum(group) for group in credits.values()))
+            for r, group in credits.items():
+                barred = r in conf.no_presenting_on
+                most = _most_per_runs(problem, f, r, longest, apart, barred)
+                if most is not None:
+                    cp.add(sum(group) <= most)
+                on = [v.on(f, b, r) for b in blocks]
+                starts = [on[0]] + [cp.new_bool_var(f"starts[{f},{b},{r}]") for b in blocks[1:]]
+                for b in blocks[1:]:
+                    cp.add_bool_and([on[b], ~on[b - 1]]).only_enforce_if(starts[b])
+                    cp.add_bool_or([~on[b], on[b - 1], starts[b]])
+                runs = sum(starts)
+                # A run of k blocks and the block after span (k + 1) x longest days (only the
+                # block after, barred): at most (days - 1) // apart + 1 presentations each.
+                days = longest * runs if barred else longest * (sum(on) + runs)
+                cp.add(apart * sum(group) <= apart * runs + days - runs)
 
 
 def _most_per_runs(
@@ -162,14 +282,14 @@ def _mentoring_floors(problem: Problem) -> tuple[int, int]:
             unmet = part.weight * (1 - pair[part.fellow, problem.faculty_index(wish.mentor)])
             costs.append(unmet)
             wishes.setdefault(part.fellow, []).append(unmet)
-    least = _least(cp, sum(costs))
+    cheapest = _least(cp, sum(costs))
     if not wishes:
-        return least, 0
+        return cheapest, 0
     cp.clear_objective()
     worst = cp.new_int_var(0, sum(r.weight or 0 for r in rule.parts.values()), "worst")
     for terms in wishes.values():
         cp.add(worst >= sum(terms))
-    return least, _least(cp, worst)
+    return cheapest, _least(cp, worst)
 
 
 def _rotation_floors(problem: Problem) -> Floors:
@@ -265,7 +385,11 @@ def _least(cp: cp_model.CpModel, objective) -> int:
     """The least value of `objective` (its proven bound, rounded up, if not proven in time)."""
     if isinstance(objective, int):
         return objective
-    solver, code = _minimise(cp, objective)
+    return _bound(*_minimise(cp, objective))
+
+
+def _bound(solver: cp_model.CpSolver, code: int) -> int:
+    """What a solve of a minimisation proves its objective is at least."""
     if code == cp_model.OPTIMAL:
         return round(solver.objective_value)
     if code == cp_model.FEASIBLE:
@@ -274,14 +398,27 @@ def _least(cp: cp_model.CpModel, objective) -> int:
 
 
 def _minimise(cp: cp_model.CpModel, objective) -> tuple[cp_model.CpSolver, int]:
-    """One single-worker solve of the relaxation for `objective`, within RELAXATION_LIMIT."""
+    """One solve of the relaxation for `objective`."""
     cp.minimize(objective)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = RELAXATION_LIMIT
-    solver.parameters.catch_sigint_signal = False
+    solver = _relaxation_solver()
     (code,) = run_solvers(cp, [solver])
     return solver, code
+
+
+def _relaxation_solver(linear: bool = False) -> cp_model.CpSolver:
+    """A single-worker solver for a relaxation, within RELAXATION_LIMIT; `linear`: with the
+    full linear relaxation (the counting of _count_runs needs it)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    if linear:
+        # Measured on the example's fellows alone: one presolve pass and no probing halve the
+        # wall time of each (its presolve, not its search, is most of it).
+        solver.parameters.linearization_level = 2
+        solver.parameters.max_presolve_iterations = 1
+        solver.parameters.cp_model_probing_level = 0
+    solver.parameters.max_deterministic_time = RELAXATION_LIMIT
+    solver.parameters.catch_sigint_signal = False
+    return solver
 
 
 def _pinned(problem: Problem, f: int) -> dict[int, str]:

@@ -28,17 +28,16 @@ def add_objective(
     floors = floors or Floors()
     soft = [p for p in penalties if not p.hard]
     wishes = wish_penalties(penalties)
-    mentoring = [p for p in soft if isinstance(p.rule, MentoringPart)]
-    relevance = [
-        p for p in soft if isinstance(p.rule, ConferencePart) and p.rule.part == "relevance"
-    ]
-    grouped = {id(p) for p in mentoring + relevance}
-    rotation_wishes = [p for p in wishes if id(p) not in grouped]
-    grouped |= {id(p) for p in rotation_wishes}
+    mentoring, relevance, rotation_wishes = groups(penalties)
+    grouped = {id(p) for p in mentoring + relevance + rotation_wishes}
     # Each group's total as a variable whose domain starts at its floor (bounds.py).
-    unmet = _floored(model, rotation_wishes, floors.unmet, "unmet_wishes")
+    if floors.alone:
+        unmet = _alone(model, rotation_wishes, relevance, floors)
+    else:
+        unmet = _floored(model, rotation_wishes, floors.unmet, "unmet_wishes")
     total = _floored(model, mentoring, floors.mentoring, "mentoring_cost")
-    total += _floored(model, relevance, floors.relevance, "relevance_cost")
+    if not floors.alone:
+        total += _floored(model, relevance, floors.relevance, "relevance_cost")
     total += sum(p.weight * p.literal for p in soft if id(p) not in grouped)
     per_fellow: dict[int, list[Penalty]] = {}
     for p in wishes:
@@ -53,8 +52,9 @@ def add_objective(
         unmet += fellows * worst
         if floors.together > floors.wished(fellows):
             # The two together, from the floor of their sum, which neither's floor shows.
-            most = sum(p.weight * upper_bound(p.literal) for p in rotation_wishes)
-            together = model.new_int_var(floors.together, most + fellows * bound, "wish_cost")
+            most = _most(rotation_wishes + relevance if floors.alone else rotation_wishes)
+            least = floors.together + (floors.relevance if floors.alone else 0)
+            together = model.new_int_var(least, most + fellows * bound, "wish_cost")
             model.add(together == unmet)
             unmet = together
     total += unmet
@@ -68,14 +68,48 @@ def add_objective(
     return worst
 
 
+def groups(penalties: list[Penalty]) -> tuple[list[Penalty], list[Penalty], list[Penalty]]:
+    """The soft penalties of mentoring, of the conferences' relevance and of the other wishes
+    of one fellow (the `rules:` wishes, requested leave, procedure targets)."""
+    soft = [p for p in penalties if not p.hard]
+    mentoring = [p for p in soft if isinstance(p.rule, MentoringPart)]
+    relevance = [
+        p for p in soft if isinstance(p.rule, ConferencePart) and p.rule.part == "relevance"
+    ]
+    grouped = {id(p) for p in mentoring + relevance}
+    return mentoring, relevance, [p for p in wish_penalties(penalties) if id(p) not in grouped]
+
+
+def _alone(model: cp_model.CpModel, wishes: list[Penalty], relevance: list[Penalty], floors):
+    """The wishes and the relevance together: each fellow's from their floor alone (and their
+    relevance from its own floor), summed in a variable from the floors of the two totals."""
+    costs = []
+    for f, floor in enumerate(floors.alone):
+        away = [p for p in relevance if p.fellow == f]
+        own = floors.away[f] if floors.away else 0
+        theirs = [p for p in wishes if p.fellow == f]
+        cost = model.new_int_var(floor, _most(theirs + away), f"own_cost[{f}]")
+        relevant = _floored(model, away, own, f"relevance_cost[{f}]")
+        model.add(cost == sum(p.weight * p.literal for p in theirs) + relevant)
+        costs.append(cost)
+    least = max(sum(floors.alone), floors.unmet + floors.relevance)
+    total = model.new_int_var(least, _most(wishes + relevance), "wishes_and_relevance")
+    model.add(total == sum(costs))
+    return total
+
+
+def _most(group: list[Penalty]) -> int:
+    """The most a group of penalties can cost."""
+    return sum(p.weight * upper_bound(p.literal) for p in group)
+
+
 def _floored(model: cp_model.CpModel, group: list[Penalty], floor: int, name: str):
     """The cost of a group of penalties: a variable from `floor` up when there is one, which
     the LP-free search could not derive by itself, else their sum."""
     cost = sum(p.weight * p.literal for p in group)
     if not floor:
         return cost
-    most = sum(p.weight * upper_bound(p.literal) for p in group)
-    var = model.new_int_var(floor, most, name)
+    var = model.new_int_var(floor, _most(group), name)
     model.add(var == cost)
     return var
 
