@@ -190,8 +190,7 @@ def generate(
         "min_weeks_between_presentations": 4,
         "panel": ["neurology", "psychology", "pt", "palliative"],
     }
-    if relevance:
-        conference["relevance_weight"] = 1
+    conference["relevance_weight"] = int(relevance)
     curriculum = {}
     if targets:
         for rid, rates in EXPOSURE.items():

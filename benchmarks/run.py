@@ -40,20 +40,13 @@ EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"
 
 
 def program_file(size: str, folder: Path, seed: int = 0) -> Path:
-    """The program a size names: `example`, `S`..`XL`, each optionally `-unmet`, `-compete`
-    (the wishes of generate.WISHES), `-relevance` (presenters from their current work),
-    `-targets` (procedure exposure and targets) or `-seminar` (a weekly seminar and
-    mentoring)."""
+    """The program a size names: `example` (the bundled one), or `S`..`XL`, each optionally
+    `-unmet`, `-compete` (the wishes of generate.WISHES), `-relevance` (presenters from their
+    current work), `-targets` (procedure exposure and targets) or `-seminar` (a weekly seminar
+    and mentoring)."""
+    if size == "example":
+        return EXAMPLE
     name, _, kind = size.partition("-")
-    if name == "example":
-        if not kind:
-            return EXAMPLE
-        for part in ("program.yaml", "leave.yaml"):
-            text = (EXAMPLE.parent / part).read_text()
-            if part == "program.yaml" and kind == "relevance":
-                text = text.replace("    panel: [", "    relevance_weight: 1\n    panel: [", 1)
-            (folder / part).write_text(text)
-        return folder / "program.yaml"
     wishes = kind if kind in WISHES else "random"
     config = generate(
         SIZES[name],

@@ -274,9 +274,9 @@ class Conference(Series):
     )
     panel: list[Line] = Field(default=[], description="disciplines: one faculty member each")
     relevance_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = Field(
-        default=0,
+        default=1,
         description="cost of a presentation by a fellow not on (or just off) a rotation whose "
-        "discipline sits on the panel; 0 (the default) turns this wish off",
+        "discipline sits on the panel; 0 turns this wish off",
     )
     balance_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = Field(
         default=2, description="cost per panel session above an even share, per discipline"
