@@ -44,13 +44,12 @@ def build_model(
         penalties += BUILDERS[type(rule)](rule, problem, v, cp)
     # Relaxed, or with a frozen past, a hard rule may break, so a wish it bars may be met.
     floors = None if relax or frozen_before else wish_floors(problem)
-    if (
-        floors is not None
-        and floors.away
-        and enforce_hard
-        and len(cp.proto.variables) < ALONE_BELOW
-    ):
-        floors = replace(floors, alone=_alone_floors(problem, floors))
+    if floors is not None and floors.away and enforce_hard:
+        wishes: dict[int, list] = {}
+        for p in groups(penalties)[2]:
+            wishes.setdefault(p.fellow, []).append(p)
+        if len(wishes) * len(cp.proto.variables) <= ALONE_WORK:
+            floors = replace(floors, alone=_alone_floors(problem, floors))
     worst = add_objective(cp, penalties, len(problem.fellows), floors)
     if enforce_hard:
         for key, literal in v.literals.items():
@@ -59,19 +58,20 @@ def build_model(
     return Model(cp, v, penalties, worst, floors)
 
 
-# Each fellow's floor of their wishes and relevance together (_alone_floors) on programs whose
-# model has fewer variables than this (the example: 9,227): one solve per fellow. Measured
-# (benchmarks/RESULTS.md): the example with relevance proven 55 where the floors apart (54)
-# left the complete search without a proof in minutes.
-ALONE_BELOW = 20_000
+# Each fellow's floor of their wishes and relevance together (_alone_floors) where the fellows
+# with wishes times the model's variables come to no more than this: one solve per such fellow,
+# about 0.4 s each on a model of 10,000 variables (2 cores, two at a time), so about 4 s at
+# most. The example: 6 x 9,077, proven 55 in about 8 s, where the floors apart (54) left the
+# complete search without a proof in minutes (benchmarks/RESULTS.md); M-relevance (10 x
+# 11,615, optimum 0) would spend 3.3 s more on them for nothing.
+ALONE_WORK = 100_000
 
 
 def _alone_floors(problem: Problem, floors: Floors) -> tuple[int, ...]:
     """Each fellow's floor of their wishes and relevance together (bounds.alone_floors), in
     the program's own model with only that fellow's hard rules."""
     model = build_model(problem, enforce_hard=False, per_fellow=True)
-    _, relevance, wishes = groups(model.penalties)
-    terms: dict[int, list] = {f: [] for f in range(len(problem.fellows))}
-    for p in wishes + relevance:
-        terms[p.fellow].append(p)
-    return alone_floors(problem, model.cp, model.vars, model.penalties, terms, floors)
+    wishes: dict[int, list] = {}
+    for p in groups(model.penalties)[2]:
+        wishes.setdefault(p.fellow, []).append(p)
+    return alone_floors(problem, model.cp, model.vars, model.penalties, wishes, floors)

@@ -134,26 +134,27 @@ def alone_floors(
     cp: cp_model.CpModel,
     v: Variables,
     penalties: list,
-    terms: dict[int, list],
+    wishes: dict[int, list],
     floors: Floors,
 ) -> tuple[int, ...]:
-    """Each fellow's floor of their own costs (`terms`, by fellow: their wishes and their
-    presentations away from current work) together, in the program's model `cp` built with a
-    literal per hard rule and fellow: only the fellow's own hard rules hold (nothing that ties
-    fellows together: staffing, the conference's seats, the mentors' limits, the topics a
-    series' fellows attend... falls away with the others' rules), plus _count_runs, with the
-    linear relaxation on. A fellow who wants one long run on a rotation the panel covers then
-    misses the wish or presents away from current work once more, which the floors apart
-    (`floors.own`, `floors.away`) do not show."""
-    _count_runs(problem, v, cp, penalties)
+    """Each fellow's floor of their own costs together (their `wishes`, by fellow, and their
+    presentations away from current work, among `penalties`), in the program's model `cp`
+    built with a literal per hard rule and fellow: only the fellow's own hard rules hold
+    (nothing that ties fellows together: staffing, the conference's seats, the mentors'
+    limits, the topics a series' fellows attend... falls away with the others' rules), plus
+    _count_runs, with the linear relaxation on. A fellow who wants one long run on a rotation
+    the panel covers then misses the wish or presents away from current work once more, which
+    the floors apart (`floors.own`, `floors.away`) do not show. A fellow without wishes keeps
+    those."""
+    away = _count_runs(problem, v, cp, penalties)
     fellows = range(len(problem.fellows))
     apart = [
         (floors.own[f] if floors.own else 0) + (floors.away[f] if floors.away else 0)
         for f in fellows
     ]
-
-    models = []
-    for f, fellow in enumerate(problem.fellows):
+    models, solved = [], [f for f in fellows if wishes.get(f)]
+    for f in solved:
+        fellow = problem.fellows[f]
         alone = cp.clone()
         for (key, who), literal in v.literals.items():
             if not v.stands((key, who)):
@@ -163,15 +164,16 @@ def alone_floors(
             # Another's rule, or one of all fellows together, falls away (the literals switch
             # rules on; off, the presolve drops them at once).
             alone.add(_copy(alone, literal) == int(theirs))
-        alone.minimize(sum(p.weight * _copy(alone, p.literal) for p in terms[f]))
+        costs = wishes[f] + away[f]
+        alone.minimize(sum(p.weight * _copy(alone, p.literal) for p in costs))
         models.append(alone)
-    out = []
     for k in range(0, len(models), ALONE_SIDE_BY_SIDE):
         batch = models[k : k + ALONE_SIDE_BY_SIDE]
         solvers = [_relaxation_solver(linear=True) for _ in batch]
         codes = run_solvers(batch, solvers)
-        out += [_bound(*result) for result in zip(solvers, codes, strict=True)]
-    return tuple(max(a, b) for a, b in zip(apart, out, strict=True))
+        for f, solver, code in zip(solved[k:], solvers, codes, strict=False):
+            apart[f] = max(apart[f], _bound(solver, code))
+    return tuple(apart)
 
 
 def _copy(cp: cp_model.CpModel, var: cp_model.IntVar) -> cp_model.IntVar:
@@ -179,15 +181,19 @@ def _copy(cp: cp_model.CpModel, var: cp_model.IntVar) -> cp_model.IntVar:
     return cp.get_int_var_from_proto_index(var.index)
 
 
-def _count_runs(problem: Problem, v: Variables, cp: cp_model.CpModel, penalties: list) -> None:
+def _count_runs(
+    problem: Problem, v: Variables, cp: cp_model.CpModel, penalties: list
+) -> dict[int, list]:
     """The counting of _relevance as constraints a solver combines with a fellow's wishes
     (for a model of fellows alone, model/__init__.py): each presentation from current work
     is credited to one rotation of the panel's disciplines, the fellow on it that block or
     the one before; a rotation's credits are at most what its requirement allows
     (_most_per_runs) and at most what its runs hold, counted from the blocks on it and the
     runs' starts; so a wish for one long run costs presentations, and the solver sees how
-    many. Every schedule keeps these (credit its relevant presentations)."""
+    many. Every schedule keeps these (credit its relevant presentations). Returns each
+    fellow's penalties of presentations away from current work."""
     blocks = range(len(problem.blocks))
+    theirs: dict[int, list] = {f: [] for f in range(len(problem.fellows))}
     for c, conf, related in _relevant(problem):
         apart, longest = _spacing(problem, conf)
         sessions = [i for i, s in enumerate(problem.sessions) if s.conference == c]
@@ -207,9 +213,11 @@ def _count_runs(problem: Problem, v: Variables, cp: cp_model.CpModel, penalties:
                     credits[r].append(credit)
                     here.append(credit)
                 cp.add_at_most_one(here)
-            away = [p.literal for p in penalties if p.rule is part and p.fellow == f]
+            away = [p for p in penalties if p.rule is part and p.fellow == f]
+            theirs[f] += away
             presented = sum(v.present[i, f] for i in sessions)
-            cp.add(sum(away) >= presented - sum(sum(group) for group in credits.values()))
+            credited = sum(sum(group) for group in credits.values())
+            cp.add(sum(p.literal for p in away) >= presented - credited)
             for r, group in credits.items():
                 barred = r in conf.no_presenting_on
                 most = _most_per_runs(problem, f, r, longest, apart, barred)
@@ -225,6 +233,7 @@ def _count_runs(problem: Problem, v: Variables, cp: cp_model.CpModel, penalties:
                 # block after, barred): at most (days - 1) // apart + 1 presentations each.
                 days = longest * runs if barred else longest * (sum(on) + runs)
                 cp.add(apart * sum(group) <= apart * runs + days - runs)
+    return theirs
 
 
 def _most_per_runs(
