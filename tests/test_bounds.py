@@ -4,7 +4,12 @@ its docstring."""
 
 from __future__ import annotations
 
+import pytest
+
+from rotations.config import load_config
 from rotations.model import build_model
+from rotations.problem import resolve
+from rotations.runner import Interrupted
 from tests.conftest import BASE, program, run
 
 
@@ -213,3 +218,19 @@ def test_a_wish_for_one_long_run_costs_a_presentation_from_current_work(load) ->
     result = run(problem)
     assert result.stats.status == "OPTIMAL"
     assert result.stats.objective == result.stats.bound >= 1
+
+
+def test_ctrl_c_while_the_floors_are_solved_found_no_schedule(monkeypatch) -> None:
+    """A relaxation's objective (the floors', the fellows' alone) is no schedule's cost: Ctrl-C
+    there says nothing was found."""
+    from rotations.model import bounds
+    from tests.conftest import EXAMPLE
+
+    def pressed(cp, solvers, *rest):
+        raise Interrupted(3)
+
+    problem = resolve(load_config(EXAMPLE))
+    monkeypatch.setattr(bounds, "run_solvers", pressed)
+    with pytest.raises(Interrupted) as stopped:
+        build_model(problem)
+    assert stopped.value.best is None

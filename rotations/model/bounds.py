@@ -31,7 +31,7 @@ from rotations.config import rules
 from rotations.config.implied import ConferenceRules, LeaveEntry, MentoringRules
 from rotations.model.variables import Variables
 from rotations.problem import Problem
-from rotations.runner import run_solvers
+from rotations.runner import Interrupted, run_solvers
 
 # Deterministic seconds for each of the relaxation's solves (they take milliseconds on the
 # benchmarks; a floor not proven in time is the solver's best bound, still a floor).
@@ -170,7 +170,7 @@ def alone_floors(
     for k in range(0, len(models), ALONE_SIDE_BY_SIDE):
         batch = models[k : k + ALONE_SIDE_BY_SIDE]
         solvers = [_relaxation_solver(linear=True) for _ in batch]
-        codes = run_solvers(batch, solvers)
+        codes = _run(batch, solvers)
         for f, solver, code in zip(solved[k:], solvers, codes, strict=False):
             apart[f] = max(apart[f], _bound(solver, code))
     return tuple(apart)
@@ -410,8 +410,17 @@ def _minimise(cp: cp_model.CpModel, objective) -> tuple[cp_model.CpSolver, int]:
     """One solve of the relaxation for `objective`."""
     cp.minimize(objective)
     solver = _relaxation_solver()
-    (code,) = run_solvers(cp, [solver])
+    (code,) = _run(cp, [solver])
     return solver, code
+
+
+def _run(cp, solvers: list[cp_model.CpSolver]) -> list[int]:
+    """run_solvers for relaxations: Ctrl-C during one stops the run with no schedule found yet
+    (a relaxation's objective is no schedule's cost)."""
+    try:
+        return run_solvers(cp, solvers)
+    except Interrupted:
+        raise Interrupted() from None
 
 
 def _relaxation_solver(linear: bool = False) -> cp_model.CpSolver:
