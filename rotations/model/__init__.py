@@ -45,10 +45,8 @@ def build_model(
     # Relaxed, or with a frozen past, a hard rule may break, so a wish it bars may be met.
     floors = None if relax or frozen_before else wish_floors(problem)
     if floors is not None and floors.away and enforce_hard:
-        wishes: dict[int, list] = {}
-        for p in groups(penalties)[2]:
-            wishes.setdefault(p.fellow, []).append(p)
-        if len(wishes) * len(cp.proto.variables) <= ALONE_WORK:
+        wishing = {p.fellow for p in groups(penalties)[2]}
+        if len(wishing) * len(cp.proto.variables) <= ALONE_WORK:
             floors = replace(floors, alone=_alone_floors(problem, floors))
     worst = add_objective(cp, penalties, len(problem.fellows), floors)
     if enforce_hard:

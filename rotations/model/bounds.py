@@ -18,7 +18,13 @@ Two more floors come from the same relaxation: the least of the unmet total plus
 fellow's cost once per fellow, as the objective weighs them (above the two floors added where
 the fairest schedules are not those that miss least: wishes competing for seats), and each
 fellow's own floor, the relaxation without staffing (then one small problem per fellow), which
-the steps of rotations/fairness.py bring fellows down to."""
+the steps of rotations/fairness.py bring fellows down to.
+
+Presentations away from current work are counted per fellow without a solver (_relevance). On
+programs the size of the example, each fellow with wishes is then solved alone in the
+program's own model, with only their own hard rules: the floor of their wishes and their
+presentations away from current work together (alone_floors), above the two apart where a
+wish for one long run leaves fewer runs to present from."""
 
 from __future__ import annotations
 
@@ -148,10 +154,7 @@ def alone_floors(
     those."""
     away = _count_runs(problem, v, cp, penalties)
     fellows = range(len(problem.fellows))
-    apart = [
-        (floors.own[f] if floors.own else 0) + (floors.away[f] if floors.away else 0)
-        for f in fellows
-    ]
+    apart = [(floors.own[f] if floors.own else 0) + floors.away[f] for f in fellows]
     models, solved = [], [f for f in fellows if wishes.get(f)]
     for f in solved:
         fellow = problem.fellows[f]
@@ -185,7 +188,7 @@ def _count_runs(
     problem: Problem, v: Variables, cp: cp_model.CpModel, penalties: list
 ) -> dict[int, list]:
     """The counting of _relevance as constraints a solver combines with a fellow's wishes
-    (for a model of fellows alone, model/__init__.py): each presentation from current work
+    (for alone_floors): each presentation from current work
     is credited to one rotation of the panel's disciplines, the fellow on it that block or
     the one before; a rotation's credits are at most what its requirement allows
     (_most_per_runs) and at most what its runs hold, counted from the blocks on it and the

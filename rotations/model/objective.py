@@ -86,10 +86,9 @@ def _alone(model: cp_model.CpModel, wishes: list[Penalty], relevance: list[Penal
     costs = []
     for f, floor in enumerate(floors.alone):
         away = [p for p in relevance if p.fellow == f]
-        own = floors.away[f] if floors.away else 0
         theirs = [p for p in wishes if p.fellow == f]
         cost = model.new_int_var(floor, _most(theirs + away), f"own_cost[{f}]")
-        relevant = _floored(model, away, own, f"relevance_cost[{f}]")
+        relevant = _floored(model, away, floors.away[f], f"relevance_cost[{f}]")
         model.add(cost == sum(p.weight * p.literal for p in theirs) + relevant)
         costs.append(cost)
     least = max(sum(floors.alone), floors.unmet + floors.relevance)
