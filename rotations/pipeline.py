@@ -192,7 +192,7 @@ def score_program(
     when the rotations break hard rules, with the hard rules relaxed, so that every broken
     instance is listed."""
     for relax in (False, True):
-        model = build_model(problem, relax=relax)
+        model = build_model(problem, relax=relax, deadline=options.deadline)
         fix_imported(problem, model, imported)
         result = solve_model(problem, model, replace(options, relax=relax), progress)
         if result.stats.status != "INFEASIBLE":

@@ -160,7 +160,7 @@ class Reporter(cp_model.CpSolverSolutionCallback):
 
 def solve(problem: Problem, options: SolveOptions, progress: Progress | None = None) -> Result:
     """Build and solve the model for `problem`."""
-    model = build_model(problem, relax=options.relax)
+    model = build_model(problem, relax=options.relax, deadline=options.deadline)
     return solve_model(problem, model, options, progress)
 
 

@@ -9,7 +9,7 @@ import pytest
 from rotations.config import load_config
 from rotations.model import build_model
 from rotations.problem import resolve
-from rotations.runner import Interrupted
+from rotations.runner import Deadline, Interrupted
 from tests.conftest import BASE, program, run
 
 
@@ -226,7 +226,7 @@ def test_ctrl_c_while_the_floors_are_solved_found_no_schedule(monkeypatch) -> No
     from rotations.model import bounds
     from tests.conftest import EXAMPLE
 
-    def pressed(cp, solvers, *rest):
+    def pressed(*args, **kwargs):
         raise Interrupted(3)
 
     problem = resolve(load_config(EXAMPLE))
@@ -234,3 +234,14 @@ def test_ctrl_c_while_the_floors_are_solved_found_no_schedule(monkeypatch) -> No
     with pytest.raises(Interrupted) as stopped:
         build_model(problem)
     assert stopped.value.best is None
+
+
+def test_the_fellows_alone_end_by_the_deadline() -> None:
+    """Out of wall-clock time, each fellow keeps the floors apart (the example: relevance 3
+    each, wishes 0), and the run knows the wall clock cut it short."""
+    from tests.conftest import EXAMPLE
+
+    deadline = Deadline(0.0)
+    floors = build_model(resolve(load_config(EXAMPLE)), deadline=deadline).floors
+    assert floors.alone == floors.away == (3,) * 6
+    assert deadline.cut

@@ -13,6 +13,7 @@ from rotations.model.objective import add_objective, groups
 from rotations.model.rules import BUILDERS, add_one_rotation
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
+from rotations.runner import Deadline
 
 
 @dataclass
@@ -32,10 +33,12 @@ def build_model(
     relax: bool = False,
     per_fellow: bool = False,
     frozen_before: int = 0,
+    deadline: Deadline | None = None,
 ) -> Model:
     """Build the model; with `enforce_hard` every hard rule literal is fixed true; with `relax`
     hard rules are soft, each broken instance costing more than all soft rules together; with
-    `per_fellow` each hard rule has a literal per fellow it binds."""
+    `per_fellow` each hard rule has a literal per fellow it binds. The solves for its floors
+    end by the `deadline` at the latest."""
     cp = cp_model.CpModel()
     v = Variables(cp, problem, relax, per_fellow, frozen_before)
     add_one_rotation(problem, v, cp)
@@ -47,7 +50,7 @@ def build_model(
     if floors is not None and floors.away and enforce_hard:
         wishing = {p.fellow for p in groups(penalties)[2]}
         if len(wishing) * len(cp.proto.variables) <= ALONE_WORK:
-            floors = replace(floors, alone=_alone_floors(problem, floors))
+            floors = replace(floors, alone=_alone_floors(problem, floors, deadline))
     worst = add_objective(cp, penalties, len(problem.fellows), floors)
     if enforce_hard:
         for key, literal in v.literals.items():
@@ -65,11 +68,11 @@ def build_model(
 ALONE_WORK = 100_000
 
 
-def _alone_floors(problem: Problem, floors: Floors) -> tuple[int, ...]:
+def _alone_floors(problem: Problem, floors: Floors, deadline: Deadline | None) -> tuple[int, ...]:
     """Each fellow's floor of their wishes and relevance together (bounds.alone_floors), in
     the program's own model with only that fellow's hard rules."""
     model = build_model(problem, enforce_hard=False, per_fellow=True)
     wishes: dict[int, list] = {}
     for p in groups(model.penalties)[2]:
         wishes.setdefault(p.fellow, []).append(p)
-    return alone_floors(problem, model.cp, model.vars, model.penalties, wishes, floors)
+    return alone_floors(problem, model.cp, model.vars, model.penalties, wishes, floors, deadline)

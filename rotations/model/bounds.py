@@ -37,7 +37,7 @@ from rotations.config import rules
 from rotations.config.implied import ConferenceRules, LeaveEntry, MentoringRules
 from rotations.model.variables import Variables
 from rotations.problem import Problem
-from rotations.runner import Interrupted, run_solvers
+from rotations.runner import Deadline, Interrupted, run_solvers
 
 # Deterministic seconds for each of the relaxation's solves (they take milliseconds on the
 # benchmarks; a floor not proven in time is the solver's best bound, still a floor).
@@ -142,6 +142,7 @@ def alone_floors(
     penalties: list,
     wishes: dict[int, list],
     floors: Floors,
+    deadline: Deadline | None = None,
 ) -> tuple[int, ...]:
     """Each fellow's floor of their own costs together (their `wishes`, by fellow, and their
     presentations away from current work, among `penalties`), in the program's model `cp`
@@ -151,7 +152,7 @@ def alone_floors(
     _count_runs, with the linear relaxation on. A fellow who wants one long run on a rotation
     the panel covers then misses the wish or presents away from current work once more, which
     the floors apart (`floors.own`, `floors.away`) do not show. A fellow without wishes keeps
-    those."""
+    those; so does one whose solve the `deadline` stops before it proves more."""
     away = _count_runs(problem, v, cp, penalties)
     fellows = range(len(problem.fellows))
     apart = [(floors.own[f] if floors.own else 0) + floors.away[f] for f in fellows]
@@ -173,7 +174,7 @@ def alone_floors(
     for k in range(0, len(models), ALONE_SIDE_BY_SIDE):
         batch = models[k : k + ALONE_SIDE_BY_SIDE]
         solvers = [_relaxation_solver(linear=True) for _ in batch]
-        codes = _run(batch, solvers)
+        codes = _run(batch, solvers, deadline)
         for f, solver, code in zip(solved[k:], solvers, codes, strict=False):
             apart[f] = max(apart[f], _bound(solver, code))
     return tuple(apart)
@@ -417,11 +418,11 @@ def _minimise(cp: cp_model.CpModel, objective) -> tuple[cp_model.CpSolver, int]:
     return solver, code
 
 
-def _run(cp, solvers: list[cp_model.CpSolver]) -> list[int]:
+def _run(cp, solvers: list[cp_model.CpSolver], deadline: Deadline | None = None) -> list[int]:
     """run_solvers for relaxations: Ctrl-C during one stops the run with no schedule found yet
     (a relaxation's objective is no schedule's cost)."""
     try:
-        return run_solvers(cp, solvers)
+        return run_solvers(cp, solvers, deadline=deadline)
     except Interrupted:
         raise Interrupted() from None
 
