@@ -135,7 +135,7 @@ def reschedule(
     frozen_before = next(
         (b.index for b in problem.blocks if b.start >= freeze_until), len(problem.blocks)
     )
-    model = build_model(problem, frozen_before=frozen_before)
+    model = build_model(problem, frozen_before=frozen_before, deadline=options.deadline)
     v = model.vars
     old = previous.schedule
     fixed: dict[tuple[int, int], str] = {}
