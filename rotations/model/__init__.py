@@ -38,7 +38,7 @@ def build_model(
     """Build the model; with `enforce_hard` every hard rule literal is fixed true; with `relax`
     hard rules are soft, each broken instance costing more than all soft rules together; with
     `per_fellow` each hard rule has a literal per fellow it binds. The solves for its floors
-    end by the `deadline` at the latest."""
+    end by the `deadline` at the latest (the fellows alone by ALONE_SHARE of it)."""
     cp = cp_model.CpModel()
     v = Variables(cp, problem, relax, per_fellow, frozen_before)
     add_one_rotation(problem, v, cp)
@@ -50,7 +50,8 @@ def build_model(
     if floors is not None and floors.away and enforce_hard:
         wishing = {p.fellow for p in groups(penalties)[2]}
         if len(wishing) * len(cp.proto.variables) <= ALONE_WORK:
-            floors = replace(floors, alone=_alone_floors(problem, floors, deadline))
+            part = None if deadline is None else deadline.part(ALONE_SHARE)
+            floors = replace(floors, alone=_alone_floors(problem, floors, part))
     worst = add_objective(cp, penalties, len(problem.fellows), floors)
     if enforce_hard:
         for key, literal in v.literals.items():
@@ -66,6 +67,10 @@ def build_model(
 # complete search without a proof in minutes (benchmarks/RESULTS.md); M-relevance (10 x
 # 11,615, optimum 0) would spend 3.3 s more on them for nothing.
 ALONE_WORK = 100_000
+# ...and within this share of the wall-clock time left, so that a short --time-limit leaves
+# the search most of it (the example under 5 s: a schedule, where the fellows alone took the
+# search's time and it found none under 3 s).
+ALONE_SHARE = 0.25
 
 
 def _alone_floors(problem: Problem, floors: Floors, deadline: Deadline | None) -> tuple[int, ...]:
