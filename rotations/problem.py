@@ -115,6 +115,12 @@ class Problem:
             day for day in self.working_days[block] if day not in away and self.inside(fellow, day)
         ]
 
+    def panel_rotations(self, conference: int) -> list[str]:
+        """The rotations whose discipline sits on the conference's panel: a presenter on one
+        of them (or just off it) presents from current work."""
+        panel = self.conferences[conference].panel
+        return [r for r, rot in self.config.rotations.items() if rot.discipline in panel]
+
     def presentations(self, conference: int, fellow: int) -> tuple[int, int]:
         """How often the fellow presents at the conference, at least and at most: the sessions'
         seats shared in proportion to the sessions inside each fellow's dates (⌊n⌋ or ⌈n⌉ of

@@ -75,7 +75,7 @@ def _no_presenting_on(rule, problem: Problem, schedule: Schedule, sessions: Rost
 def _relevance(rule, problem: Problem, schedule: Schedule, sessions: Roster):
     """Soft: a presenter is on, or just off, a rotation whose discipline sits on the panel."""
     conf, part, out = problem.conferences[rule.conference], rule.parts["relevance"], []
-    related = {r for r, rot in problem.config.rotations.items() if rot.discipline in conf.panel}
+    related = set(problem.panel_rotations(rule.conference))
     if not related or not conf.relevance_weight:
         return out
     for session, roles in sessions:

@@ -80,4 +80,4 @@ def _alone_floors(problem: Problem, floors: Floors, deadline: Deadline | None) -
     wishes: dict[int, list] = {}
     for p in groups(model.penalties)[2]:
         wishes.setdefault(p.fellow, []).append(p)
-    return alone_floors(problem, model.cp, model.vars, model.penalties, wishes, floors, deadline)
+    return alone_floors(problem, model, wishes, floors, deadline)

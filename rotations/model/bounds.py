@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
@@ -38,6 +39,9 @@ from rotations.config.implied import ConferenceRules, LeaveEntry, MentoringRules
 from rotations.model.variables import Variables
 from rotations.problem import Problem
 from rotations.runner import Deadline, Interrupted, run_solvers
+
+if TYPE_CHECKING:
+    from rotations.model import Model
 
 # Deterministic seconds for each of the relaxation's solves (they take milliseconds on the
 # benchmarks; a floor not proven in time is the solver's best bound, still a floor).
@@ -124,7 +128,7 @@ def _relevance(problem: Problem) -> tuple[int, ...]:
 def _relevant(problem: Problem):
     """(index, conference, related rotations) for each conference whose relevance costs."""
     for c, conf in enumerate(problem.conferences):
-        related = [r for r, rot in problem.config.rotations.items() if rot.discipline in conf.panel]
+        related = problem.panel_rotations(c)
         if conf.relevance_weight and related and conf.presenters:
             yield c, conf, related
 
@@ -137,26 +141,26 @@ def _spacing(problem: Problem, conf) -> tuple[int, int]:
 
 def alone_floors(
     problem: Problem,
-    cp: cp_model.CpModel,
-    v: Variables,
-    penalties: list,
+    model: Model,
     wishes: dict[int, list],
     floors: Floors,
     deadline: Deadline | None = None,
 ) -> tuple[int, ...]:
     """Each fellow's floor of their own costs together (their `wishes`, by fellow, and their
-    presentations away from current work, among `penalties`), in the program's model `cp`
-    built with a literal per hard rule and fellow: only the fellow's own hard rules hold
+    presentations away from current work), in the program's `model` built with a literal per
+    hard rule and fellow: only the fellow's own hard rules hold
     (nothing that ties fellows together: staffing, the conference's seats, the mentors'
     limits, the topics a series' fellows attend... falls away with the others' rules), plus
     _count_runs, with the linear relaxation on. A fellow who wants one long run on a rotation
     the panel covers then misses the wish or presents away from current work once more, which
     the floors apart (`floors.own`, `floors.away`) do not show. A fellow without wishes keeps
     those; so does one whose solve the `deadline` stops before it proves more."""
-    away = _count_runs(problem, v, cp, penalties)
+    cp, v = model.cp, model.vars
     fellows = range(len(problem.fellows))
     apart = [(floors.own[f] if floors.own else 0) + floors.away[f] for f in fellows]
-    models, solved = [], [f for f in fellows if wishes.get(f)]
+    solved = [f for f in fellows if wishes.get(f)]
+    away = _count_runs(problem, v, cp, model.penalties, solved)
+    models = []
     for f in solved:
         fellow = problem.fellows[f]
         alone = cp.clone()
@@ -186,7 +190,7 @@ def _copy(cp: cp_model.CpModel, var: cp_model.IntVar) -> cp_model.IntVar:
 
 
 def _count_runs(
-    problem: Problem, v: Variables, cp: cp_model.CpModel, penalties: list
+    problem: Problem, v: Variables, cp: cp_model.CpModel, penalties: list, fellows: list[int]
 ) -> dict[int, list]:
     """The counting of _relevance as constraints a solver combines with a fellow's wishes
     (for alone_floors): each presentation from current work
@@ -194,10 +198,10 @@ def _count_runs(
     the one before; a rotation's credits are at most what its requirement allows
     (_most_per_runs) and at most what its runs hold, counted from the blocks on it and the
     runs' starts; so a wish for one long run costs presentations, and the solver sees how
-    many. Every schedule keeps these (credit its relevant presentations). Returns each
-    fellow's penalties of presentations away from current work."""
+    many. Every schedule keeps these (credit its relevant presentations). For `fellows`;
+    returns each one's penalties of presentations away from current work."""
     blocks = range(len(problem.blocks))
-    theirs: dict[int, list] = {f: [] for f in range(len(problem.fellows))}
+    theirs: dict[int, list] = {f: [] for f in fellows}
     for c, conf, related in _relevant(problem):
         apart, longest = _spacing(problem, conf)
         sessions = [i for i, s in enumerate(problem.sessions) if s.conference == c]
@@ -205,7 +209,7 @@ def _count_runs(
             r for r in problem.rules if isinstance(r, ConferenceRules) and r.conference == c
         )
         part = rule.parts["relevance"]
-        for f in range(len(problem.fellows)):
+        for f in fellows:
             credits: dict[str, list] = {r: [] for r in related}
             for i in sessions:
                 b, here = problem.sessions[i].block, []

@@ -72,7 +72,7 @@ def _add_presenters(rule, problem, v, model, sessions) -> list[Penalty]:
 def _add_relevance(rule, problem, v, model, sessions) -> list[Penalty]:
     """Soft: a presenter is on (or just off) a rotation whose discipline sits on the panel."""
     conf = problem.conferences[rule.conference]
-    related = [r for r, rot in problem.config.rotations.items() if rot.discipline in conf.panel]
+    related = problem.panel_rotations(rule.conference)
     if not related or not conf.relevance_weight:
         return []
     penalties = []
