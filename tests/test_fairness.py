@@ -112,3 +112,26 @@ def test_ctrl_c_during_a_step_tells_the_best_schedule_so_far(load, monkeypatch) 
     with pytest.raises(Interrupted) as stopped:
         lift_fellows(model, start, lambda s: solver_for(OPTIONS), 5.0, 0)
     assert stopped.value.best == 15
+
+
+def test_at_their_floors_the_steps_free_a_fellow_with_other_soft_costs(load) -> None:
+    """Every fellow at their own floor (ana misses one wished week of `a`, required twice,
+    whatever happens), but ben is on `a` in blocks 4 and 6, one block apart where the soft
+    gap rule wants two (objective 1 + 3 × 1 + 1 = 5): the steps then free ben, whose other
+    soft cost is the highest, and close his gap (4)."""
+    gap = {"name": "Rest", "type": "gap", "rotation": "a", "min_blocks": 2, "weight": 1}
+    problem = load(
+        program(requirements={"a": 2}, rules=[prefer("a", "2027-07-05", "2027-07-25", 1), gap])
+    )
+    model = build_model(problem)
+    assert model.floors.own == (1, 0, 0)
+    apart = model.cp.clone()
+    for b in (3, 5):
+        apart.add(apart.get_bool_var_from_proto_index(model.vars.on(1, b, "a").index) == 1)
+    start = solver_for(OPTIONS)
+    assert start.solve(apart) == cp_model.OPTIMAL
+    assert (start.objective_value, start.value(model.worst)) == (5, 1)
+    tidied, _ = lift_fellows(model, start, lambda s: solver_for(OPTIONS), 5.0, 0, model.floors.own)
+    assert tidied is not None and tidied.objective_value == 4
+    weeks = [b for b in range(6) if tidied.value(model.vars.on(1, b, "a"))]
+    assert weeks[1] - weeks[0] != 2

@@ -7,6 +7,7 @@ import signal
 
 import pytest
 from conftest import EXAMPLE
+from ortools.sat.python import cp_model
 
 from rotations import solve as solve_module
 from rotations.check import check
@@ -124,6 +125,31 @@ def test_programs_with_procedure_targets_start_from_the_complete_search(monkeypa
     assert calls and all(bound is not None for _, _, bound in calls[:1])
     assert steps == [(0,) * len(problem.fellows)]
     assert result.stats.status == "OPTIMAL"
+
+
+def test_steps_that_reach_the_floors_end_the_solve(monkeypatch, load) -> None:
+    """When the steps' schedule costs what the floors prove, it is optimal: no complete
+    search (its presolve alone took 7 s on L-targets), and the status says OPTIMAL."""
+    monkeypatch.setattr(solve_module, "LOCAL_SEARCH_FROM", 0)
+    problem = load(too_long())
+    model = build_model(problem)
+    at_floor = solve_module.solver_for(OPTIONS)
+    assert at_floor.solve(model.cp) == cp_model.OPTIMAL
+    floor = model.floors.objective(len(problem.fellows))
+    assert at_floor.objective_value == floor
+    found = (at_floor, cp_model.FEASIBLE)  # a local search proves nothing
+    monkeypatch.setattr(solve_module, "_local_search", lambda *a: found)
+    monkeypatch.setattr(solve_module, "_lift", lambda *a: (at_floor, at_floor.deterministic_time))
+    searched = []
+    monkeypatch.setattr(solve_module, "_complete_search", lambda *a, **k: searched.append(a))
+    result = solve_model(problem, model, OPTIONS)
+    assert not searched
+    assert (result.stats.status, result.stats.objective, result.stats.bound) == (
+        "OPTIMAL",
+        floor,
+        floor,
+    )
+    assert result.stats.stopped_by == "finished"
 
 
 def test_both_phases_give_the_same_schedule_every_time() -> None:
