@@ -192,14 +192,16 @@ def solve_model(
             if round(first.objective_value) <= _floor(problem, model):
                 # The steps reached what the floors prove: optimal, without the complete
                 # search's presolve (7 s on L-targets).
-                return _floored(problem, model, first, cp_model.OPTIMAL, options, started, spent)
+                return _with_floors(
+                    problem, model, first, cp_model.OPTIMAL, options, started, spent
+                )
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):
         result = _complete_search(problem, model, options, progress, started, spent, lift=False)
     if found and result.schedule is None:
         # The time ran out before the complete search loaded the schedule it started from:
         # keep that (a step's own bound is not the program's).
         spent = result.stats.deterministic_time
-        return _floored(problem, model, first, code, options, started, spent)
+        return _with_floors(problem, model, first, code, options, started, spent)
     return result
 
 
@@ -208,7 +210,7 @@ def _floor(problem: Problem, model: Model) -> int:
     return (model.floors or Floors()).objective(len(problem.fellows))
 
 
-def _floored(
+def _with_floors(
     problem: Problem,
     model: Model,
     solver: cp_model.CpSolver,
