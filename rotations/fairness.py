@@ -152,15 +152,13 @@ class _Steps:
     L-targets."""
 
     def __init__(self, model: Model) -> None:
+        self.original = model.cp.proto.variables  # the steps change only the clone's domains
         self.cp = model.cp.clone()
         self.worst = model.worst.index
         self.rows = [
             [var.index for per_rotation in per_block for var in per_rotation]
             for per_block in model.vars.x
         ]
-        variables = model.cp.proto.variables
-        self.domains = {i: list(variables[i].domain) for row in self.rows for i in row}
-        self.lowest = variables[self.worst].domain[0]
         self.free = set(range(len(self.rows)))  # a fresh clone fixes nobody
 
     def model(self, solution: list[int], free: set[int], most: int) -> cp_model.CpModel:
@@ -172,10 +170,11 @@ class _Steps:
             for i in row:
                 domain = variables[i].domain
                 domain.clear()
-                domain.extend(self.domains[i] if f in free else [solution[i], solution[i]])
+                domain.extend(self.original[i].domain if f in free else [solution[i]] * 2)
         self.free = set(free)
         worst = variables[self.worst].domain
+        lowest = self.original[self.worst].domain[0]
         worst.clear()
-        worst.extend([self.lowest, most])
+        worst.extend([lowest, most])
         set_hint(self.cp, list(range(len(solution))), solution)
         return self.cp
