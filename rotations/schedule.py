@@ -39,6 +39,17 @@ class SolverStats:
             return 0.0
         return abs(self.objective - self.bound) / max(1, abs(self.objective))
 
+    def not_proven(self) -> str:
+        """What a schedule not proven optimal is known to be, in the users' words: how far
+        above the best possible it may be, then the relative gap (100 % whenever the bound is
+        0, however close the schedule)."""
+        if self.gap is None:
+            return "not proven optimal, gap unknown"
+        return (
+            f"not proven optimal: at most {self.objective - self.bound} above the best "
+            f"possible, gap {100 * self.gap:.1f}%"
+        )
+
 
 @dataclass(frozen=True, order=True)
 class Role:

@@ -19,9 +19,12 @@ from click.testing import CliRunner
 
 from rotations.cli import cli
 from rotations.config import load_config
+from rotations.output.html import _status
 from rotations.output.palette import rotation_colors
+from rotations.output.terminal import status_line
 from rotations.problem import resolve
 from rotations.reference import reference_markdown
+from rotations.schedule import Schedule, SolverStats
 from rotations.schema import config_schema, schema_text
 from tests.conftest import EXAMPLE, ROOT, program, write_yaml
 
@@ -39,6 +42,17 @@ def test_report_shows_every_fellow_rotation_and_session(example_out: Path) -> No
         assert str(session.date) in html
     assert html.count('class="cell') == len(problem.fellows) * len(problem.blocks)
     assert "Solver: OPTIMAL" in html
+
+
+def test_a_schedule_not_proven_optimal_says_how_far_it_may_be_from_the_best() -> None:
+    """Against a bound of 0 the gap is 100 % however close the schedule is (L-targets at 60 s
+    ended at 12 once): terminal and report say how much above the best possible it may be."""
+    stats = SolverStats(status="FEASIBLE", objective=12, bound=0, stopped_by="wall clock")
+    schedule = Schedule(assignments={}, solver=stats)
+    for line in (status_line(schedule), _status(schedule)):
+        assert "not proven optimal: at most 12 above the best possible, gap 100.0%" in line
+    unknown = Schedule(assignments={}, solver=SolverStats(status="FEASIBLE", objective=12))
+    assert "not proven optimal, gap unknown" in status_line(unknown)
 
 
 def test_workbook_has_the_grid_fellows_conferences_and_raw_rows(example_out: Path) -> None:

@@ -103,11 +103,7 @@ def report_html(
 def _status(schedule: Schedule) -> str:
     s = schedule.solver
     kind = "optimal" if s.optimal else "other"
-    gap = (
-        "proven optimal"
-        if s.optimal
-        else (f"gap {100 * s.gap:.1f}%" if s.gap is not None else "not proven optimal")
-    )
+    gap = "proven optimal" if s.optimal else s.not_proven()
     return (
         f'<p class="status {kind}">Solver: {escape(s.status)} · objective {s.objective} · '
         f"bound {s.bound} · {gap} · {s.deterministic_time:.1f} deterministic s · "

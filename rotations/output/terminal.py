@@ -14,11 +14,7 @@ from rotations.schedule import Schedule, Violation
 
 def status_line(schedule: Schedule) -> str:
     s = schedule.solver
-    if s.optimal:
-        proof = "proven optimal"
-    else:
-        gap = f"{100 * s.gap:.1f}%" if s.gap is not None else "unknown"
-        proof = f"not proven optimal, gap {gap}"
+    proof = "proven optimal" if s.optimal else s.not_proven()
     stop = {
         "finished": "",
         "deterministic budget": "; stopped by the deterministic budget (reruns give the same)",
