@@ -100,7 +100,8 @@ def solver_for(options: SolveOptions) -> cp_model.CpSolver:
 # Nor does it run on programs with procedure targets: a target sums a fellow's whole year, and
 # the local search found no first schedule of L-targets in its budget, where the complete search
 # alone finds one in 23 s and ends at 11,926 instead of 34,514 (benchmarks/RESULTS.md). There
-# the complete search stops at its first schedule, and the catching-up steps take it from there
+# the complete search (without presolve: see _first_schedule) stops at its first schedule, and
+# the catching-up steps take it from there
 # (each fellow's own floor 0 for missing cases), then the fellows' other soft costs: L-targets
 # proven optimal at 0 within 60 s in three runs of four (11,735 to 19,979 for the complete
 # search alone, or with lifting at its end).
@@ -243,9 +244,18 @@ def _first_schedule(
     model: Model, options: SolveOptions, progress: Progress | None, started: float
 ) -> tuple[cp_model.CpSolver, int]:
     """Phase 1 of a program with procedure targets: the complete search, to its first
-    schedule (the local search finds none of L-targets in its budget)."""
+    schedule (the local search finds none of L-targets in its budget), without presolve.
+
+    Measured on L-targets (benchmarks/RESULTS.md): without presolve its first schedule comes
+    in 11.0 s instead of 21.2 s, about as costly (36,884 against 36,281); the steps from it to
+    0 then take 37 s instead of 30 s: 3 s sooner in all, and half as much of the minute spent
+    where a slow moment of the machine stretches the search. Within FIRST_SCHEDULE_SHARE of
+    the time limit (L-targets: 3.8 deterministic s of 60), so that the complete search, with
+    its presolve, still has the time to prove a program infeasible."""
     solver = solver_for(options)
     solver.parameters.stop_after_first_solution = True
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.max_deterministic_time = options.time_limit * FIRST_SCHEDULE_SHARE
     reporter = Reporter(progress, started) if progress is not None else None
     (code,) = run_solvers(model.cp, [solver], [reporter], options.deadline)
     return solver, code
