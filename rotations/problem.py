@@ -124,8 +124,9 @@ class Problem:
 
     @cached_property
     def _sessions_inside(self) -> list[list[int]]:
-        """Per conference, per fellow: how many of its sessions lie inside the fellow's dates
-        (presentations asks once per fellow: 0.7 s of L's 3-s model build, counted afresh)."""
+        """Per conference, per fellow: how many of its sessions lie inside the fellow's dates,
+        counted once (presentations is asked for every fellow: counting all of them each time
+        took about half a second of L-targets' 3-s model build)."""
         return [
             [
                 sum(self.inside(f, s.date) for s in self.sessions_of(c))
