@@ -72,10 +72,8 @@ def lift_fellows(
     solver of the last step that succeeded (its solution covers every variable of the model;
     None if no step did) and the deterministic seconds spent."""
     wishes = wish_penalties(model.penalties)
-    chosen = {id(p) for p in wishes}
-    tidy = [
-        p for p in model.penalties if p.fellow is not None and not p.hard and id(p) not in chosen
-    ]
+    # The fellows' other soft costs: their soft penalties that are not wishes.
+    tidy = [p for p in model.penalties if p.fellow is not None and not p.hard and not p.rule.wish]
     floor = model.floors.worst if model.floors is not None else 0
     fellows = len(model.vars.x)
     solution, objective = list(solver.response_proto.solution), solver.objective_value

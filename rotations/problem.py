@@ -127,12 +127,10 @@ class Problem:
         """Per conference, per fellow: how many of its sessions lie inside the fellow's dates,
         counted once (presentations is asked for every fellow: counting all of them each time
         took about half a second of L-targets' 3-s model build)."""
+        dates = [[s.date for s in self.sessions_of(c)] for c in range(len(self.conferences))]
         return [
-            [
-                sum(self.inside(f, s.date) for s in self.sessions_of(c))
-                for f in range(len(self.fellows))
-            ]
-            for c in range(len(self.conferences))
+            [sum(self.inside(f, d) for d in days) for f in range(len(self.fellows))]
+            for days in dates
         ]
 
     def presentations(self, conference: int, fellow: int) -> tuple[int, int]:
