@@ -102,9 +102,10 @@ def solver_for(options: SolveOptions) -> cp_model.CpSolver:
 # alone finds one in 23 s and ends at 11,926 instead of 34,514 (benchmarks/RESULTS.md). There
 # the complete search (without presolve: see _first_schedule) stops at its first schedule, and
 # the catching-up steps take it from there (each fellow's own floor 0 for missing cases), then
-# the fellows' other soft costs: L-targets proven optimal at 0 in 52 to 55 s of a 60-s limit in
-# six runs of eight, 13 and 26 in the other two (11,735 to 19,979 for the complete search
-# alone, or with lifting at its end).
+# the fellows' other soft costs: L-targets proven optimal at 0 within a 60-s limit, in 19 to 20 s
+# on a quiet machine and 50 s with three busy loops beside it; on the slowest mornings measured,
+# 13 and 26 in two runs of eight (11,735 to 19,979 for the complete search alone, or with
+# lifting at its end).
 LOCAL_SEARCH_FROM = 20_000
 FIRST_SCHEDULE_SHARE = 0.25
 FIRST_SCHEDULE_PER_VARIABLE = 2e-4
