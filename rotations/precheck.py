@@ -10,6 +10,7 @@ from rotations.config.implied import (
     ProgramRule,
     Requirement,
     Staffing,
+    Stint,
     Target,
 )
 from rotations.config.source import SourceMap
@@ -103,8 +104,63 @@ def arithmetic_conflicts(problem: Problem) -> list[Conflict]:
     found += _presence_conflicts(problem)
     found += _pin_conflicts(problem)
     found += _dates_conflicts(problem)
+    found += _stint_conflicts(problem)
     found += _target_conflicts(problem)
     return found
+
+
+def _longest_run(problem: Problem, f: int) -> int:
+    """The most consecutive blocks the fellow is in the program for."""
+    longest = run = 0
+    for b in range(len(problem.blocks)):
+        run = run + 1 if problem.active(f, b) else 0
+        longest = max(longest, run)
+    return longest
+
+
+def _stint_conflicts(problem: Problem) -> list[Conflict]:
+    """A rotation some fellow must do (a requirement's minimum, a staffing minimum) whose
+    shortest stint is longer than that fellow's year or than the requirement's maximum."""
+    out = []
+    staffing_of = _implied(problem, Staffing)
+    for stint in problem.rules:
+        if not isinstance(stint, Stint) or not stint.hard or (stint.count.min or 0) < 2:
+            continue
+        shortest, rid = stint.count.min, stint.rotation
+        name = problem.rotation(rid).name
+        for rule in problem.rules:
+            if not isinstance(rule, Requirement) or rule.rotation != rid or not rule.count.min:
+                continue
+            if rule.count.max is not None and rule.count.max < shortest:
+                reason = (
+                    f"A stint on {name} lasts at least {shortest} blocks, but a fellow may spend "
+                    f"at most {rule.count.max} blocks there and needs at least {rule.count.min}."
+                )
+                out.append(Conflict([member(stint, problem), member(rule, problem)], reason))
+                continue
+            short = [f for f in rule.bound(problem) if _longest_run(problem, f) < shortest]
+            if short:
+                first = problem.fellows[short[0]].id
+                others = f" (and {len(short) - 1} more)" if len(short) > 1 else ""
+                reason = (
+                    f"A stint on {name} lasts at least {shortest} blocks, but {first}{others} is "
+                    f"in the program for at most {_longest_run(problem, short[0])} consecutive "
+                    f"blocks and needs at least {rule.count.min} {name} block(s)."
+                )
+                out.append(Conflict([member(stint, problem), member(rule, problem)], reason))
+        staffing = staffing_of.get(rid)
+        if staffing is not None and staffing.count.min:
+            longest = max(
+                (_longest_run(problem, f) for f in range(len(problem.fellows))), default=0
+            )
+            if longest < shortest:
+                reason = (
+                    f"{name} needs {staffing.count.min} fellow(s) present every working day, but "
+                    f"a stint there lasts at least {shortest} blocks and no fellow is in the "
+                    f"program for more than {longest} consecutive blocks."
+                )
+                out.append(Conflict([member(stint, problem), member(staffing, problem)], reason))
+    return out
 
 
 def _dates_conflicts(problem: Problem) -> list[Conflict]:
