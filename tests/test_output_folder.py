@@ -151,6 +151,29 @@ def test_an_unwritable_out_is_refused_before_solving(config: Path, tmp_path) -> 
     assert "cannot write to" in result.output
 
 
+def test_an_out_nobody_can_create_is_refused_before_solving(config: Path, tmp_path) -> None:
+    """/proc grants root every permission bit yet takes no new folder: this was exit 4 after the
+    solve (FileNotFoundError), for root too."""
+    result = invoke("solve", config, "--out", "/proc/no/such/out")
+    assert result.exit_code == 1, result.output
+    assert "cannot write to /proc" in result.output
+    assert "Solving" not in result.output
+    assert invoke("solve", config, "--out", tmp_path / "out").exit_code == 0
+    result = invoke(
+        "reschedule",
+        config,
+        "--previous",
+        tmp_path / "out" / "schedule.json",
+        "--out",
+        "/proc/no/such/out",
+        "--freeze-until",
+        "2027-08-02",
+    )
+    assert result.exit_code == 1, result.output
+    assert "cannot write to /proc" in result.output
+    assert not list(tmp_path.glob(".*probe*"))
+
+
 def test_an_interrupted_write_leaves_the_old_folder_as_it_was(tmp_path, monkeypatch) -> None:
     out = tmp_path / "out"
     write_output(out, {"schedule.json": marker("a.csv"), "a.csv": b"1"})

@@ -67,8 +67,13 @@ def output_target(
         existing = existing.parent
     if not existing.is_dir():
         raise Refused(f"{option} {out} lies under {existing}, which is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise Refused(f"cannot write to {existing}: choose a folder you can write to")
+    try:  # the call the writer makes there first (permissions alone miss /proc, read-only mounts)
+        os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.probe.", dir=existing))
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise Refused(
+            f"cannot write to {existing} ({why.lower()}): choose a folder you can write to"
+        ) from None
     return target
 
 
