@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -25,11 +26,32 @@ class Block:
     def days(self) -> list[dt.date]:
         return [self.start + i * DAY for i in range((self.end - self.start).days + 1)]
 
+    def ranges_within(self, days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+        """The runs of `days` (a fellow's leave, say) that fall in the block."""
+        return day_ranges(d for d in days if self.start <= d <= self.end)
+
     def overlaps(self, start: dt.date, end: dt.date) -> bool:
         return self.start <= end and start <= self.end
 
     def __str__(self) -> str:
         return f"block {self.number} ({self.start}..{self.end})"
+
+
+def day_ranges(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """The days as runs of consecutive days, each (first, last), in order: two leaves in one
+    block are two ranges, never one from the first day to the last."""
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if ranges and ranges[-1][1] + DAY == day:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def describe_ranges(ranges: Iterable[tuple[dt.date, dt.date]]) -> str:
+    """ "2027-12-20 to 2027-12-31, 2028-01-10 to 2028-01-14" (a single day once)."""
+    return ", ".join(str(a) if a == b else f"{a} to {b}" for a, b in ranges)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

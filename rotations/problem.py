@@ -5,11 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
-from rotations.calendar import Block, holiday_dates, make_blocks, session_dates, working_days
+from rotations.calendar import (
+    Block,
+    day_ranges,
+    holiday_dates,
+    make_blocks,
+    session_dates,
+    working_days,
+)
 from rotations.config import ConfigError, models
 from rotations.config.implied import LeaveEntry, ProgramRule, Target, implied_rules
 from rotations.config.rules import RuleBase, SingleFellowRule
@@ -227,6 +235,12 @@ class Problem:
                 days[self.fellow_index(entry.fellow)].add(day)
                 day += dt.timedelta(days=1)
         return days
+
+    def leave_ranges(self, f: int, days: AbstractSet[dt.date]) -> list[tuple[dt.date, dt.date]]:
+        """Fellow `f`'s leave `days` inside their dates, as runs of consecutive days."""
+        person = self.fellows[f]
+        first, last = person.start or self.blocks[0].start, person.end or self.blocks[-1].end
+        return day_ranges(d for d in days if first <= d <= last)
 
     def requests(self) -> list[int]:
         """Indices into config.leave of the requested (not yet approved) entries."""

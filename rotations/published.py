@@ -66,9 +66,17 @@ class PersonRecord(_Record):
     name: str
 
 
+class PeriodRecord(_Record):
+    start: dt.date
+    end: dt.date  # inclusive
+
+
 class FellowRecord(PersonRecord):
     start: dt.date | None = None  # a fellow in the program for part of the year
     end: dt.date | None = None
+    # The days of leave the schedule works around (approved, and granted requests), as runs
+    # of consecutive days; absent in files written before it was added.
+    leave: list[PeriodRecord] = []
 
     def outside(self, block: BlockRecord) -> bool:
         """Whether the block lies wholly outside the fellow's dates (then they have none)."""
@@ -290,6 +298,7 @@ def publication(
     program = problem.program
     stats = schedule.solver
     soft = [v for v in violations if not v.hard]
+    taken = problem.leave_taken(schedule.granted_leave)
     per_fellow: dict[str, int] = {f.id: 0 for f in problem.fellows}
     for v in soft:
         if v.fellow is not None:
@@ -320,7 +329,14 @@ def publication(
         ),
         blocks=[BlockRecord(number=b.number, start=b.start, end=b.end) for b in problem.blocks],
         fellows=[
-            FellowRecord(id=f.id, name=f.name, start=f.start, end=f.end) for f in problem.fellows
+            FellowRecord(
+                id=f.id,
+                name=f.name,
+                start=f.start,
+                end=f.end,
+                leave=[PeriodRecord(start=a, end=b) for a, b in problem.leave_ranges(i, taken[i])],
+            )
+            for i, f in enumerate(problem.fellows)
         ],
         faculty=[
             FacultyRecord(id=p.id, name=p.name, discipline=p.discipline) for p in problem.faculty

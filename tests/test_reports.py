@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import icalendar
 import jsonschema
 import openpyxl
 import pytest
@@ -26,7 +27,7 @@ from rotations.problem import resolve
 from rotations.reference import reference_markdown
 from rotations.schedule import Schedule, SolverStats
 from rotations.schema import config_schema, schema_text
-from tests.conftest import EXAMPLE, ROOT, program, write_yaml
+from tests.conftest import BASE, EXAMPLE, ROOT, program, write_yaml
 
 
 def test_report_shows_every_fellow_rotation_and_session(example_out: Path) -> None:
@@ -210,3 +211,48 @@ def test_names_that_look_like_formulas_stay_text(tmp_path) -> None:
     assert names["ana"] == "'" + formula
     assert names["b" * 31] == "'+1 Long Id"
     assert names["year"] == "Year Fellow"
+
+
+def test_two_leaves_in_one_block_are_stated_as_two_everywhere(tmp_path) -> None:
+    """One line "On leave 2027-12-20 to 2028-01-14" told the fellow's phone she was away on
+    3-7 January, when she works; each leave is its own range and its own calendar event."""
+    config = program(
+        program={**BASE["program"], "start": "2027-11-29", "blocks": 4, "block_length": "4 weeks"},
+        leave=[
+            {"fellow": "ana", "start": "2027-12-20", "end": "2027-12-31"},
+            {"fellow": "ana", "start": "2028-01-10", "end": "2028-01-14"},
+        ],
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["solve", str(write_yaml(tmp_path, config)), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    merged = "2027-12-20 to 2028-01-14"
+
+    events = icalendar.Calendar.from_ical((out / "calendars" / "ana.ics").read_bytes())
+    events = list(events.walk("VEVENT"))
+    block = next(e for e in events if e["DTSTART"].dt == dt.date(2027, 12, 27))
+    lines = str(block["DESCRIPTION"]).splitlines()
+    assert "On leave 2027-12-20 to 2027-12-31" not in lines  # the first leave began in block 1
+    assert "On leave 2027-12-27 to 2027-12-31" in lines
+    assert "On leave 2028-01-10 to 2028-01-14" in lines
+    leave = [(e["DTSTART"].dt, e["DTEND"].dt) for e in events if str(e["SUMMARY"]) == "On leave"]
+    assert leave == [
+        (dt.date(2027, 12, 20), dt.date(2028, 1, 1)),
+        (dt.date(2028, 1, 10), dt.date(2028, 1, 15)),  # DTEND is exclusive
+    ]
+    assert len({str(e["UID"]) for e in events}) == len(events)
+
+    report = (out / "report.html").read_text()
+    assert "on leave 2027-12-27 to 2027-12-31, 2028-01-10 to 2028-01-14" in report
+    assert merged not in report and merged not in str(lines)
+    sheet = openpyxl.load_workbook(out / "schedule.xlsx")["ana"]
+    leave_cells = [row[5] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert "2027-12-27 to 2027-12-31, 2028-01-10 to 2028-01-14" in leave_cells
+    fellows = json.loads((out / "schedule.json").read_text())["fellows"]
+    ana = next(f for f in fellows if f["id"] == "ana")
+    assert ana["leave"] == [
+        {"start": "2027-12-20", "end": "2027-12-31"},
+        {"start": "2028-01-10", "end": "2028-01-14"},
+    ]

@@ -28,6 +28,7 @@ LEAVE = """\
 # Approved leave: the coordinator adds entries here (or approves them on the page).
 leave:
   - {fellow: cy, start: 2027-07-26, end: 2027-07-27}   # a wedding
+  - {fellow: cy, start: 2027-07-30, end: 2027-07-30}   # the same week, apart
 """
 
 
@@ -111,6 +112,16 @@ def test_a_fellows_page_is_theirs_only(served) -> None:
     # a faculty member has a page and a feed, but no leave form
     lee = client.get(f"/p/{token(site, 'lee')}")
     assert lee.status_code == 200 and "Ask for leave" not in lee.text
+
+
+def test_a_fellows_page_states_each_leave_of_a_block_as_it_is(served) -> None:
+    """cy's two leaves in block 4 (Monday-Tuesday, then Friday) are two ranges, never one
+    from Monday to Friday, on the page as in the calendars."""
+    client, site = served
+    page = client.get(f"/p/{token(site, 'cy')}").text
+    row = re.search(r"<tr><td>4</td>.*?</tr>", page)[0]
+    assert "2027-07-26 to 2027-07-27, 2027-07-30</td>" in row
+    assert "2027-07-26 to 2027-07-30" not in page
 
 
 def test_the_coordinator_pages_need_a_signed_session_and_csrf(served) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from rotations.calendar import describe_ranges
 from rotations.output.palette import abbreviation, rotation_colors, text_color
 from rotations.output.tables import (
     attendance_counts,
@@ -136,11 +137,11 @@ def year_grid(
                 cells.append('<td class="cell out" title="not in the program then"></td>')
                 continue
             color = colors[rid]
-            leave = [d for d in taken[f] if block.start <= d <= block.end]
+            leave = block.ranges_within(taken[f])
             title = f"{fellow.name}, block {block.number} ({block.start} to {block.end}): "
             title += problem.rotation(rid).name
             if leave:
-                title += f"; on leave {min(leave)} to {max(leave)}"
+                title += f"; on leave {describe_ranges(leave)}"
             cells.append(
                 f'<td class="cell{" leave" if leave else ""}" data-rotation="{escape(rid)}" '
                 f'style="background-color:{color};color:{text_color(color)}" '

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration, vText
 
-from rotations.calendar import DAY
+from rotations.calendar import DAY, describe_ranges
 from rotations.config.models import Program
 from rotations.output.tables import Held, held_lessons, mentor_meetings
 from rotations.output.vtimezone import vtimezone
@@ -95,7 +95,8 @@ def republication_stamp(
 def fellow_events(
     problem: Problem, schedule: Schedule, f: int, leave_days: set[dt.date]
 ) -> list[EventSpec]:
-    """One all-day event per block; `leave_days` are the fellow's days of leave."""
+    """One all-day event per block, and one per run of leave days (`leave_days`: approved
+    leave and granted requests), its identity the run's first day."""
     fellow = problem.fellows[f]
     program = problem.program
     events = []
@@ -108,9 +109,7 @@ def fellow_events(
             f"Block {block.number} of {len(problem.blocks)}: {block.start} to {block.end}",
             f"{fellow.name}, {program.name}",
         ]
-        leave = sorted(d for d in leave_days if block.start <= d <= block.end)
-        if leave:
-            lines.append(f"On leave {leave[0]} to {leave[-1]}")
+        lines += [f"On leave {describe_ranges([days])}" for days in block.ranges_within(leave_days)]
         if rotation.description:
             lines.append(rotation.description)
         events.append(
@@ -121,6 +120,18 @@ def fellow_events(
                 summary=rotation.name,
                 location=rotation.location,
                 description="\n".join(lines),
+            )
+        )
+    for start, end in problem.leave_ranges(f, leave_days):
+        events.append(
+            EventSpec(
+                uid=make_uid(program, "fellow", fellow.id, "leave", start.isoformat()),
+                start=start,
+                end=end + DAY,
+                summary="On leave",
+                location=None,
+                description=f"On leave {describe_ranges([(start, end)])}\n"
+                f"{fellow.name}, {program.name}",
             )
         )
     return events

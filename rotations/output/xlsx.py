@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from rotations.calendar import describe_ranges
 from rotations.output.palette import abbreviation, rotation_colors, text_color
 from rotations.output.tables import (
     CONFERENCE_COLUMNS,
@@ -146,7 +147,7 @@ def _fellow_sheet(sheet, problem: Problem, schedule: Schedule, f: int, colors, t
         if rid is None:  # outside the fellow's dates: no row
             continue
         rotation = problem.rotation(rid)
-        leave = sorted(d for d in taken if block.start <= d <= block.end)
+        leave = block.ranges_within(taken)
         sheet.append(
             [
                 block.number,
@@ -154,7 +155,7 @@ def _fellow_sheet(sheet, problem: Problem, schedule: Schedule, f: int, colors, t
                 block.end,
                 rotation.name,
                 rotation.location or "",
-                f"{leave[0]} to {leave[-1]}" if leave else "",
+                describe_ranges(leave),
             ]
         )
         sheet.cell(sheet.max_row, 4).fill = _fill(colors[rid])

@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from rotations.calendar import describe_ranges
 from rotations.output.html import CSS, year_grid
 from rotations.output.palette import rotation_colors
 from rotations.publish.site import Feed, feeds
@@ -182,8 +183,20 @@ async def person_page(request: Request) -> Response:
         names = published.rotations
         if person.role == "fellow":
             row = published.assignments.get(person.id, [])
+            fellow = next((f for f in published.fellows if f.id == person.id), None)
+            leave = fellow.leave if fellow is not None else []
             year = [
-                (b.number, b.start, b.end, names.get(rid, "") if rid else "")
+                (
+                    b.number,
+                    b.start,
+                    b.end,
+                    names.get(rid, "") if rid else "",
+                    describe_ranges(
+                        (max(p.start, b.start), min(p.end, b.end))
+                        for p in leave
+                        if p.start <= b.end and b.start <= p.end
+                    ),
+                )
                 for b, rid in zip(published.blocks, row, strict=False)
             ]
         conferences = {c.id: c.name for c in published.conferences}
