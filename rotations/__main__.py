@@ -1,28 +1,24 @@
 """`rotations` and `python -m rotations`: the command line.
 
-Ctrl-C while the solver's libraries load (about a second) is noted and answered once they have
-loaded: a KeyboardInterrupt inside an extension module's initialisation would surface as an
-ImportError with a traceback, or make Python end itself by SIGINT after it was handled."""
+A stopping signal (Ctrl-C, SIGTERM, SIGHUP) while the solver's libraries load (about a second)
+is noted and answered once they have loaded: a KeyboardInterrupt inside an extension module's
+initialisation would surface as an ImportError with a traceback, or make Python end itself by
+SIGINT after it was handled. From then on each is handled as Ctrl-C (rotations.stops)."""
 
-import signal
 import sys
+
+from rotations.stops import describe, exit_code, stops_noted, stops_raise
 
 
 def main() -> None:
     """Entry point of the `rotations` console script."""
-    pressed: list[int] = []
-    previous = signal.getsignal(signal.SIGINT)
-    if previous not in (signal.SIG_IGN, None):
-        signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number))
-    try:
+    with stops_noted() as pressed:
         from rotations.cli import cli
-    finally:
-        if previous not in (signal.SIG_IGN, None):
-            signal.signal(signal.SIGINT, previous)
     if pressed:
-        print("Interrupted — nothing written.", file=sys.stderr)
-        sys.exit(130)
-    cli(prog_name="rotations")
+        print(f"{describe()} — nothing written.", file=sys.stderr)
+        sys.exit(exit_code())
+    with stops_raise():
+        cli(prog_name="rotations")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 Exit codes: 0 done · 1 bad input (an invalid config, a refused --out or --previous; nothing is
 written) · 2 the rules cannot all hold · 3 no schedule within the time limit · 4 internal error
-(a bug; traceback with --debug) · 64 the command line is wrong · 130 interrupted (Ctrl-C;
-nothing is written)."""
+(a bug; traceback with --debug) · 64 the command line is wrong · 130 interrupted by Ctrl-C,
+143 by SIGTERM, 129 by SIGHUP (nothing is written; rotations.stops)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 from dataclasses import replace
 from importlib import resources
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from rotations import __version__
+from rotations import __version__, stops
 from rotations.config import ConfigError, load_config
 from rotations.config.load import source_of
 from rotations.diff import describe_changes, diff_publications
@@ -44,7 +45,7 @@ from rotations.schema import schema_text
 from rotations.solve import Result, SolveOptions
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
-EXIT_USAGE, EXIT_INTERRUPTED = 64, 130
+EXIT_USAGE = 64
 # Wall-clock seconds for looking for the clash when a run found no schedule (past the limit).
 DIAGNOSIS_SECONDS = 20.0
 # A file the user names that must exist: the program, a previous schedule, a sheet.
@@ -87,11 +88,11 @@ class _Group(click.Group):
             _refuse(str(exc))
         except Interrupted as exc:
             best = "" if exc.best is None else f" (the best schedule so far cost {exc.best})"
-            click.echo(f"Interrupted — nothing written{best}.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            click.echo(f"{stops.describe()} — nothing written{best}.", err=True)
+            sys.exit(stops.exit_code())
         except click.exceptions.Abort:
-            click.echo("Interrupted — nothing written.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            click.echo(f"{stops.describe()} — nothing written.", err=True)
+            sys.exit(stops.exit_code())
         except BrokenSchedule as exc:
             _list_broken(
                 "BUG: the solver's schedule breaks hard rules (nothing was written):", exc.broken
@@ -487,7 +488,25 @@ def serve_command(
         f"Coordinator's one-time sign-in link: http://{host}:{port}/signin/{site.signin_link()}"
     )
     click.echo(f"Links for everybody: rotations links {program_dir} --base-url URL")
-    uvicorn.run(create_app(site), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(create_app(site), host, port, log_level="warning"))
+    # uvicorn stops gracefully on SIGINT and SIGTERM (and raises the signal again once stopped,
+    # which stops.stops_noted notes); a closed terminal's SIGHUP stops it the same way.
+    with stops.stops_noted() as noted:
+
+        def hang_up(number: int, frame) -> None:
+            noted.append(number)
+            server.handle_exit(number, frame)
+
+        if signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
+            signal.signal(signal.SIGHUP, hang_up)
+        server.run()
+    if noted:
+        click.echo(
+            f"Server stopped ({signal.Signals(noted[-1]).name}); a job it abandoned runs "
+            "again at the next start.",
+            err=True,
+        )
+        sys.exit(128 + noted[-1])
 
 
 @cli.command("links")

@@ -42,7 +42,10 @@ def explaining(options: SolveOptions) -> Deadline | None:
     """The wall-clock end for the explanations that follow a search."""
     if options.deadline is None:
         return None
-    return Deadline(options.deadline.left() + EXPLAIN_SHARE * options.time_limit)
+    return Deadline(
+        options.deadline.left() + EXPLAIN_SHARE * options.time_limit,
+        abandon=options.deadline.abandon,
+    )
 
 
 class BrokenSchedule(Exception):

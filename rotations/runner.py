@@ -1,29 +1,42 @@
-"""Running CP-SAT searches: in worker threads, so that Ctrl-C reaches the main thread, which
-then stops them and raises Interrupted; and within a wall-clock Deadline shared by a run."""
+"""Running CP-SAT searches: in worker threads, so that Ctrl-C (or SIGTERM, SIGHUP) reaches the
+main thread, which then stops them and raises Interrupted; and within a wall-clock Deadline
+shared by a run."""
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor, wait
 
 from ortools.sat.python import cp_model
+
+from rotations.stops import stops_raise
+
+# Seconds between two looks at whether a run was abandoned while its searches go on.
+ABANDON_POLL = 0.1
 
 
 class Deadline:
     """The wall-clock end of a run, shared by all its searches; it remembers whether it cut
-    one short (then the answer may differ from run to run)."""
+    one short (then the answer may differ from run to run). `abandon`, once set, stops the
+    run's searches as Ctrl-C does (for runs outside the main thread: the server's jobs)."""
 
-    def __init__(self, seconds: float, whole: Deadline | None = None) -> None:
+    def __init__(
+        self,
+        seconds: float,
+        whole: Deadline | None = None,
+        abandon: threading.Event | None = None,
+    ) -> None:
         self.at = time.monotonic() + seconds
         self.cut = False
         self.whole = whole
+        self.abandon = abandon if abandon is not None or whole is None else whole.abandon
 
     def left(self) -> float:
         return max(0.0, self.at - time.monotonic())
+
+    def abandoned(self) -> bool:
+        return self.abandon is not None and self.abandon.is_set()
 
     def part(self, share: float) -> Deadline:
         """A deadline `share` of the time left from now, for one stage of a run; a search it
@@ -69,9 +82,12 @@ def run_solvers(
     def run(solver: cp_model.CpSolver, model: cp_model.CpModel, callback) -> int:
         return solver.solve(model, callback) if callback is not None else solver.solve(model)
 
-    with _ctrl_c_raises(), ThreadPoolExecutor(len(solvers)) as pool:
+    with stops_raise(), ThreadPoolExecutor(len(solvers)) as pool:
         futures = [pool.submit(run, *job) for job in zip(solvers, models, callbacks, strict=True)]
         try:
+            while wait(futures, ABANDON_POLL)[1]:
+                if deadline is not None and deadline.abandoned():
+                    raise KeyboardInterrupt
             codes = [future.result() for future in futures]
         except KeyboardInterrupt:
             for solver in solvers:
@@ -90,24 +106,6 @@ def run_solvers(
     ):
         deadline.cut_short()
     return codes
-
-
-@contextmanager
-def _ctrl_c_raises() -> Iterator[None]:
-    """Ctrl-C raises KeyboardInterrupt for the duration, also where an embedding program set
-    SIGINT to the system default. An ignored SIGINT (a background job) stays ignored."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    if previous == signal.SIG_IGN:
-        yield
-        return
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 def set_hint(cp: cp_model.CpModel, variables: list[int], values: list[int]) -> None:

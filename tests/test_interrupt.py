@@ -1,6 +1,7 @@
 """Ctrl-C at any phase of a run: exit 130, "Interrupted — nothing written", and the published
-folder exactly as it was. Each test runs `rotations` in a process of its own and sends it SIGINT
-when its output shows the phase the test is about."""
+folder exactly as it was; SIGTERM (`timeout`, `systemd stop`, `docker stop`) and SIGHUP (a
+closed terminal) the same, with exit 143 and 129. Each test runs `rotations` in a process of its
+own and sends it the signal when its output shows the phase the test is about."""
 
 from __future__ import annotations
 
@@ -17,9 +18,16 @@ import yaml
 from benchmarks.generate import Size, generate
 from tests.conftest import EXAMPLE, write_yaml
 
+STOPS = {
+    signal.SIGINT: (130, "Interrupted — nothing written"),
+    signal.SIGTERM: (143, "Stopped by SIGTERM — nothing written"),
+    signal.SIGHUP: (129, "Stopped by SIGHUP — nothing written"),
+}
+EACH_STOP = pytest.mark.parametrize("stop", list(STOPS), ids=lambda s: signal.Signals(s).name)
 
-def interrupted(args: list, when: str | float) -> tuple[int, str]:
-    """Run rotations with `args`; send SIGINT when a line of its stderr matches `when` (a
+
+def interrupted(args: list, when: str | float, stop: int = signal.SIGINT) -> tuple[int, str]:
+    """Run rotations with `args`; send `stop` when a line of its stderr matches `when` (a
     regular expression) or after `when` seconds. Returns its exit code and all it printed."""
     process = subprocess.Popen(
         [sys.executable, "-m", "rotations", *map(str, args)],
@@ -35,7 +43,7 @@ def interrupted(args: list, when: str | float) -> tuple[int, str]:
                 break
     else:
         time.sleep(when)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     out, err = process.communicate(timeout=600)
     return process.returncode, "".join(seen) + err + out
 
@@ -60,23 +68,47 @@ def slow_example(tmp_path_factory) -> tuple[Path, Path, dict[str, bytes]]:
     return folder / "program.yaml", out, tree(out)
 
 
-def test_ctrl_c_during_the_search_writes_nothing(slow_example) -> None:
+@EACH_STOP
+def test_a_stop_during_the_search_writes_nothing(slow_example, stop) -> None:
     config, out, before = slow_example
-    code, printed = interrupted(["solve", config, "--out", out], r"best\s+\d+\s+bound\s+\d+")
-    assert code == 130, printed
-    assert re.search(
-        r"Interrupted — nothing written \(the best schedule so far cost \d+\)", printed
-    )
+    pattern = r"best\s+\d+\s+bound\s+\d+"
+    code, printed = interrupted(["solve", config, "--out", out], pattern, stop)
+    assert code == STOPS[stop][0], printed
+    assert re.search(re.escape(STOPS[stop][1]) + r" \(the best schedule so far cost \d+\)", printed)
     assert tree(out) == before
     assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []
 
 
-def test_ctrl_c_while_the_program_loads_writes_nothing(slow_example) -> None:
+@EACH_STOP
+def test_a_stop_while_the_program_loads_writes_nothing(slow_example, stop) -> None:
     config, out, before = slow_example
-    code, printed = interrupted(["solve", config, "--out", out], 0.5)
-    assert code == 130, printed
-    assert "Interrupted — nothing written" in printed
+    code, printed = interrupted(["solve", config, "--out", out], 0.5, stop)
+    assert code == STOPS[stop][0], printed
+    assert STOPS[stop][1] in printed
     assert "Traceback" not in printed
+    assert tree(out) == before
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stop_during_a_reschedule_leaves_the_publication_as_it_was(slow_example, stop):
+    """Before, SIGTERM and SIGHUP killed the process where it stood (exit -15, -1)."""
+    config, out, before = slow_example
+    again = out.parent / "again"
+    args = ["reschedule", config, "--previous", out / "schedule.json", "--out", again]
+    code, printed = interrupted([*args, "--freeze-until", "2027-09-06"], r"best\s+\d+", stop)
+    assert code == STOPS[stop][0], printed
+    assert STOPS[stop][1] in printed
+    assert tree(out) == before and not again.exists()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stop_while_publish_loads_sends_nothing(slow_example, stop, tmp_path) -> None:
+    _, out, before = slow_example
+    site = tmp_path / "site"
+    args = ["publish", out, "--to", site, "--state", tmp_path / "state"]
+    code, printed = interrupted(args, 0.5, stop)
+    assert code == STOPS[stop][0], printed
+    assert not site.exists() and not (tmp_path / "state").exists()
     assert tree(out) == before
 
 

@@ -5,18 +5,26 @@ order."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import icalendar
 import pytest
+import yaml
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
+from benchmarks.generate import Size, generate
 from rotations.cli import cli
 from rotations.publish.state import load_state
 from rotations.serve.app import Site, create_app
@@ -272,3 +280,57 @@ def test_a_restart_loses_no_request_and_runs_what_was_running(tmp_path) -> None:
     assert again.row("SELECT status FROM jobs")["status"] == "queued"
     assert again.row("SELECT fellow FROM requests")["fellow"] == "ana"
     assert again.row("PRAGMA user_version")[0] == 1
+
+
+def _serve(folder: Path, state: Path, *options: str) -> subprocess.Popen:
+    with socket.socket() as probe:  # a free port on 127.0.0.1
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "rotations", "serve", folder, "--state", state]
+    return subprocess.Popen(
+        [*command, "--port", str(port), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _until(database: Path, sql: str, seconds: float = 120) -> None:
+    end = time.monotonic() + seconds
+    while True:
+        with contextlib.suppress(sqlite3.Error), sqlite3.connect(database) as db:
+            if db.execute(sql).fetchone() is not None:
+                return
+        assert time.monotonic() < end, f"never: {sql}"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stopped_server_abandons_its_solve_and_a_restart_publishes_it_once(tmp_path, stop):
+    """Before, SIGHUP killed the server where it stood, and on SIGTERM the solve went on in a
+    thread the exit cut off."""
+    folder, state = tmp_path / "program", tmp_path / "state"
+    folder.mkdir()
+    large = generate(Size(50, 52, 1, 1, 4), seed=0)  # searches for a while after its first
+    write_yaml(folder, yaml.safe_load(yaml.safe_dump(large)))
+    database = state / "serve.sqlite3"
+    server = _serve(folder, state, "--time-limit", "60")
+    _until(database, "SELECT 1 FROM jobs WHERE status = 'running' AND progress != ''")
+    server.send_signal(stop)
+    printed = server.communicate(timeout=60)[0]
+    assert server.returncode == 128 + stop, printed
+    assert f"Server stopped ({signal.Signals(stop).name})" in printed
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT status FROM jobs").fetchall() == [("queued",)]
+        assert db.execute("SELECT COUNT(*) FROM publications").fetchone() == (0,)
+    assert not (folder / "publications").exists()
+
+    server = _serve(folder, state, "--time-limit", "5")  # the restart runs the job again
+    _until(database, "SELECT 1 FROM jobs WHERE status = 'done'")
+    server.send_signal(signal.SIGTERM)
+    server.communicate(timeout=60)
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT id, status FROM jobs").fetchall() == [(1, "done")]
+        assert db.execute("SELECT folder FROM publications").fetchall() == [
+            (str(folder / "publications" / "0001"),)
+        ]

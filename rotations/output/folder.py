@@ -14,12 +14,11 @@ import ctypes
 import json
 import os
 import shutil
-import signal
 import tempfile
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
+
+from rotations.stops import stops_noted
 
 # What rotations writes, for telling its files in a folder written before schedule.json listed
 # them.
@@ -113,7 +112,7 @@ def write_output(
         for name in extras:
             _carry(target / name, staging / name)
         os.chmod(staging, _folder_mode(target))
-        with _ctrl_c_deferred():
+        with stops_noted():  # the swap is one step; once done the publication is complete
             retired = _swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -213,17 +212,3 @@ def _exchange(a: Path, b: Path) -> bool:
         _AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), ctypes.c_uint(_RENAME_EXCHANGE)
     )
     return done == 0
-
-
-@contextmanager
-def _ctrl_c_deferred() -> Iterator[None]:
-    """Ctrl-C while the new folder is swapped in is noted and ignored: the swap is one step,
-    and once it is done the publication is complete."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, lambda *_: None)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)

@@ -34,6 +34,9 @@ from rotations.serve.worker import Program, Worker
 
 SESSION = "rotations_session"
 SESSION_DAYS = 14
+# How long a stopping server waits for the worker: its search stops at once, but building a
+# large program's model or writing its files is not interrupted (docker stop waits 10 s).
+STOP_SECONDS = 8
 HEADERS = {
     # Page URLs carry private tokens: never send them on as a referrer; no framing, no scripts.
     "Referrer-Policy": "no-referrer",
@@ -413,9 +416,9 @@ def create_app(site: Site) -> Starlette:
     async def lifespan(app):
         site.worker.start()
         yield
-        site.worker.stop.set()
+        site.worker.stop.set()  # abandons the running job's search at once
         site.worker.wake.set()
-        site.worker.join(timeout=5)
+        site.worker.join(timeout=STOP_SECONDS)
 
     routes = [
         Route("/p/{token}", person_page),

@@ -2,7 +2,8 @@
 run of the reschedule with a request added), an approval (the request written into the leave
 file, rescheduled and published), a full solve. Jobs live in the database, so a page reload or
 a server restart loses none; a job that fails or is interrupted publishes nothing and leaves the
-program's files as they were."""
+program's files as they were. When the server stops (Ctrl-C, SIGTERM, SIGHUP) the running job
+is abandoned unless it is already publishing, and runs again at the next start."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from rotations.problem import Problem, resolve
 from rotations.publish.state import write_private
 from rotations.published import read_publication
 from rotations.reschedule import load_previous
-from rotations.runner import Deadline
+from rotations.runner import Deadline, Interrupted
 from rotations.serve.leavefile import add_leave, leave_file
 from rotations.serve.store import Store
 from rotations.solve import SolveOptions
@@ -46,8 +47,10 @@ class Program:
     def load(self, file: Path | None = None) -> Problem:
         return resolve(load_config(file or self.file))
 
-    def options(self) -> SolveOptions:
-        return SolveOptions(time_limit=self.time_limit, deadline=Deadline(self.time_limit))
+    def options(self, abandon: threading.Event | None = None) -> SolveOptions:
+        """The options of one job's solve; setting `abandon` stops its searches."""
+        deadline = Deadline(self.time_limit, abandon=abandon)
+        return SolveOptions(time_limit=self.time_limit, deadline=deadline)
 
     def freeze(self, problem: Problem) -> dt.date:
         return max(self.today(), problem.program.start)
@@ -70,10 +73,18 @@ class Worker(threading.Thread):
                 continue
             try:
                 self.handle(job)
+            except Interrupted:  # the server stops: the job runs again at the next start
+                self.store.execute("UPDATE jobs SET status = 'queued' WHERE id = ?", job["id"])
+                self.store.log("server", f"stopped: job {job['id']} ({job['kind']}) abandoned")
             except Exception as exc:  # the job failed; the server goes on
                 self.store.finish(job["id"], f"{type(exc).__name__}: {exc}")
             else:
                 self.store.finish(job["id"])
+
+    def _go_on(self) -> None:
+        """Raise Interrupted if the server is stopping: before anything is published."""
+        if self.stop.is_set():
+            raise Interrupted()
 
     def idle(self) -> bool:
         return self.store.row("SELECT 1 FROM jobs WHERE status IN ('queued', 'running')") is None
@@ -98,9 +109,10 @@ class Worker(threading.Thread):
             text = f"{elapsed:.0f} s: best {best if best is not None else '-'}, bound {bound}"
             self.store.execute("UPDATE jobs SET progress = ? WHERE id = ?", text, job)
 
-        done = solve_program(problem, self.program.options(), progress, earlier=earlier)
+        done = solve_program(problem, self.program.options(self.stop), progress, earlier=earlier)
         if done.result.schedule is None:
             raise RuntimeError(f"no schedule ({done.result.stats.status}); nothing published")
+        self._go_on()
         folder = self._publish(problem, done.files)
         self.store.add_publication(str(folder), f"full solve: {done.result.stats.status}", [])
         self.store.log("coordinator", f"published {folder.name} (full solve)")
@@ -161,7 +173,8 @@ class Worker(threading.Thread):
             return {"granted": False, "why": why, "changes": []}
         previous = load_previous(Path(latest["folder"]) / "schedule.json", problem)
         freeze = self.program.freeze(problem)
-        done = reschedule_program(problem, previous, freeze, self.program.options(), dry_run)
+        options = self.program.options(self.stop)
+        done = reschedule_program(problem, previous, freeze, options, dry_run)
         changes = [change.__dict__ for change in done.changes]
         if done.result.schedule is None:
             diagnosis = diagnose(problem, done.result, done.rescheduled.fixed)
@@ -175,6 +188,7 @@ class Worker(threading.Thread):
         granted = not entry.requested or index in done.result.schedule.granted_leave
         outcome = {"granted": granted, "why": [], "changes": changes}
         if not dry_run and granted:
+            self._go_on()
             folder = self._publish(problem, done.files)
             summary = f"{len(changes)} change(s)"
             self.store.add_publication(str(folder), summary, changes)
