@@ -334,3 +334,20 @@ def test_a_stopped_server_abandons_its_solve_and_a_restart_publishes_it_once(tmp
         assert db.execute("SELECT folder FROM publications").fetchall() == [
             (str(folder / "publications" / "0001"),)
         ]
+
+
+def test_before_the_first_publication_feeds_say_come_back_and_pages_say_why(tmp_path) -> None:
+    """A feed answered 404 while the first schedule was solved, and calendar clients drop a
+    subscription on 404; a fellow's page showed an empty "Your blocks" table."""
+    file = make_program(tmp_path / "program")
+    state = load_state(tmp_path / "state", "tiny")
+    state.save()
+    store = Store(tmp_path / "state" / "serve.sqlite3")
+    site = Site(Program(file, 10.0, today=lambda: dt.date(2027, 7, 12)), state, store)
+    client = TestClient(create_app(site))  # no lifespan: the worker does not start
+    feed = client.get(f"/feeds/{token(site, 'ana')}.ics")
+    assert feed.status_code == 503 and feed.headers["retry-after"] == "60"
+    assert client.get("/feeds/" + "a" * 26 + ".ics").status_code == 404
+    page = client.get(f"/p/{token(site, 'ana')}")
+    assert page.status_code == 200 and 'id="being-made"' in page.text
+    assert 'id="blocks"' not in page.text

@@ -37,6 +37,8 @@ SESSION_DAYS = 14
 # How long a stopping server waits for the worker: its search stops at once, but building a
 # large program's model or writing its files is not interrupted (docker stop waits 10 s).
 STOP_SECONDS = 8
+# What a feed asked for before the first publication tells the calendar client to wait.
+RETRY_SECONDS = 60
 HEADERS = {
     # Page URLs carry private tokens: never send them on as a referrer; no framing, no scripts.
     "Referrer-Policy": "no-referrer",
@@ -245,6 +247,7 @@ async def person_page(request: Request) -> Response:
             "grid": site.grid(person.id) if person.role == "fellow" else "",
             "css": Markup(CSS),
             "sent": request.query_params.get("sent"),
+            "unpublished": published is None,
         },
     )
 
@@ -280,8 +283,12 @@ async def feed(request: Request) -> Response:
     has it gets 304)."""
     site: Site = request.app.state.site
     latest = site.latest()
-    if latest is None:
-        return refused(404, "Nothing is published yet.")
+    if latest is None:  # calendar clients drop a subscription on 404: ask them to come back
+        if request.path_params["token"] not in site.unpublished:
+            return refused(404, "No such feed.")
+        response = refused(503, "The first schedule is being made: try again in a minute.")
+        response.headers["Retry-After"] = str(RETRY_SECONDS)
+        return response
     found = latest.feeds.get(f"{request.path_params['token']}.ics")
     if found is None:
         return refused(404, "No such feed.")
