@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -351,3 +352,40 @@ def test_before_the_first_publication_feeds_say_come_back_and_pages_say_why(tmp_
     page = client.get(f"/p/{token(site, 'ana')}")
     assert page.status_code == 200 and 'id="being-made"' in page.text
     assert 'id="blocks"' not in page.text
+
+
+def test_a_missing_publication_is_passed_over_and_said_so_never_a_500(served, caplog) -> None:
+    """Once its publication folder was gone, every page and feed answered 500, for good."""
+    client, site = served
+    site.store.queue("solve")
+    site.worker.wake.set()
+    settle(site)
+    first, second = (Path(r["folder"]) for r in site.store.rows("SELECT * FROM publications"))
+    shutil.rmtree(second)
+    feed = client.get(f"/feeds/{token(site, 'ana')}.ics")
+    assert feed.status_code == 200 and feed.content == (first / "calendars/ana.ics").read_bytes()
+    assert client.get(f"/p/{token(site, 'ana')}").status_code == 200
+    sign_in(client, site)
+    page = client.get("/coordinator").text
+    assert "Publication 2 cannot be read" in page and "serve publication 1" in page
+    shutil.rmtree(first)  # none left: the feeds wait for a new solve, which is queued
+    assert client.get(f"/feeds/{token(site, 'ana')}.ics").status_code == 503
+    assert site.store.row("SELECT 1 FROM jobs WHERE status IN ('queued', 'running')")
+    settle(site)
+    assert client.get(f"/feeds/{token(site, 'ana')}.ics").status_code == 200
+
+
+def test_an_unexpected_error_is_a_plain_page_logged_once(served, monkeypatch, caplog) -> None:
+    client, site = served
+
+    def broken(self):
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(Site, "latest", broken)
+    with caplog.at_level("ERROR", logger="rotations.serve"):
+        response = client.get(f"/feeds/{token(site, 'ana')}.ics")
+    assert response.status_code == 500 and "it is logged" in response.text
+    assert "Traceback" not in response.text and "disk on fire" not in response.text
+    assert [r.getMessage() for r in caplog.records] == [
+        f"GET /feeds/{token(site, 'ana')}.ics failed"
+    ]

@@ -10,6 +10,7 @@ import email.utils
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -28,7 +30,7 @@ from rotations.output.html import CSS, year_grid
 from rotations.output.palette import rotation_colors
 from rotations.publish.site import Feed, feeds
 from rotations.publish.state import State
-from rotations.published import Publication, read_publication
+from rotations.published import Publication, Unreadable, read_publication
 from rotations.serve.store import Store
 from rotations.serve.worker import Program, Worker
 
@@ -48,6 +50,7 @@ HEADERS = {
     "form-action 'self'; frame-ancestors 'none'",
     "Cache-Control": "no-store",
 }
+LOG = logging.getLogger("rotations.serve")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
@@ -83,6 +86,7 @@ class Site:
         self.key = key
         self.sessions = URLSafeTimedSerializer(key.hex(), salt="coordinator")
         self._latest: Latest | None = None
+        self.damaged: dict[int, str] = {}  # publication id -> why it cannot be read
         problem = program.load()
         self.year = (problem.blocks[0].start, problem.blocks[-1].end)
         self.unpublished = self._by_token(  # the people before anything is published
@@ -94,24 +98,40 @@ class Site:
         return {self.state.token(p.id): p for p in people}
 
     def latest(self) -> Latest | None:
-        """The latest publication (read once per publication)."""
-        row = self.store.latest_publication()
-        if row is None:
-            return None
-        if self._latest is None or self._latest.id != row["id"]:
-            folder = Path(row["folder"])
-            published = read_publication(folder / "schedule.json")
-            people = [Person(f.id, "fellow", f.name) for f in published.fellows]
-            people += [Person(p.id, "faculty", p.name) for p in published.faculty or []]
-            created = dt.datetime.strptime(row["created"], "%Y-%m-%d %H:%M:%S")
-            self._latest = Latest(
-                row["id"],
-                created.replace(tzinfo=dt.UTC),
-                folder,
-                published,
-                self._by_token(people),
-                {f.file: f for f in feeds(published, folder, self.state) if f.role != "report"},
-            )
+        """The latest publication that can be read (read once per publication). One that is
+        missing or damaged is passed over for the one before, and said so on the coordinator's
+        page; when none can be read, a full solve is queued."""
+        for row in self.store.rows("SELECT * FROM publications ORDER BY id DESC"):
+            cached = self._latest
+            if cached is not None and cached.id == row["id"]:
+                if (cached.folder / "schedule.json").is_file():  # still there (a stat a request)
+                    return cached
+                self._latest = None
+            try:
+                return self._read(row)
+            except Unreadable as exc:
+                self.damaged[row["id"]] = str(exc)
+        if self.damaged and self.worker.idle():
+            self.store.queue("solve")
+            self.store.log("server", "no publication can be read: a full solve is queued")
+            self.worker.wake.set()
+        return None
+
+    def _read(self, row) -> Latest:
+        """The publication of `row`, or Unreadable."""
+        folder = Path(row["folder"])
+        published = read_publication(folder / "schedule.json")
+        people = [Person(f.id, "fellow", f.name) for f in published.fellows]
+        people += [Person(p.id, "faculty", p.name) for p in published.faculty or []]
+        created = dt.datetime.strptime(row["created"], "%Y-%m-%d %H:%M:%S")
+        self._latest = Latest(
+            row["id"],
+            created.replace(tzinfo=dt.UTC),
+            folder,
+            published,
+            self._by_token(people),
+            {f.file: f for f in feeds(published, folder, self.state) if f.role != "report"},
+        )
         return self._latest
 
     def publication(self) -> Publication | None:
@@ -332,6 +352,7 @@ async def signin(request: Request) -> Response:
 @coordinator_only
 async def coordinator_page(request: Request, site: Site, session: dict) -> Response:
     store = site.store
+    latest = site.latest()  # notes any publication that cannot be read
     pending = store.rows("SELECT * FROM requests WHERE status = 'pending' ORDER BY id")
     for_preview = {
         row["request"]: row["status"]
@@ -350,6 +371,8 @@ async def coordinator_page(request: Request, site: Site, session: dict) -> Respo
             "publications": store.rows("SELECT * FROM publications ORDER BY id DESC LIMIT 20"),
             "audit": store.rows("SELECT * FROM audit ORDER BY id DESC LIMIT 50"),
             "busy": not site.worker.idle(),
+            "damaged": sorted(site.damaged.items(), reverse=True),
+            "serving": latest.id if latest is not None else None,
         },
     )
 
@@ -418,6 +441,33 @@ def _preview(row) -> dict | None:
     return json.loads(row["preview"]) if row["preview"] else None
 
 
+class PlainErrors:
+    """An unexpected exception in a request is logged once, with its traceback, and answered
+    with a plain error page (500), never a bare server error or a traceback."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception:
+            LOG.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            if not started:
+                why = "Something went wrong on the server; it is logged. Try again later."
+                await refused(500, why)(scope, receive, send)
+
+
 def create_app(site: Site) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -439,6 +489,6 @@ def create_app(site: Site) -> Starlette:
         Route("/coordinator/{action:str}", act, methods=["POST"]),
         Route("/report", report),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(PlainErrors)])
     app.state.site = site
     return app

@@ -7,6 +7,7 @@ is abandoned unless it is already publishing, and runs again at the next start."
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -23,7 +24,7 @@ from rotations.output.folder import write_output
 from rotations.pipeline import diagnose, reschedule_program, solve_program
 from rotations.problem import Problem, resolve
 from rotations.publish.state import write_private
-from rotations.published import read_publication
+from rotations.published import Unreadable, read_publication
 from rotations.reschedule import load_previous
 from rotations.runner import Deadline, Interrupted
 from rotations.serve.leavefile import add_leave, leave_file
@@ -102,8 +103,11 @@ class Worker(threading.Thread):
     def solve(self, job: int) -> None:
         """A full solve, its progress in the job's row (the coordinator's page shows it)."""
         problem = self.program.load()
-        latest = self.store.latest_publication()
-        earlier = read_publication(Path(latest["folder"]) / "schedule.json") if latest else None
+        earlier = None  # the latest publication that can be read: its event identities go on
+        for row in self.store.rows("SELECT folder FROM publications ORDER BY id DESC"):
+            with contextlib.suppress(Unreadable):
+                earlier = read_publication(Path(row["folder"]) / "schedule.json")
+                break
 
         def progress(elapsed: float, best: int | None, bound: int | None) -> None:
             text = f"{elapsed:.0f} s: best {best if best is not None else '-'}, bound {bound}"
