@@ -270,6 +270,8 @@ def _message(error: dict, path: Path_, source: SourceMap) -> str:
         return f"required key '{path[-1]}' is missing"
     if kind == "extra_forbidden":
         key = path[-1]
+        if key in _KNOWN_KEYS:  # a key of somewhere else: suggesting it again helps nobody
+            return f"unknown key '{key}' here: it belongs elsewhere in a program; remove or move it"
         close = difflib.get_close_matches(str(key), sorted(_KNOWN_KEYS), n=1, cutoff=0.75)
         hint = f"; did you mean '{close[0]}'?" if close else "; remove it or check its spelling"
         return f"unknown key '{key}'{hint}"
