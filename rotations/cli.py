@@ -480,6 +480,9 @@ def serve_command(
 
     file, _, state = _program_dir(program_dir, state_dir)
     store = Store(state.folder / "serve.sqlite3")
+    taken = store.claim(file.parent)
+    if taken is not None:
+        _refuse(taken)
     site = Site(Program(file.resolve(), time_limit), state, store)
     if store.latest_publication() is None and store.row("SELECT 1 FROM jobs") is None:
         store.queue("solve")  # the first run publishes the year

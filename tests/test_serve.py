@@ -29,7 +29,7 @@ from benchmarks.generate import Size, generate
 from rotations.cli import cli
 from rotations.publish.state import load_state
 from rotations.serve.app import Site, create_app
-from rotations.serve.store import Store
+from rotations.serve.store import MIGRATIONS, Store
 from rotations.serve.worker import Program
 from tests.conftest import FACULTY, conference, program, write_yaml
 
@@ -280,7 +280,7 @@ def test_a_restart_loses_no_request_and_runs_what_was_running(tmp_path) -> None:
     again = Store(tmp_path / "serve.sqlite3")  # the server restarted
     assert again.row("SELECT status FROM jobs")["status"] == "queued"
     assert again.row("SELECT fellow FROM requests")["fellow"] == "ana"
-    assert again.row("PRAGMA user_version")[0] == 1
+    assert again.row("PRAGMA user_version")[0] == len(MIGRATIONS)
 
 
 def _serve(folder: Path, state: Path, *options: str) -> subprocess.Popen:
@@ -389,3 +389,25 @@ def test_an_unexpected_error_is_a_plain_page_logged_once(served, monkeypatch, ca
     assert [r.getMessage() for r in caplog.records] == [
         f"GET /feeds/{token(site, 'ana')}.ics failed"
     ]
+
+
+def test_a_second_copy_of_a_program_is_refused_and_a_moved_one_is_followed(tmp_path) -> None:
+    """The state was keyed by the program id alone: a copy of the program (a test copy, a
+    restored backup) served the first one's publications, and a moved folder 500'd for good."""
+    first = make_program(tmp_path / "first")
+    state = tmp_path / "state"
+    load_state(state, "tiny").save()
+    store = Store(state / "serve.sqlite3")
+    assert store.claim(first.parent) is None
+    store.add_publication(str(first.parent / "publications" / "0001"), "full solve", [])
+    copy = tmp_path / "copy"
+    shutil.copytree(first.parent, copy)
+    result = CliRunner().invoke(cli, ["serve", str(copy), "--state", str(state)])
+    assert result.exit_code == 1
+    assert f"this state already serves the program in {first.parent}" in result.output
+    assert "--state DIR" in result.output
+    moved = tmp_path / "moved"
+    first.parent.rename(moved)
+    assert store.claim(moved) is None  # the folder is gone from where it was: it moved here
+    assert store.latest_publication()["folder"] == str(moved / "publications" / "0001")
+    assert store.claim(moved) is None and store.claim(copy) is not None

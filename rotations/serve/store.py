@@ -60,6 +60,9 @@ MIGRATIONS = [
         what TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
 ]
 
 
@@ -174,6 +177,39 @@ class Store:
                 "UPDATE signins SET used = 1 WHERE digest = ? AND used = 0", (digest(token),)
             )
             return found.rowcount == 1
+
+    def claim(self, folder: Path) -> str | None:
+        """Make this database the state of the program in `folder` (resolved). A database
+        belongs to one program folder: another that still holds its program.yaml is refused
+        (the message says why, in one line); one that is gone was moved here, and the
+        publications it lists are looked for here from now on."""
+        folder = folder.resolve()
+        found = self.row("SELECT value FROM settings WHERE key = 'program_folder'")
+        owner = Path(found["value"]) if found else None
+        if owner == folder:
+            return None
+        if owner is not None and (owner / "program.yaml").exists():
+            return (
+                f"this state already serves the program in {owner}: give {folder} a state "
+                "of its own with --state DIR"
+            )
+        with self.lock:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT OR REPLACE INTO settings VALUES ('program_folder', ?)", (str(folder),)
+            )
+            if owner is not None:
+                for row in self.db.execute("SELECT id, folder FROM publications").fetchall():
+                    old = Path(row["folder"])
+                    if old.is_relative_to(owner):
+                        new = folder / old.relative_to(owner)
+                        self.db.execute(
+                            "UPDATE publications SET folder = ? WHERE id = ?", (str(new), row["id"])
+                        )
+            self.db.execute("COMMIT")
+        if owner is not None:
+            self.log("server", f"the program moved from {owner} to {folder}")
+        return None
 
     def latest_publication(self) -> sqlite3.Row | None:
         return self.row("SELECT * FROM publications ORDER BY id DESC LIMIT 1")
