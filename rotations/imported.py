@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,10 +27,13 @@ from rotations.output.palette import abbreviation
 from rotations.problem import Problem
 from rotations.published import Unreadable
 from rotations.schedule import Role
-from rotations.sheets import WORKBOOKS, Cell, Table, TableError, read_tables
+from rotations.sheets import WORKBOOKS, Cell, Table, TableError, iso_date, read_tables
 
 SUFFIXES = (".csv", *WORKBOOKS)
 EMPTY = Cell("", 0, "")  # a cell beyond the end of a short row
+LONG_COLUMNS = ("fellow", "rotation", "block", "start")
+ROLE_COLUMNS = ("date", "conference", "role", "person", "discipline")
+LOCAL_DATE = re.compile(r"[0-9]{1,2}([/.])[0-9]{1,2}\1[0-9]{2,4}")
 
 
 @dataclass(frozen=True)
@@ -94,17 +98,20 @@ def import_schedule(path: Path, problem: Problem, sheet: str | None = None) -> I
 def read_roles(path: Path, problem: Problem) -> list[Role]:
     """Conference roles from a table in the shape of conferences.csv (date, conference, role,
     person; discipline for panel seats)."""
-    (where, table), *_ = _tables(Path(path), None)
+    where, table = next(_tables(Path(path), None))
     header = _header(table, {"date", "conference", "role", "person"})
     if header is None:
         raise Unreadable(f"{where}: expected the columns date, conference, role, person")
     row0, columns = header
     conferences = {c.id for c in problem.conferences}
     people = {f.id for f in problem.fellows} | {p.id for p in problem.faculty}
-    roles, errors = [], []
+    roles, errors = [], _twice(table[row0], ROLE_COLUMNS)
     for row in table[row0 + 1 :]:
         value = {name: (row[c] if c < len(row) else EMPTY) for name, c in columns.items()}
         if not any(cell.text for cell in value.values()):
+            continue
+        if _repeats(row, table[row0]):
+            errors.append(f"{row[0].where}: the header again: a roster has one header row")
             continue
         day = _date(value["date"].text)
         if day is None:
@@ -130,11 +137,32 @@ def read_roles(path: Path, problem: Problem) -> list[Role]:
     return sorted(roles)
 
 
-def _tables(path: Path, sheet: str | None) -> list[tuple[str, Table]]:
+def _tables(path: Path, sheet: str | None) -> Iterator[tuple[str, Table]]:
     try:
-        return read_tables(path, sheet)
+        yield from read_tables(path, sheet)
     except TableError as exc:
-        raise Unreadable(f"{path}: {exc}") from None
+        raise Unreadable(str(exc)) from None
+
+
+def _twice(header: list[Cell], names: tuple[str, ...]) -> list[str]:
+    """A message for each column of `names` the header names a second time."""
+    first: dict[str, Cell] = {}
+    errors = []
+    for cell in header:
+        name = cell.text.casefold()
+        if name in first:
+            errors.append(
+                f"{cell.where}: a second '{cell.text}' column (the first is "
+                f"{first[name].where}): keep one"
+            )
+        elif name in names:
+            first[name] = cell
+    return errors
+
+
+def _repeats(row: list[Cell], header: list[Cell]) -> bool:
+    """Whether `row` is the header again (as pasting two tables together leaves it)."""
+    return [c.text.casefold() for c in row] == [c.text.casefold() for c in header]
 
 
 def _header(table: Table, wanted: set[str]) -> tuple[int, dict[str, int]] | None:
@@ -148,10 +176,10 @@ def _header(table: Table, wanted: set[str]) -> tuple[int, dict[str, int]] | None
 
 
 def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        pass
+    """A date as ISO writes it, or as m/d/Y or d.m.Y, in digits 0-9; or None."""
+    day = iso_date(text)
+    if day is not None or not LOCAL_DATE.fullmatch(text):
+        return day
     for pattern in ("%m/%d/%Y", "%m/%d/%y", "%d.%m.%Y"):
         try:
             return dt.datetime.strptime(text, pattern).date()
@@ -166,7 +194,7 @@ def _block_of(problem: Problem, text: str) -> int | None:
     day = _date(text)
     if day is not None:
         return next((b.index for b in problem.blocks if b.start <= day <= b.end), None)
-    match = re.fullmatch(r"(?:block|week|b|w)?\s*(\d{1,3})(?:\s.*)?", text, re.I | re.S)
+    match = re.fullmatch(r"(?:block|week|b|w)?\s*(\d{1,3})(?:\s.*)?", text, re.I | re.S | re.A)
     if match and 1 <= int(match[1]) <= len(problem.blocks):
         return int(match[1]) - 1
     return None
@@ -213,12 +241,16 @@ def _long(table: Table, problem: Problem, errors: list[str]) -> dict | None:
     if when is None:
         errors.append(f"{table[row0][0].where}: a block or start column is needed")
         return None
+    errors.extend(_twice(table[row0], LONG_COLUMNS))
     rotations, fellows = _names(problem)
     found: dict[str, list[str | None]] = {}
     seen: dict[tuple[str, int], str] = {}
     for row in table[row0 + 1 :]:
         cells = {k: row[c] if c < len(row) else EMPTY for k, c in columns.items()}
         if not any(cell.text for cell in row):
+            continue
+        if _repeats(row, table[row0]):
+            errors.append(f"{row[0].where}: the header again: a schedule has one header row")
             continue
         fid = fellows.get(cells["fellow"].text.casefold())
         if fid is None:
@@ -245,19 +277,36 @@ def _grid(table: Table, problem: Problem, errors: list[str]) -> dict | None:
     top = next((r for r, row in enumerate(table) if any(cell.text for cell in row)), None)
     if top is None:
         return None
-    blocks = {c: _block_of(problem, cell.text) for c, cell in enumerate(table[top]) if c}
+    header = table[top]
+    blocks = {c: _block_of(problem, cell.text) for c, cell in enumerate(header) if c}
     blocks = {c: b for c, b in blocks.items() if b is not None}
     if not blocks:
         return None
+    first: dict[int, Cell] = {}
+    for c, b in blocks.items():
+        if b in first:
+            errors.append(
+                f"{header[c].where}: block {b + 1} a second time (the first is "
+                f"{first[b].where}): keep one column per block"
+            )
+        first.setdefault(b, header[c])
     rotations, fellows = _names(problem)
     found: dict[str, list[str | None]] = {}
+    rows: dict[str, str] = {}  # fellow -> the cell that names them
     for row in table[top + 1 :]:
         if not any(cell.text for cell in row):
             break  # the grid ends at its first empty row
+        if _repeats(row, header):
+            errors.append(f"{row[0].where}: the header again: a grid has one header row")
+            continue
         fid = fellows.get(row[0].text.casefold())
         if fid is None:
             errors.append(_unknown(row[0], "fellow", fellows))
             continue
+        if fid in rows:
+            errors.append(f"{row[0].where}: {fid} a second time (the first is {rows[fid]})")
+            continue
+        rows[fid] = row[0].where
         mine = found.setdefault(fid, [None] * len(problem.blocks))
         for c, b in blocks.items():
             if c < len(row) and row[c].text:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rotations.config.source import format_path
 from rotations.output.tables import conference_rows, didactics_rows, exposure_rows, role_counts
 from rotations.problem import Problem
+from rotations.reading import TooBig, read_file
 from rotations.schedule import Lesson, Role, Schedule, SolverStats, Violation
 
 FORMAT = "rotations/schedule@1"
@@ -370,10 +371,9 @@ def read_publication(path: Path) -> Publication:
     """Read a schedule.json; raise Unreadable naming the file and what is wrong with it."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > _MAX_BYTES:
-            raise Unreadable(f"{path}: {size / 1e6:.0f} MB is not a schedule.json")
-        data = path.read_bytes()
+        data = read_file(path, _MAX_BYTES)
+    except TooBig as big:
+        raise Unreadable(f"{path}: {big.size / 1e6:.0f} MB is not a schedule.json") from None
     except OSError as exc:
         raise Unreadable(f"{path}: cannot read it: {exc.strerror}") from None
     try:

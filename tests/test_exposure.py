@@ -238,6 +238,8 @@ def test_a_wrong_case_log_row_is_named_by_file_row_and_column(load, tmp_path, su
         f"cases{suffix}:3:1: unknown fellow 'zed'",
         f"cases{suffix}:4:2: unknown procedure 'rfa'",
         f"cases{suffix}:4:3: 'June 3' is not a date YYYY-MM-DD",
+        f"cases{suffix}:4:4: 'two' is not a number of cases (a whole number 0 to 10,000, in "
+        "digits 0-9)",
     ]
 
 

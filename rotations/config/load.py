@@ -20,6 +20,7 @@ from rotations.config.source import (
     display_name,
     read_yaml,
 )
+from rotations.reading import kind
 
 
 def load_config(file: str | Path) -> models.Config:
@@ -168,9 +169,10 @@ class _Includes:
             self.problems.append(source.problem(at, f"{name} is already included{where}"))
             return None
         if not path.is_file():
-            self.problems.append(
-                source.problem(at, f"no such file: {name} (relative to {file.parent})")
-            )
+            said = f"no such file: {name} (relative to {file.parent})"
+            if path.exists():
+                said = f"{name} is {kind(path.stat().st_mode)}, not a regular file: name a file"
+            self.problems.append(source.problem(at, said))
             return None
         return path
 

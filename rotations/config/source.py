@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from rotations.reading import TooBig, read_file
+
 Path_ = tuple[str | int, ...]
 
 
@@ -169,15 +171,14 @@ class _Reader:
     def text(self) -> str | None:
         """The file as text, or None after saying why it cannot be read."""
         try:
-            size = self.file.stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.fail(
-                    None,
-                    f"{self.display} is {size / 1e6:.1f} MB; a program file is at most "
-                    f"{MAX_FILE_BYTES // 1_000_000} MB: is it the right file?",
-                )
-                return None
-            data = self.file.read_bytes()
+            data = read_file(self.file, MAX_FILE_BYTES)
+        except TooBig as big:
+            self.fail(
+                None,
+                f"{self.display} is {big.size / 1e6:.1f} MB; a program file is at most "
+                f"{MAX_FILE_BYTES // 1_000_000} MB: is it the right file?",
+            )
+            return None
         except OSError as exc:
             self.fail(None, f"cannot read {self.display}: {exc.strerror}")
             return None
