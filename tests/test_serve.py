@@ -375,6 +375,32 @@ def test_a_missing_publication_is_passed_over_and_said_so_never_a_500(served, ca
     assert client.get(f"/feeds/{token(site, 'ana')}.ics").status_code == 200
 
 
+def test_a_calendar_gone_from_the_latest_publication_is_served_from_the_one_before(served):
+    """schedule.json was checked, the calendars were not: a publication that had lost a
+    calendar (or its report) answered that feed with a 500, for good."""
+    client, site = served
+    site.store.queue("solve")
+    site.worker.wake.set()
+    settle(site)
+    first, second = (Path(r["folder"]) for r in site.store.rows("SELECT * FROM publications"))
+    feed = f"/feeds/{token(site, 'ana')}.ics"
+    assert client.get(feed).content == (second / "calendars/ana.ics").read_bytes()
+    (second / "calendars/ana.ics").unlink()  # gone after the publication was read
+    answer = client.get(feed)
+    assert (
+        answer.status_code == 200 and answer.content == (first / "calendars/ana.ics").read_bytes()
+    )
+    sign_in(client, site)
+    page = client.get("/coordinator").text
+    assert "Publication 2 cannot be read" in page and "ana.ics" in page
+    assert client.get("/report").status_code == 200
+    (first / "report.html").unlink()  # and now the first's report
+    assert client.get("/report").status_code == 404
+    assert client.get(feed).status_code == 503  # none whole: a new solve is queued
+    settle(site)
+    assert client.get(feed).status_code == 200 and client.get("/report").status_code == 200
+
+
 def test_an_unexpected_error_is_a_plain_page_logged_once(served, monkeypatch, caplog) -> None:
     client, site = served
 

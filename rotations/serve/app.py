@@ -75,6 +75,16 @@ class Latest:
     grid: tuple | None = None  # (problem, schedule), once a fellow's page asks for it
 
 
+def _stamp(folder: str) -> tuple[int, int] | None:
+    """When and how big a publication's schedule.json is: a damaged publication is tried
+    again only once it changes (restored, say)."""
+    try:
+        found = (Path(folder) / "schedule.json").stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
 class Site:
     """What the pages share: the program, its private state (the secret that feed tokens and
     session keys derive from), the database and the worker."""
@@ -87,6 +97,7 @@ class Site:
         self.sessions = URLSafeTimedSerializer(key.hex(), salt="coordinator")
         self._latest: Latest | None = None
         self.damaged: dict[int, str] = {}  # publication id -> why it cannot be read
+        self._seen: dict[int, tuple[int, int] | None] = {}  # its schedule.json then: not re-read
         problem = program.load()
         self.year = (problem.blocks[0].start, problem.blocks[-1].end)
         self.unpublished = self._by_token(  # the people before anything is published
@@ -107,10 +118,13 @@ class Site:
                 if (cached.folder / "schedule.json").is_file():  # still there (a stat a request)
                     return cached
                 self._latest = None
+            if row["id"] in self.damaged and self._seen[row["id"]] == _stamp(row["folder"]):
+                continue  # damaged, and not replaced since
             try:
                 return self._read(row)
             except Unreadable as exc:
                 self.damaged[row["id"]] = str(exc)
+                self._seen[row["id"]] = _stamp(row["folder"])
         if self.damaged and self.worker.idle():
             self.store.queue("solve")
             self.store.log("server", "no publication can be read: a full solve is queued")
@@ -124,15 +138,35 @@ class Site:
         people = [Person(f.id, "fellow", f.name) for f in published.fellows]
         people += [Person(p.id, "faculty", p.name) for p in published.faculty or []]
         created = dt.datetime.strptime(row["created"], "%Y-%m-%d %H:%M:%S")
+        listed = {f.file: f for f in feeds(published, folder, self.state) if f.role != "report"}
+        missing = [
+            name
+            for name in ["report.html", *(f.source for f in listed.values())]
+            if not (folder / name).is_file()
+        ]
+        if missing:
+            more = f" and {len(missing) - 1} more of its files" if len(missing) > 1 else ""
+            raise Unreadable(f"{folder}: {missing[0]}{more} missing")
         self._latest = Latest(
             row["id"],
             created.replace(tzinfo=dt.UTC),
             folder,
             published,
             self._by_token(people),
-            {f.file: f for f in feeds(published, folder, self.state) if f.role != "report"},
+            listed,
         )
         return self._latest
+
+    def read(self, latest: Latest, name: str) -> bytes | None:
+        """The bytes of the file `name` of `latest`, or None after marking it damaged (the
+        file has gone since the publication was read): the next latest() passes it over."""
+        try:
+            return (latest.folder / name).read_bytes()
+        except OSError as exc:
+            self.damaged[latest.id] = f"{latest.folder / name}: {exc.strerror}"
+            self._seen[latest.id] = _stamp(str(latest.folder))
+            self._latest = None
+            return None
 
     def publication(self) -> Publication | None:
         latest = self.latest()
@@ -302,17 +336,26 @@ async def feed(request: Request) -> Response:
     """A calendar feed from the latest publication, with ETag and Last-Modified (a client that
     has it gets 304)."""
     site: Site = request.app.state.site
-    latest = site.latest()
-    if latest is None:  # calendar clients drop a subscription on 404: ask them to come back
-        if request.path_params["token"] not in site.unpublished:
+    token = request.path_params["token"]
+    body = None
+    for _ in range(2):  # the second time when the latest publication had lost this calendar
+        latest = site.latest()
+        if latest is None:
+            break
+        found = latest.feeds.get(f"{token}.ics")
+        if found is None:
             return refused(404, "No such feed.")
-        response = refused(503, "The first schedule is being made: try again in a minute.")
+        body = site.read(latest, found.source)
+        if body is not None:
+            break
+    if latest is None or body is None:  # calendar clients drop a subscription on 404
+        if latest is None and token not in site.unpublished:
+            return refused(404, "No such feed.")
+        first = latest is None and site.store.latest_publication() is None
+        said = "The first schedule is being made" if first else "The schedule is being remade"
+        response = refused(503, f"{said}: try again in a minute.")
         response.headers["Retry-After"] = str(RETRY_SECONDS)
         return response
-    found = latest.feeds.get(f"{request.path_params['token']}.ics")
-    if found is None:
-        return refused(404, "No such feed.")
-    body = (latest.folder / found.source).read_bytes()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {
         "ETag": etag,
@@ -431,10 +474,14 @@ async def publication_page(request: Request, site: Site, session: dict) -> Respo
 
 @coordinator_only
 async def report(request: Request, site: Site, session: dict) -> Response:
-    latest = site.latest()
-    if latest is None:
-        return refused(404, "Nothing is published yet.")
-    return HTMLResponse((latest.folder / "report.html").read_bytes(), headers=HEADERS)
+    for _ in range(2):  # the second time when the latest publication had lost its report
+        latest = site.latest()
+        if latest is None:
+            return refused(404, "Nothing is published yet, or nothing that can be read.")
+        body = site.read(latest, "report.html")
+        if body is not None:
+            return HTMLResponse(body, headers=HEADERS)
+    return refused(503, "The report cannot be read: see the coordinator's page.")
 
 
 def _preview(row) -> dict | None:
