@@ -401,6 +401,27 @@ def test_a_calendar_gone_from_the_latest_publication_is_served_from_the_one_befo
     assert client.get(feed).status_code == 200 and client.get("/report").status_code == 200
 
 
+def test_an_approval_while_the_latest_publication_is_gone_reschedules_the_one_before(served):
+    """The reschedule read the newest publication whether or not it could be read: with its
+    folder gone, every approval failed."""
+    client, site = served
+    site.store.queue("solve")
+    site.worker.wake.set()
+    settle(site)
+    _, second = (Path(r["folder"]) for r in site.store.rows("SELECT * FROM publications"))
+    shutil.rmtree(second)
+    assert ask(client, site, "ana", "2027-08-02", "2027-08-03").status_code == 303
+    number = site.store.row("SELECT id FROM requests ORDER BY id DESC")["id"]
+    form = {"csrf": sign_in(client, site)}
+    client.post(f"/coordinator/requests/{number}/approve", data=form, follow_redirects=False)
+    settle(site)
+    assert (
+        site.store.row("SELECT status FROM requests WHERE id = ?", number)["status"] == "approved"
+    )
+    assert site.store.row("SELECT error FROM jobs ORDER BY id DESC")["error"] == ""
+    assert len(site.store.rows("SELECT id FROM publications")) == 3
+
+
 def test_an_unexpected_error_is_a_plain_page_logged_once(served, monkeypatch, caplog) -> None:
     client, site = served
 

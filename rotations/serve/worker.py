@@ -167,15 +167,20 @@ class Worker(threading.Thread):
     def _reschedule(self, program: Path, dry_run: bool) -> dict:
         """Reschedule `program` against the latest publication: the changes, whether the new
         leave stands, the rules in its way; with a publication folder unless `dry_run`."""
-        latest = self.store.latest_publication()
-        if latest is None:
+        if self.store.latest_publication() is None:
             raise RuntimeError("nothing is published yet: start a full solve first")
         try:
             problem = self.program.load(program)
         except ConfigError as exc:
             why = [str(p).replace(f"{program.parent}/", "") for p in exc.problems]
             return {"granted": False, "why": why, "changes": []}
-        previous = load_previous(Path(latest["folder"]) / "schedule.json", problem)
+        previous = None  # against the latest publication that can be read, as the pages serve
+        for row in self.store.rows("SELECT folder FROM publications ORDER BY id DESC"):
+            with contextlib.suppress(Unreadable):
+                previous = load_previous(Path(row["folder"]) / "schedule.json", problem)
+                break
+        if previous is None:
+            raise RuntimeError("no publication can be read: a full solve is queued for it")
         freeze = self.program.freeze(problem)
         options = self.program.options(self.stop)
         done = reschedule_program(problem, previous, freeze, options, dry_run)
