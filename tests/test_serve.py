@@ -81,6 +81,15 @@ def settle(site: Site, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
+def published_twice(site: Site) -> tuple[Path, Path]:
+    """The folders of the first publication and of a second full solve's."""
+    site.store.queue("solve")
+    site.worker.wake.set()
+    settle(site)
+    first, second = (Path(r["folder"]) for r in site.store.rows("SELECT * FROM publications"))
+    return first, second
+
+
 def token(site: Site, person: str) -> str:
     return site.state.token(person)
 
@@ -357,10 +366,7 @@ def test_before_the_first_publication_feeds_say_come_back_and_pages_say_why(tmp_
 def test_a_missing_publication_is_passed_over_and_said_so_never_a_500(served, caplog) -> None:
     """Once its publication folder was gone, every page and feed answered 500, for good."""
     client, site = served
-    site.store.queue("solve")
-    site.worker.wake.set()
-    settle(site)
-    first, second = (Path(r["folder"]) for r in site.store.rows("SELECT * FROM publications"))
+    first, second = published_twice(site)
     shutil.rmtree(second)
     feed = client.get(f"/feeds/{token(site, 'ana')}.ics")
     assert feed.status_code == 200 and feed.content == (first / "calendars/ana.ics").read_bytes()
@@ -379,10 +385,7 @@ def test_a_calendar_gone_from_the_latest_publication_is_served_from_the_one_befo
     """schedule.json was checked, the calendars were not: a publication that had lost a
     calendar (or its report) answered that feed with a 500, for good."""
     client, site = served
-    site.store.queue("solve")
-    site.worker.wake.set()
-    settle(site)
-    first, second = (Path(r["folder"]) for r in site.store.rows("SELECT * FROM publications"))
+    first, second = published_twice(site)
     feed = f"/feeds/{token(site, 'ana')}.ics"
     assert client.get(feed).content == (second / "calendars/ana.ics").read_bytes()
     (second / "calendars/ana.ics").unlink()  # gone after the publication was read
@@ -405,10 +408,7 @@ def test_an_approval_while_the_latest_publication_is_gone_reschedules_the_one_be
     """The reschedule read the newest publication whether or not it could be read: with its
     folder gone, every approval failed."""
     client, site = served
-    site.store.queue("solve")
-    site.worker.wake.set()
-    settle(site)
-    _, second = (Path(r["folder"]) for r in site.store.rows("SELECT * FROM publications"))
+    _, second = published_twice(site)
     shutil.rmtree(second)
     assert ask(client, site, "ana", "2027-08-02", "2027-08-03").status_code == 303
     number = site.store.row("SELECT id FROM requests ORDER BY id DESC")["id"]

@@ -103,11 +103,7 @@ class Worker(threading.Thread):
     def solve(self, job: int) -> None:
         """A full solve, its progress in the job's row (the coordinator's page shows it)."""
         problem = self.program.load()
-        earlier = None  # the latest publication that can be read: its event identities go on
-        for row in self.store.rows("SELECT folder FROM publications ORDER BY id DESC"):
-            with contextlib.suppress(Unreadable):
-                earlier = read_publication(Path(row["folder"]) / "schedule.json")
-                break
+        earlier = self._latest_readable(read_publication)  # its event identities go on
 
         def progress(elapsed: float, best: int | None, bound: int | None) -> None:
             text = f"{elapsed:.0f} s: best {best if best is not None else '-'}, bound {bound}"
@@ -174,11 +170,7 @@ class Worker(threading.Thread):
         except ConfigError as exc:
             why = [str(p).replace(f"{program.parent}/", "") for p in exc.problems]
             return {"granted": False, "why": why, "changes": []}
-        previous = None  # against the latest publication that can be read, as the pages serve
-        for row in self.store.rows("SELECT folder FROM publications ORDER BY id DESC"):
-            with contextlib.suppress(Unreadable):
-                previous = load_previous(Path(row["folder"]) / "schedule.json", problem)
-                break
+        previous = self._latest_readable(lambda path: load_previous(path, problem))
         if previous is None:
             raise RuntimeError("no publication can be read: a full solve is queued for it")
         freeze = self.program.freeze(problem)
@@ -203,6 +195,14 @@ class Worker(threading.Thread):
             self.store.add_publication(str(folder), summary, changes)
             outcome["folder"] = folder.name
         return outcome
+
+    def _latest_readable(self, read):
+        """`read(schedule.json)` of the latest publication it does not find Unreadable (as the
+        pages serve the latest one that reads), or None."""
+        for row in self.store.rows("SELECT folder FROM publications ORDER BY id DESC"):
+            with contextlib.suppress(Unreadable):
+                return read(Path(row["folder"]) / "schedule.json")
+        return None
 
     def _publish(self, problem: Problem, files: dict[str, bytes]) -> Path:
         count = self.store.row("SELECT COUNT(*) AS n FROM publications")["n"]
