@@ -292,6 +292,22 @@ def test_a_restart_loses_no_request_and_runs_what_was_running(tmp_path) -> None:
     assert again.row("PRAGMA user_version")[0] == len(MIGRATIONS)
 
 
+def test_an_older_database_keeps_its_jobs_when_migrated(tmp_path) -> None:
+    """Migration 3 rebuilds the jobs table (its kinds are checked): the jobs stay."""
+    db = sqlite3.connect(tmp_path / "serve.sqlite3")
+    db.executescript(f"{MIGRATIONS[0]} {MIGRATIONS[1]} PRAGMA user_version = 2;")
+    db.execute("INSERT INTO jobs (kind, created) VALUES ('solve', '2027-07-01 09:00:00')")
+    db.commit()
+    db.close()
+    store = Store(tmp_path / "serve.sqlite3")
+    assert [tuple(r) for r in store.rows("SELECT id, kind, status FROM jobs")] == [
+        (1, "solve", "queued")
+    ]
+    store.queue("republish")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.queue("anything")
+
+
 def _serve(folder: Path, state: Path, *options: str) -> subprocess.Popen:
     with socket.socket() as probe:  # a free port on 127.0.0.1
         probe.bind(("127.0.0.1", 0))
@@ -367,18 +383,26 @@ def test_a_missing_publication_is_passed_over_and_said_so_never_a_500(served, ca
     """Once its publication folder was gone, every page and feed answered 500, for good."""
     client, site = served
     first, second = published_twice(site)
+    calendar = (second / "calendars/ana.ics").read_bytes()
     shutil.rmtree(second)
     feed = client.get(f"/feeds/{token(site, 'ana')}.ics")
     assert feed.status_code == 200 and feed.content == (first / "calendars/ana.ics").read_bytes()
     assert client.get(f"/p/{token(site, 'ana')}").status_code == 200
+    settle(site)  # the program published again, from the copy of the second's schedule.json
+    third = Path(site.store.latest_publication()["folder"])
+    assert third.name == "0003" and (third / "calendars/ana.ics").read_bytes() == calendar
+    assert client.get(f"/feeds/{token(site, 'ana')}.ics").content == calendar
     sign_in(client, site)
     page = client.get("/coordinator").text
-    assert "Publication 2 cannot be read" in page and "serve publication 1" in page
-    shutil.rmtree(first)  # none left: the feeds wait for a new solve, which is queued
+    assert "Publication 2 cannot be read" in page and "publication 3 replaced it" in page
+    for folder in (first, third):  # none left: the feeds wait for the program, published again
+        shutil.rmtree(folder)
     assert client.get(f"/feeds/{token(site, 'ana')}.ics").status_code == 503
-    assert site.store.row("SELECT 1 FROM jobs WHERE status IN ('queued', 'running')")
+    assert "the pages and feeds wait" in client.get("/coordinator").text
     settle(site)
-    assert client.get(f"/feeds/{token(site, 'ana')}.ics").status_code == 200
+    assert client.get(f"/feeds/{token(site, 'ana')}.ics").content == calendar
+    kinds = [r["kind"] for r in site.store.rows("SELECT kind FROM jobs WHERE status = 'done'")]
+    assert kinds == ["solve", "solve", "republish", "republish"]
 
 
 def test_a_calendar_gone_from_the_latest_publication_is_served_from_the_one_before(served):
@@ -387,7 +411,8 @@ def test_a_calendar_gone_from_the_latest_publication_is_served_from_the_one_befo
     client, site = served
     first, second = published_twice(site)
     feed = f"/feeds/{token(site, 'ana')}.ics"
-    assert client.get(feed).content == (second / "calendars/ana.ics").read_bytes()
+    calendar = (second / "calendars/ana.ics").read_bytes()
+    assert client.get(feed).content == calendar
     (second / "calendars/ana.ics").unlink()  # gone after the publication was read
     answer = client.get(feed)
     assert (
@@ -396,12 +421,37 @@ def test_a_calendar_gone_from_the_latest_publication_is_served_from_the_one_befo
     sign_in(client, site)
     page = client.get("/coordinator").text
     assert "Publication 2 cannot be read" in page and "ana.ics" in page
-    assert client.get("/report").status_code == 200
-    (first / "report.html").unlink()  # and now the first's report
-    assert client.get("/report").status_code == 404
-    assert client.get(feed).status_code == 503  # none whole: a new solve is queued
     settle(site)
-    assert client.get(feed).status_code == 200 and client.get("/report").status_code == 200
+    assert client.get(feed).content == calendar  # published again, with the same identities
+    assert client.get("/report").status_code == 200
+
+
+def test_an_approval_lost_with_its_publication_is_published_again(served) -> None:
+    """With the publication of an approval gone, the pages served the one before, without the
+    approved leave, until somebody started a solve by hand."""
+    client, site = served
+    assert ask(client, site, "ana", "2027-08-02", "2027-08-03").status_code == 303
+    number = site.store.row("SELECT id FROM requests ORDER BY id DESC")["id"]
+    client.post(
+        f"/coordinator/requests/{number}/approve",
+        data={"csrf": sign_in(client, site)},
+        follow_redirects=False,
+    )
+    settle(site)
+    approved = Path(site.store.latest_publication()["folder"])
+    calendar = (approved / "calendars/ana.ics").read_bytes()
+    shutil.rmtree(approved)
+    client.get(f"/feeds/{token(site, 'ana')}.ics")  # from the first: without the leave
+    settle(site)
+    again = site.store.latest_publication()
+    assert again["summary"] == "0 change(s)"  # against the lost one's schedule.json, kept
+    assert (Path(again["folder"]) / "calendars/ana.ics").read_bytes() == calendar
+    feed = icalendar.Calendar.from_ical(client.get(f"/feeds/{token(site, 'ana')}.ics").content)
+    leave = [e for e in feed.walk("VEVENT") if "leave" in str(e["SUMMARY"]).lower()]
+    assert any(e.decoded("DTSTART") == dt.date(2027, 8, 2) for e in leave)
+    assert len(site.store.rows("SELECT id FROM publications")) == 3
+    client.get(f"/feeds/{token(site, 'ana')}.ics")  # whole again: nothing more is queued
+    assert site.worker.idle() and len(site.store.rows("SELECT id FROM jobs")) == 3
 
 
 def test_an_approval_while_the_latest_publication_is_gone_reschedules_the_one_before(served):
@@ -418,8 +468,9 @@ def test_an_approval_while_the_latest_publication_is_gone_reschedules_the_one_be
     assert (
         site.store.row("SELECT status FROM requests WHERE id = ?", number)["status"] == "approved"
     )
-    assert site.store.row("SELECT error FROM jobs ORDER BY id DESC")["error"] == ""
-    assert len(site.store.rows("SELECT id FROM publications")) == 3
+    jobs = site.store.rows("SELECT kind, error FROM jobs")
+    assert [(j["kind"], j["error"]) for j in jobs][2:] == [("republish", ""), ("approve", "")]
+    assert len(site.store.rows("SELECT id FROM publications")) == 4
 
 
 def test_an_unexpected_error_is_a_plain_page_logged_once(served, monkeypatch, caplog) -> None:
@@ -446,7 +497,7 @@ def test_a_second_copy_of_a_program_is_refused_and_a_moved_one_is_followed(tmp_p
     load_state(state, "tiny").save()
     store = Store(state / "serve.sqlite3")
     assert store.claim(first.parent) is None
-    store.add_publication(str(first.parent / "publications" / "0001"), "full solve", [])
+    store.add_publication(str(first.parent / "publications" / "0001"), "full solve", [], b"")
     copy = tmp_path / "copy"
     shutil.copytree(first.parent, copy)
     result = CliRunner().invoke(cli, ["serve", str(copy), "--state", str(state)])

@@ -98,6 +98,7 @@ class Site:
         self._latest: Latest | None = None
         self.damaged: dict[int, str] = {}  # publication id -> why it cannot be read
         self._seen: dict[int, tuple[int, int] | None] = {}  # its schedule.json then: not re-read
+        self.republishing: set[int] = set()  # damaged publications a republish was queued for
         problem = program.load()
         self.year = (problem.blocks[0].start, problem.blocks[-1].end)
         self.unpublished = self._by_token(  # the people before anything is published
@@ -111,25 +112,37 @@ class Site:
     def latest(self) -> Latest | None:
         """The latest publication that can be read (read once per publication). One that is
         missing or damaged is passed over for the one before, and said so on the coordinator's
-        page; when none can be read, a full solve is queued."""
-        for row in self.store.rows("SELECT * FROM publications ORDER BY id DESC"):
+        page, and the program is published again (once per damaged publication)."""
+        rows = self.store.rows("SELECT * FROM publications ORDER BY id DESC")
+        found = None
+        for row in rows:
             cached = self._latest
             if cached is not None and cached.id == row["id"]:
                 if (cached.folder / "schedule.json").is_file():  # still there (a stat a request)
-                    return cached
+                    found = cached
+                    break
                 self._latest = None
             if row["id"] in self.damaged and self._seen[row["id"]] == _stamp(row["folder"]):
                 continue  # damaged, and not replaced since
             try:
-                return self._read(row)
+                found = self._read(row)
+                break
             except Unreadable as exc:
                 self.damaged[row["id"]] = str(exc)
                 self._seen[row["id"]] = _stamp(row["folder"])
-        if self.damaged and self.worker.idle():
-            self.store.queue("solve")
-            self.store.log("server", "no publication can be read: a full solve is queued")
-            self.worker.wake.set()
-        return None
+        if rows and (found is None or found.id != rows[0]["id"]):
+            self._republish(rows[0]["id"])
+        return found
+
+    def _republish(self, newest: int) -> None:
+        """Queue publishing the program again, once for `newest`, which cannot be read: what
+        it held (leave approved since the publication served now) is back in the feeds."""
+        if newest in self.republishing:
+            return
+        self.republishing.add(newest)
+        self.store.queue("republish")
+        self.store.log("server", f"publication {newest} cannot be read: it is published again")
+        self.worker.wake.set()
 
     def _read(self, row) -> Latest:
         """The publication of `row`, or Unreadable."""
@@ -399,7 +412,7 @@ async def coordinator_page(request: Request, site: Site, session: dict) -> Respo
     pending = store.rows("SELECT * FROM requests WHERE status = 'pending' ORDER BY id")
     for_preview = {
         row["request"]: row["status"]
-        for row in store.rows("SELECT * FROM jobs WHERE kind != 'solve' ORDER BY id")
+        for row in store.rows("SELECT * FROM jobs WHERE request IS NOT NULL ORDER BY id")
     }
     return page(
         request,

@@ -63,6 +63,24 @@ MIGRATIONS = [
     """
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # A job that publishes the program again (its latest publication cannot be read), and a
+    # copy of each publication's schedule.json, whose event identities outlive its folder.
+    """
+    CREATE TABLE jobs_new (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('preview', 'approve', 'solve', 'republish')),
+        request INTEGER REFERENCES requests(id),
+        status TEXT NOT NULL DEFAULT 'queued',
+        progress TEXT NOT NULL DEFAULT '',
+        error TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        finished TEXT
+    );
+    INSERT INTO jobs_new SELECT * FROM jobs;
+    DROP TABLE jobs;
+    ALTER TABLE jobs_new RENAME TO jobs;
+    ALTER TABLE publications ADD COLUMN schedule BLOB;
+    """,
 ]
 
 
@@ -143,13 +161,18 @@ class Store:
             job,
         )
 
-    def add_publication(self, folder: str, summary: str, changes: list[dict]) -> int:
+    def add_publication(
+        self, folder: str, summary: str, changes: list[dict], schedule: bytes
+    ) -> int:
+        """A publication made: its folder, and its schedule.json kept here as well."""
         return self.execute(
-            "INSERT INTO publications (folder, created, summary, changes) VALUES (?, ?, ?, ?)",
+            "INSERT INTO publications (folder, created, summary, changes, schedule) "
+            "VALUES (?, ?, ?, ?, ?)",
             folder,
             now(),
             summary,
             json.dumps(changes),
+            schedule,
         )
 
     def set_preview(self, request: int, outcome: dict) -> None:

@@ -1,9 +1,11 @@
 """The worker: one thread that runs the queued jobs one at a time, in order — a preview (a dry
 run of the reschedule with a request added), an approval (the request written into the leave
-file, rescheduled and published), a full solve. Jobs live in the database, so a page reload or
-a server restart loses none; a job that fails or is interrupted publishes nothing and leaves the
-program's files as they were. When the server stops (Ctrl-C, SIGTERM, SIGHUP) the running job
-is abandoned unless it is already publishing, and runs again at the next start."""
+file, rescheduled and published), a full solve, and a republish (the program as it stands,
+published again when the latest publication cannot be read). Jobs live in the database, so a
+page reload or a server restart loses none; a job that fails or is interrupted publishes
+nothing and leaves the program's files as they were. When the server stops (Ctrl-C, SIGTERM,
+SIGHUP) the running job is abandoned unless it is already publishing, and runs again at the
+next start."""
 
 from __future__ import annotations
 
@@ -94,6 +96,9 @@ class Worker(threading.Thread):
         if job["kind"] == "solve":
             self.solve(job["id"])
             return
+        if job["kind"] == "republish":
+            self.republish(job["id"])
+            return
         request = self.store.row("SELECT * FROM requests WHERE id = ?", job["request"])
         if job["kind"] == "preview":
             self.preview(request)
@@ -114,8 +119,25 @@ class Worker(threading.Thread):
             raise RuntimeError(f"no schedule ({done.result.stats.status}); nothing published")
         self._go_on()
         folder = self._publish(problem, done.files)
-        self.store.add_publication(str(folder), f"full solve: {done.result.stats.status}", [])
+        summary = f"full solve: {done.result.stats.status}"
+        self.store.add_publication(str(folder), summary, [], done.files["schedule.json"])
         self.store.log("coordinator", f"published {folder.name} (full solve)")
+
+    def republish(self, job: int) -> None:
+        """The program as it stands (its approved leave with it) rescheduled against the latest
+        publication whose schedule.json can be read, from its folder or from the copy the
+        database keeps, and published: the pages had fallen back to an older publication. With
+        no schedule.json left at all, a full solve."""
+        if self._latest_readable(read_publication) is None:
+            self.solve(job)
+            return
+        outcome = self._reschedule(self.program.file, dry_run=False, added=False)
+        if "folder" not in outcome:
+            why = "; ".join(outcome["why"]) or "the rules allow no schedule"
+            raise RuntimeError(f"{why}; nothing was published")
+        self.store.log(
+            "server", f"published {outcome['folder']} again (the latest could not be read)"
+        )
 
     def preview(self, request) -> None:
         """The reschedule with the request added, on a copy of the program's files."""
@@ -160,9 +182,10 @@ class Worker(threading.Thread):
         )
         return copy / self.program.file.name
 
-    def _reschedule(self, program: Path, dry_run: bool) -> dict:
-        """Reschedule `program` against the latest publication: the changes, whether the new
-        leave stands, the rules in its way; with a publication folder unless `dry_run`."""
+    def _reschedule(self, program: Path, dry_run: bool, added: bool = True) -> dict:
+        """Reschedule `program` against the latest publication: the changes, whether the leave
+        entry just `added` (the last) stands, the rules in its way; with a publication folder
+        unless `dry_run`."""
         if self.store.latest_publication() is None:
             raise RuntimeError("nothing is published yet: start a full solve first")
         try:
@@ -184,24 +207,33 @@ class Worker(threading.Thread):
                 text = format_members(diagnosis.conflict.members)
                 why = text.replace(f"{program.parent}/", "").splitlines()
             return {"granted": False, "why": why, "changes": []}
-        index = len(problem.config.leave) - 1  # the entry just added
-        entry = problem.config.leave[index]
-        granted = not entry.requested or index in done.result.schedule.granted_leave
+        granted = True
+        if added:
+            index = len(problem.config.leave) - 1
+            entry = problem.config.leave[index]
+            granted = not entry.requested or index in done.result.schedule.granted_leave
         outcome = {"granted": granted, "why": [], "changes": changes}
         if not dry_run and granted:
             self._go_on()
             folder = self._publish(problem, done.files)
             summary = f"{len(changes)} change(s)"
-            self.store.add_publication(str(folder), summary, changes)
+            self.store.add_publication(str(folder), summary, changes, done.files["schedule.json"])
             outcome["folder"] = folder.name
         return outcome
 
     def _latest_readable(self, read):
-        """`read(schedule.json)` of the latest publication it does not find Unreadable (as the
-        pages serve the latest one that reads), or None."""
-        for row in self.store.rows("SELECT folder FROM publications ORDER BY id DESC"):
+        """`read(schedule.json)` of the latest publication it does not find Unreadable, or
+        None. A publication whose folder lost its schedule.json is read from the copy the
+        database keeps: its event identities go on, none is reused backwards."""
+        for row in self.store.rows("SELECT folder, schedule FROM publications ORDER BY id DESC"):
             with contextlib.suppress(Unreadable):
                 return read(Path(row["folder"]) / "schedule.json")
+            if row["schedule"] is None:  # published before the database kept copies
+                continue
+            with tempfile.TemporaryDirectory() as folder, contextlib.suppress(Unreadable):
+                copy = Path(folder) / "schedule.json"
+                copy.write_bytes(row["schedule"])
+                return read(copy)
         return None
 
     def _publish(self, problem: Problem, files: dict[str, bytes]) -> Path:
