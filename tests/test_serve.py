@@ -454,6 +454,18 @@ def test_an_approval_lost_with_its_publication_is_published_again(served) -> Non
     assert site.worker.idle() and len(site.store.rows("SELECT id FROM jobs")) == 3
 
 
+def test_a_publication_lost_while_the_server_was_stopped_is_published_again_at_start(served):
+    """Damage was found only when somebody asked for a page or a feed."""
+    _, site = served
+    _, second = published_twice(site)
+    shutil.rmtree(second)
+    again = Site(site.program, site.state, site.store)  # the server started again
+    with TestClient(create_app(again)):
+        settle(again)
+    assert site.store.row("SELECT kind FROM jobs ORDER BY id DESC")["kind"] == "republish"
+    assert Path(site.store.latest_publication()["folder"]).name == "0003"
+
+
 def test_an_approval_while_the_latest_publication_is_gone_reschedules_the_one_before(served):
     """The reschedule read the newest publication whether or not it could be read: with its
     folder gone, every approval failed."""

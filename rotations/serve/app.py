@@ -531,6 +531,7 @@ class PlainErrors:
 def create_app(site: Site) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        site.latest()  # a publication lost while the server was stopped is published again
         site.worker.start()
         yield
         site.worker.stop.set()  # abandons the running job's search at once
