@@ -173,7 +173,16 @@ def events(draw) -> Published:
 
 @settings(max_examples=300, deadline=None)
 @given(events())
-@example(  # an escape at each place a fold can fall
+@example(  # an escape at each place a fold can fall, in ASCII and not
+    Published(
+        EventSpec(
+            "u", dt.date(2027, 7, 5), dt.date(2027, 7, 6), "x" * 60 + ",;\\\n^e" * 9, None, ""
+        ),
+        0,
+        dt.datetime(2027, 7, 5, tzinfo=dt.UTC),
+    )
+)
+@example(
     Published(
         EventSpec(
             "u", dt.date(2027, 7, 5), dt.date(2027, 7, 6), "x" * 60 + ",;\\\n^é" * 9, None, ""

@@ -377,7 +377,17 @@ def _zone(tzinfo: dt.tzinfo | None) -> tuple[str, str]:
 def _fold(line: str) -> str:
     """`line` folded as icalendar folds it: before the character that would make a line
     FOLD octets long, never right after a backslash or caret."""
-    if len(line) * 4 < FOLD or len(line.encode()) < FOLD:
+    if line.isascii():  # one octet a character
+        folded, start = [], 0
+        while len(line) - start >= FOLD:
+            end = start + FOLD - 1
+            if line[end - 1] in "\\^":  # an escape is not split
+                end -= 1
+            folded.append(line[start:end])
+            start = end
+        folded.append(line[start:])
+        return "\r\n ".join(folded)
+    if len(line.encode()) < FOLD:
         return line
     folded, current, count = [], [], 0
     for char in line:

@@ -13,7 +13,7 @@ import re
 import zipfile
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
 from rotations.calendar import describe_ranges
@@ -41,18 +41,39 @@ def _fill(color: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=color[1:], end_color=color[1:])
 
 
-def workbook_bytes(problem: Problem, schedule: Schedule) -> bytes:
+def _looks(book: Workbook, problem: Problem) -> None:
+    """A named style for each look of a rotation's cell (`_look`): a cell takes one by name,
+    where a Font and a PatternFill of its own are hashed against the whole book's (a 120-fellow
+    workbook took 5 s, most of it that)."""
     colors = rotation_colors(problem)
+    for rid in problem.rotations:
+        for centered, on_leave in ((False, False), (True, False), (True, True)):
+            book.add_named_style(
+                NamedStyle(
+                    _look(rid, centered, on_leave),
+                    font=Font(color=text_color(colors[rid])[1:], italic=on_leave),
+                    fill=_fill(colors[rid]),
+                    alignment=Alignment(horizontal="center" if centered else None),
+                )
+            )
+
+
+def _look(rid: str, centered: bool = False, on_leave: bool = False) -> str:
+    return f"{rid}{' in the grid' if centered else ''}{' on leave' if on_leave else ''}"
+
+
+def workbook_bytes(problem: Problem, schedule: Schedule) -> bytes:
     book = Workbook()
+    _looks(book, problem)
     book.properties.creator = "rotations"
     book.properties.created = FIXED
     grid = book.active
     grid.title = "Year"
     taken = problem.leave_taken(schedule.granted_leave)
-    _grid(grid, problem, schedule, colors, taken)
+    _grid(grid, problem, schedule, taken)
     for f, fellow in enumerate(problem.fellows):
         sheet = book.create_sheet(_sheet_name(fellow.id))
-        _fellow_sheet(sheet, problem, schedule, f, colors, taken[f])
+        _fellow_sheet(sheet, problem, schedule, f, taken[f])
     if problem.sessions:
         _table(
             book.create_sheet("Conferences"), CONFERENCE_COLUMNS, conference_rows(problem, schedule)
@@ -102,7 +123,7 @@ def _sheet_name(fellow_id: str) -> str:
     return f"fellow {fellow_id}" if fellow_id.casefold() in _OWN_SHEETS else fellow_id
 
 
-def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str], taken) -> None:
+def _grid(sheet, problem: Problem, schedule: Schedule, taken) -> None:
     sheet.cell(1, 1, "Fellow").font = BOLD
     for block in problem.blocks:
         cell = sheet.cell(1, block.number + 1, f"{block.number}\n{block.start:%b %d}")
@@ -121,20 +142,17 @@ def _grid(sheet, problem: Problem, schedule: Schedule, colors: dict[str, str], t
             cell = sheet.cell(
                 f + 2, block.number + 1, abbreviation(rid) + (" ✈" if on_leave else "")
             )
-            cell.fill = _fill(colors[rid])
-            cell.font = Font(color=text_color(colors[rid])[1:], italic=on_leave)
-            cell.alignment = Alignment(horizontal="center")
+            cell.style = _look(rid, centered=True, on_leave=on_leave)
     sheet.freeze_panes = "B2"
     row = len(problem.fellows) + 3
     sheet.cell(row, 1, "Legend").font = BOLD
     for i, rid in enumerate(problem.rotations):
         cell = sheet.cell(row + 1 + i, 1, f"{abbreviation(rid)} = {problem.rotation(rid).name}")
-        cell.fill = _fill(colors[rid])
-        cell.font = Font(color=text_color(colors[rid])[1:])
+        cell.style = _look(rid)
     sheet.cell(row + 2 + len(problem.rotations), 1, "✈ = leave in that block")
 
 
-def _fellow_sheet(sheet, problem: Problem, schedule: Schedule, f: int, colors, taken) -> None:
+def _fellow_sheet(sheet, problem: Problem, schedule: Schedule, f: int, taken) -> None:
     fellow = problem.fellows[f]
     header = ("block", "start", "end", "rotation", "location", "leave")
     sheet.append([fellow.name])
@@ -158,8 +176,7 @@ def _fellow_sheet(sheet, problem: Problem, schedule: Schedule, f: int, colors, t
                 describe_ranges(leave),
             ]
         )
-        sheet.cell(sheet.max_row, 4).fill = _fill(colors[rid])
-        sheet.cell(sheet.max_row, 4).font = Font(color=text_color(colors[rid])[1:])
+        sheet.cell(sheet.max_row, 4).style = _look(rid)
     for column, width in zip("ABCDEF", (6, 12, 12, 36, 36, 26), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"
