@@ -6,19 +6,21 @@ initialisation would surface as an ImportError with a traceback, or make Python 
 SIGINT after it was handled. From then on each is handled as Ctrl-C (rotations.stops)."""
 
 import sys
+import time
 
 from rotations.stops import describe, exit_code, stops_noted, stops_raise
 
 
 def main() -> None:
     """Entry point of the `rotations` console script."""
+    started = time.monotonic()  # --time-limit bounds the command from here
     with stops_noted() as pressed:
         from rotations.cli import cli
     if pressed:
         print(f"{describe()} — nothing written.", file=sys.stderr)
         sys.exit(exit_code())
     with stops_raise():
-        cli(prog_name="rotations")
+        cli(prog_name="rotations", obj={"started": started})
 
 
 if __name__ == "__main__":

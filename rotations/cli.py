@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import signal
 import sys
+import time
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -26,6 +27,7 @@ from rotations.output.folder import Refused, output_target, write_output
 from rotations.output.terminal import print_summary
 from rotations.pipeline import (
     BrokenSchedule,
+    command_options,
     diagnose,
     reschedule_program,
     score_program,
@@ -42,12 +44,13 @@ from rotations.reschedule import load_previous
 from rotations.runner import Deadline, Interrupted
 from rotations.schedule import Violation
 from rotations.schema import schema_text
-from rotations.solve import Result, SolveOptions
+from rotations.solve import Result
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
 EXIT_USAGE = 64
-# Wall-clock seconds for looking for the clash when a run found no schedule (past the limit).
-DIAGNOSIS_SECONDS = 20.0
+# Wall-clock seconds a run that found no schedule may take past its limit to say why: a tiny
+# --time-limit still gets its explanation.
+WHY_SECONDS = 5.0
 # A file the user names that must exist: the program, a previous schedule, a sheet.
 A_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -119,6 +122,13 @@ def cli(debug: bool) -> None:
     """Build the year of a fellowship from rules in YAML."""
 
 
+def _started() -> float:
+    """When the command began: in the `rotations` script, before its libraries loaded (its
+    --time-limit counts from there); called in-process, now."""
+    obj = click.get_current_context().find_root().obj
+    return obj["started"] if obj else time.monotonic()
+
+
 def solver_options(command):
     """--time-limit, --seed and --workers, shared by the commands that solve."""
     for option in reversed(
@@ -128,8 +138,9 @@ def solver_options(command):
                 default=60.0,
                 show_default=True,
                 type=click.FloatRange(min=0.1),
-                help="Solver budget: deterministic seconds (the same input gives the same "
-                "answer) and, for the whole run, as many wall-clock seconds.",
+                help="Seconds the whole command may take, loading and writing included; the "
+                "searches within it run on deterministic time (the same input gives the same "
+                "answer).",
             ),
             click.option(
                 "--seed", default=0, show_default=True, type=int, help="Solver random seed."
@@ -186,6 +197,7 @@ def solve_command(
     config_file: Path, out_dir: Path, time_limit: float, seed: int, workers: int, relax: bool
 ) -> None:
     """Solve CONFIG_FILE and write schedule.csv, schedule.json and calendars/ to --out."""
+    started = _started()
     problem = _load(config_file)
     output_target(out_dir, _inputs(problem))
     earlier = earlier_publication(out_dir, problem)
@@ -200,12 +212,11 @@ def solve_command(
         f"{len(problem.blocks)} blocks (limit {time_limit:g}s, {workers} workers)",
         err=True,
     )
-    deadline = Deadline(time_limit)
-    options = SolveOptions(time_limit, seed, workers, relax, deadline)
+    options = command_options(problem, time_limit, started, seed, workers, relax)
     with SolveProgress() as progress:
         solved = solve_program(problem, options, progress, earlier)
     if solved.result.schedule is None:
-        _no_schedule(problem, solved.result)
+        _no_schedule(problem, solved.result, started, time_limit)
     if solved.broken:
         _list_broken(
             f"WARNING: relaxed schedule: it breaks {len(solved.broken)} hard rule instance(s):",
@@ -222,18 +233,25 @@ def solve_command(
 
 
 def _no_schedule(
-    problem: Problem, result: Result, fixed: dict[tuple[int, int], str] | None = None
+    problem: Problem,
+    result: Result,
+    started: float,
+    time_limit: float,
+    fixed: dict[tuple[int, int], str] | None = None,
 ) -> None:
-    """Say why there is no schedule and exit 2 (the rules clash) or 3 (out of time)."""
+    """Say why there is no schedule, looking until the end of the command (begun at
+    `started`, given `time_limit`) or for WHY_SECONDS if that is later, and exit 2 (the rules
+    clash) or 3 (out of time)."""
     if result.stats.status == "INFEASIBLE":
         click.echo("No schedule keeps every hard rule; finding the rules that clash...", err=True)
     else:
         click.echo(
-            f"No schedule found within the time limit ({result.stats.time_limit:g}s); looking "
+            f"No schedule found within the time limit ({time_limit:g}s); looking "
             "for rules that clash...",
             err=True,
         )
-    diagnosis = diagnose(problem, result, fixed, Deadline(DIAGNOSIS_SECONDS))
+    deadline = Deadline(max(started + time_limit - time.monotonic(), WHY_SECONDS))
+    diagnosis = diagnose(problem, result, fixed, deadline)
     if diagnosis.conflict is not None:
         click.echo(format_conflict(diagnosis.conflict), err=True)
     elif diagnosis.infeasible:
@@ -310,6 +328,7 @@ def reschedule_command(
 ) -> None:
     """Re-solve CONFIG_FILE after a change (say, new leave), keeping the published schedule
     in --previous as far as the rules allow and the past untouched."""
+    started = _started()
     problem = _load(config_file)
     output_target(out_dir, [*_inputs(problem), previous_file])
     previous = load_previous(previous_file, problem, sheet)
@@ -321,13 +340,13 @@ def reschedule_command(
             f"{fid} left since {previous_file} was published; their calendar events are cancelled.",
             err=True,
         )
-    options = SolveOptions(time_limit, seed, workers, deadline=Deadline(time_limit))
+    options = command_options(problem, time_limit, started, seed, workers)
     with SolveProgress() as progress:
         done = reschedule_program(
             problem, previous, freeze, options, dry_run, progress, progress.say
         )
     if done.result.schedule is None:
-        _no_schedule(problem, done.result, done.rescheduled.fixed)
+        _no_schedule(problem, done.result, started, time_limit, done.rescheduled.fixed)
     if done.broken:
         _list_broken("Kept as published, although the rules now object:", done.broken)
     names = {r: problem.rotation(r).name for r in problem.rotations}
@@ -388,13 +407,14 @@ def score_command(
     """Score a schedule made by hand against CONFIG_FILE: every hard rule it breaks and every
     soft rule it misses, with its cost and the line that says it, and the objective the solver
     would give it. Exit 0 if every hard rule holds, 2 if not."""
+    started = _started()
     problem = _load(config_file)
     if out_dir is not None:
         output_target(out_dir, [*_inputs(problem), schedule_file])
     imported = import_schedule(schedule_file, problem, sheet)
     if roster_file is not None:
         imported = replace(imported, roles=read_roles(roster_file, problem))
-    options = SolveOptions(time_limit, seed, workers, deadline=Deadline(time_limit))
+    options = command_options(problem, time_limit, started, seed, workers)
     with SolveProgress() as progress:
         scored = score_program(problem, imported, options, progress, with_calendars)
     if scored.result.schedule is None:

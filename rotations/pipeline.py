@@ -6,6 +6,8 @@ these and only print, time and write."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -34,8 +36,36 @@ from rotations.solve import Progress, Result, SolveOptions, solve, solve_model
 # out of time without a schedule.
 DIAGNOSIS_LIMIT = 10.0
 # Explanations (of a clash, of a denied leave request) may go on this share of --time-limit
-# past the end of the search, so that a run still ends within a tenth of its limit.
+# past the end of the search.
 EXPLAIN_SHARE = 0.05
+# Wall seconds per fellow and block that the work after the search takes: the checker, the
+# report, the workbook, every calendar, writing them and the summary on the terminal. Measured
+# 2.2 s for 120 fellows × 52 weeks (benchmarks/RESULTS.md); twice that is kept, for a slower or
+# a busier machine.
+AFTER_SEARCH = 0.0007
+# The searches get at least this share of --time-limit, however large the program.
+LEAST_SEARCH_SHARE = 0.5
+
+
+def command_options(
+    problem: Problem,
+    time_limit: float,
+    started: float,
+    seed: int = 0,
+    workers: int = 2,
+    relax: bool = False,
+    abandon: threading.Event | None = None,
+) -> SolveOptions:
+    """The options of a command (or a server's job) that began at `started` (time.monotonic)
+    and is to end within `time_limit` wall-clock seconds, loading and writing included: its
+    searches end early enough to leave the explanations and the files their time. Their
+    deterministic budget depends on the program alone (equal inputs, equal schedules); the
+    wall clock cuts them only on a machine too slow for it, and the output then says so."""
+    after = EXPLAIN_SHARE * time_limit + AFTER_SEARCH * len(problem.fellows) * len(problem.blocks)
+    search = time_limit - min(after, (1 - LEAST_SEARCH_SHARE) * time_limit)
+    wall = started + search - time.monotonic()
+    deadline = Deadline(max(0.0, wall), abandon=abandon)
+    return SolveOptions(search, seed, workers, relax, deadline)
 
 
 def explaining(options: SolveOptions) -> Deadline | None:

@@ -16,6 +16,7 @@ import shutil
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +24,12 @@ from pathlib import Path
 from rotations.config import ConfigError, load_config
 from rotations.explain import format_members
 from rotations.output.folder import write_output
-from rotations.pipeline import diagnose, reschedule_program, solve_program
+from rotations.pipeline import command_options, diagnose, reschedule_program, solve_program
 from rotations.problem import Problem, resolve
 from rotations.publish.state import write_private
 from rotations.published import Unreadable, read_publication
 from rotations.reschedule import load_previous
-from rotations.runner import Deadline, Interrupted
+from rotations.runner import Interrupted
 from rotations.serve.leavefile import add_leave, leave_file
 from rotations.serve.store import Store
 from rotations.solve import SolveOptions
@@ -50,10 +51,12 @@ class Program:
     def load(self, file: Path | None = None) -> Problem:
         return resolve(load_config(file or self.file))
 
-    def options(self, abandon: threading.Event | None = None) -> SolveOptions:
-        """The options of one job's solve; setting `abandon` stops its searches."""
-        deadline = Deadline(self.time_limit, abandon=abandon)
-        return SolveOptions(time_limit=self.time_limit, deadline=deadline)
+    def options(
+        self, problem: Problem, started: float, abandon: threading.Event | None = None
+    ) -> SolveOptions:
+        """The options of a job that began at `started`, bounded by the time limit as a
+        command is; setting `abandon` stops its searches."""
+        return command_options(problem, self.time_limit, started, abandon=abandon)
 
     def freeze(self, problem: Problem) -> dt.date:
         return max(self.today(), problem.program.start)
@@ -107,6 +110,7 @@ class Worker(threading.Thread):
 
     def solve(self, job: int) -> None:
         """A full solve, its progress in the job's row (the coordinator's page shows it)."""
+        started = time.monotonic()
         problem = self.program.load()
         earlier = self._latest_readable(read_publication)  # its event identities go on
 
@@ -114,7 +118,8 @@ class Worker(threading.Thread):
             text = f"{elapsed:.0f} s: best {best if best is not None else '-'}, bound {bound}"
             self.store.execute("UPDATE jobs SET progress = ? WHERE id = ?", text, job)
 
-        done = solve_program(problem, self.program.options(self.stop), progress, earlier=earlier)
+        options = self.program.options(problem, started, self.stop)
+        done = solve_program(problem, options, progress, earlier=earlier)
         if done.result.schedule is None:
             raise RuntimeError(f"no schedule ({done.result.stats.status}); nothing published")
         self._go_on()
@@ -186,6 +191,7 @@ class Worker(threading.Thread):
         """Reschedule `program` against the latest publication: the changes, whether the leave
         entry just `added` (the last) stands, the rules in its way; with a publication folder
         unless `dry_run`."""
+        started = time.monotonic()
         if self.store.latest_publication() is None:
             raise RuntimeError("nothing is published yet: start a full solve first")
         try:
@@ -197,7 +203,7 @@ class Worker(threading.Thread):
         if previous is None:
             raise RuntimeError("no publication can be read: a full solve is queued for it")
         freeze = self.program.freeze(problem)
-        options = self.program.options(self.stop)
+        options = self.program.options(problem, started, self.stop)
         done = reschedule_program(problem, previous, freeze, options, dry_run)
         changes = [change.__dict__ for change in done.changes]
         if done.result.schedule is None:
