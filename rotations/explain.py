@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from rotations.config import Position
-from rotations.config.implied import ProgramRule
+from rotations.implied import ProgramRule
 from rotations.model import Model, build_model
 from rotations.problem import Problem
 from rotations.published import BlockerRecord, LeaveAnswer

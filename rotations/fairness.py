@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from rotations.config import rules
-from rotations.config.implied import Target
+from rotations.implied import Target
 from rotations.model.objective import wish_penalties
 from rotations.runner import Deadline, Interrupted, run_solvers, set_hint
 

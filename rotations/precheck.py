@@ -5,7 +5,9 @@ requirements, windows and who is present, pins against leave, windows and each o
 from __future__ import annotations
 
 from rotations.config import rules
-from rotations.config.implied import (
+from rotations.config.source import SourceMap
+from rotations.explain import Conflict, Member, member
+from rotations.implied import (
     LeaveForbidden,
     ProgramRule,
     Requirement,
@@ -13,8 +15,6 @@ from rotations.config.implied import (
     Stint,
     Target,
 )
-from rotations.config.source import SourceMap
-from rotations.explain import Conflict, Member, member
 from rotations.problem import Problem
 
 

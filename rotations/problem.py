@@ -19,10 +19,10 @@ from rotations.calendar import (
     working_days,
 )
 from rotations.config import ConfigError, models
-from rotations.config.implied import LeaveEntry, ProgramRule, Target, implied_rules
 from rotations.config.rules import RuleBase, SingleFellowRule
 from rotations.config.source import ConfigProblem, SourceMap
 from rotations.config.types import Range, TagSelector, TargetRange
+from rotations.implied import LeaveEntry, ProgramRule, Target, implied_rules
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,11 @@ class Problem:
 
     def rotation(self, rotation_id: str) -> models.Rotation:
         return self.config.rotations[rotation_id]
+
+    def rotation_name(self, rotation_id: str) -> str:
+        """The rotation's name (its id when there is no such rotation)."""
+        rotations = self.config.rotations
+        return rotations[rotation_id].name if rotation_id in rotations else rotation_id
 
     def inside(self, fellow: int, day: dt.date) -> bool:
         """Whether `day` lies within the fellow's dates in the program."""
@@ -214,6 +219,10 @@ class Problem:
 
     def blocks_overlapping(self, start: dt.date, end: dt.date) -> list[int]:
         return [b.index for b in self.blocks if b.overlaps(start, end)]
+
+    def selected_ids(self, rule: RuleBase) -> list[str]:
+        """The ids of the fellows `rule` binds, in config order."""
+        return [self.fellows[f].id for f in self.selected(rule)]
 
     def blocks_within(self, not_before: dt.date | None, not_after: dt.date | None) -> list[int]:
         """Blocks lying wholly inside not_before..not_after."""

@@ -11,9 +11,9 @@ import yaml
 from pydantic import BaseModel
 
 from rotations.config import models
-from rotations.config.implied import IMPLIED_CLASSES
 from rotations.config.rules import RULE_CLASSES
 from rotations.config.types import Range, TargetRange
+from rotations.implied import IMPLIED_CLASSES
 from rotations.registry import RULE_TYPES, RuleType
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [

@@ -3,7 +3,7 @@ a reference example (`example`); the builder that puts it into the CP-SAT model
 (rotations/model/rules/<family>.py); and the independent checker that verifies a finished
 schedule against it (rotations/check/<family>.py, the same family name).
 
-Adding a rule type: a class in rotations/config/rules.py (or config/implied.py for a rule
+Adding a rule type: a class in rotations/config/rules.py (or rotations/implied.py for a rule
 another key implies), a builder in its family's model module and a checker in its family's
 check module, each listed in its package's table; a satisfied/violated case in
 tests/test_rules.py. Importing this module fails if a class lacks a builder or a checker."""
@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rotations.check import CHECKERS
-from rotations.config.implied import IMPLIED_CLASSES
 from rotations.config.rules import RULE_CLASSES
+from rotations.implied import IMPLIED_CLASSES
 from rotations.model.rules import BUILDERS
 
 

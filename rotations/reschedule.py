@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import LeaveEntry, Target
+from rotations.implied import LeaveEntry, Target
 from rotations.imported import import_schedule, is_table
 from rotations.model import Model, build_model
 from rotations.model.objective import add_objective, upper_bound

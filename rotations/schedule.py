@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rotations.config.implied import ProgramRule
+    from rotations.implied import ProgramRule
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from rotations.config import rules
-from rotations.config.implied import (
+from rotations.implied import (
     IMPLIED_CLASSES,
     ConferenceRules,
     DidacticsRules,

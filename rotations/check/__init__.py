@@ -33,7 +33,7 @@ from rotations.check.sequence import (
     check_max_consecutive,
 )
 from rotations.config import rules
-from rotations.config.implied import (
+from rotations.implied import (
     ConferenceRules,
     DidacticsRules,
     LeaveEntry,

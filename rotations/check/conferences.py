@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 
 from rotations.check.violations import broken
-from rotations.config.implied import ConferenceRules
+from rotations.implied import ConferenceRules
 from rotations.problem import Problem, Session
 from rotations.schedule import Role, Schedule, Violation
 

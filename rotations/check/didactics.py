@@ -4,7 +4,7 @@ faculty's away dates (mirrors rotations/model/rules/didactics.py)."""
 from __future__ import annotations
 
 from rotations.check.violations import broken
-from rotations.config.implied import DidacticsRules
+from rotations.implied import DidacticsRules
 from rotations.problem import Problem
 from rotations.schedule import Lesson, Schedule, Violation
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from rotations.check.violations import broken
-from rotations.config.implied import Target
+from rotations.implied import Target
 from rotations.problem import Problem
 from rotations.schedule import Schedule, Violation
 

@@ -4,8 +4,8 @@ rotations/model/rules/leave.py)."""
 from __future__ import annotations
 
 from rotations.check.violations import bound, broken
-from rotations.config.implied import LeaveEntry
 from rotations.config.rules import MaxConcurrentLeave
+from rotations.implied import LeaveEntry
 from rotations.problem import Problem
 from rotations.schedule import Schedule, Violation
 

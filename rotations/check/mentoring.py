@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rotations.check.violations import broken
-from rotations.config.implied import MentoringRules
+from rotations.implied import MentoringRules
 from rotations.problem import Problem
 from rotations.schedule import Schedule, Violation
 

@@ -4,7 +4,7 @@ requirements (mirrors rotations/model/rules/rotation.py)."""
 from __future__ import annotations
 
 from rotations.check.violations import broken, runs
-from rotations.config.implied import LeaveForbidden, Requirement, Staffing, Stint
+from rotations.implied import LeaveForbidden, Requirement, Staffing, Stint
 from rotations.problem import Problem
 from rotations.schedule import Schedule, Violation
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rotations.config.implied import ProgramRule
 from rotations.config.rules import RuleBase
+from rotations.implied import ProgramRule
 from rotations.problem import Problem
 from rotations.schedule import Violation
 

@@ -4,20 +4,34 @@ Each is a rule object from loading onward: it knows its key path (`rules[3]`, it
 where it was written, the name the user gave it and whether it is hard; `describe` says what it
 demands in the user's words, and `example` is the entry the config reference shows. The rules
 other keys imply (staffing, stints, requirements...) have the same interface
-(`rotations.config.implied`)."""
+(`rotations.implied`, beside the resolved program).
+
+A rule describes itself in the words of the program it is part of, through `Program`: the
+little it needs of it. The front end knows nothing of the resolved program
+(`rotations.problem.Problem`, which has what `Program` names)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, get_args
+from typing import Annotated, ClassVar, Literal, Protocol, get_args
 
 from pydantic import Field, PrivateAttr, model_validator
 
 from rotations.config.source import Position
 from rotations.config.types import Line, Number, Positive, Selector, Strict, TagSelector, Weight
 
-if TYPE_CHECKING:
-    from rotations.problem import Problem
+
+class Program(Protocol):
+    """What a rule's description needs of its program."""
+
+    def rotation_name(self, rotation_id: str) -> str:
+        """The rotation's name (its id when there is no such rotation)."""
+
+    def blocks_within(self, not_before: dt.date | None, not_after: dt.date | None) -> list[int]:
+        """Blocks lying wholly inside not_before..not_after."""
+
+    def selected_ids(self, rule: RuleBase) -> list[str]:
+        """The ids of the fellows `rule` binds."""
 
 
 class RuleBase(Strict):
@@ -54,14 +68,14 @@ class RuleBase(Strict):
         """How messages refer to the rule: its name if given, else its place in the file."""
         return f'"{self.name}"' if self.name else f"{self._key} ({getattr(self, 'type', 'rule')})"
 
-    def describe(self, problem: Problem) -> str:
+    def describe(self, problem: Program) -> str:
         """What the rule demands, and of whom, in the user's words."""
         return self.statement(problem) + self._whom(problem)
 
-    def statement(self, problem: Problem) -> str:
+    def statement(self, problem: Program) -> str:
         raise NotImplementedError
 
-    def _whom(self, problem: Problem) -> str:
+    def _whom(self, problem: Program) -> str:
         if isinstance(self.fellows, TagSelector):
             return f" (for fellows tagged {', '.join(self.fellows.tags)})"
         if self.fellows is not None:
@@ -82,13 +96,8 @@ class SingleFellowRule(RuleBase):
             raise ValueError("give either fellow or fellows, not both")
         return self
 
-    def _whom(self, problem: Problem) -> str:
+    def _whom(self, problem: Program) -> str:
         return f" (for {self.fellow})" if self.fellow is not None else super()._whom(problem)
-
-
-def _name(problem: Problem, rid: str) -> str:
-    rotations = problem.config.rotations
-    return rotations[rid].name if rid in rotations else rid
 
 
 class Gap(RuleBase):
@@ -99,10 +108,10 @@ class Gap(RuleBase):
     min_blocks: Positive
     example: ClassVar[dict] = {"type": "gap", "rotation": "procedures", "min_blocks": 2}
 
-    def statement(self, problem: Problem) -> str:
+    def statement(self, problem: Program) -> str:
         return (
             f"at least {self.min_blocks} blocks between two stints of "
-            f"{_name(problem, self.rotation)}"
+            f"{problem.rotation_name(self.rotation)}"
         )
 
 
@@ -114,10 +123,10 @@ class Before(RuleBase):
     then: str
     example: ClassVar[dict] = {"type": "before", "first": "neurology", "then": "palliative"}
 
-    def statement(self, problem: Problem) -> str:
+    def statement(self, problem: Program) -> str:
         return (
-            f"all {_name(problem, self.first)} blocks come before any "
-            f"{_name(problem, self.then)} block"
+            f"all {problem.rotation_name(self.first)} blocks come before any "
+            f"{problem.rotation_name(self.then)} block"
         )
 
 
@@ -142,15 +151,15 @@ class Window(RuleBase):
             raise ValueError(f"not_after {self.not_after} is before not_before {self.not_before}")
         return self
 
-    def statement(self, problem: Problem) -> str:
+    def statement(self, problem: Program) -> str:
         parts = []
         if self.not_before:
             parts.append(f"from {self.not_before}")
         if self.not_after:
             parts.append(f"until {self.not_after}")
-        return f"{_name(problem, self.rotation)} only {' '.join(parts)}"
+        return f"{problem.rotation_name(self.rotation)} only {' '.join(parts)}"
 
-    def describe(self, problem: Problem) -> str:
+    def describe(self, problem: Program) -> str:
         allowed = len(problem.blocks_within(self.not_before, self.not_after))
         return f"{super().describe(problem)} ({allowed} block{'' if allowed == 1 else 's'})"
 
@@ -167,8 +176,8 @@ class MaxConsecutive(RuleBase):
         "blocks": 6,
     }
 
-    def statement(self, problem: Problem) -> str:
-        names = ", ".join(_name(problem, r) for r in self.rotations)
+    def statement(self, problem: Program) -> str:
+        names = ", ".join(problem.rotation_name(r) for r in self.rotations)
         return f"at most {self.blocks} consecutive blocks on {names}"
 
 
@@ -180,10 +189,9 @@ class ForbidSequence(RuleBase):
     to: str
     example: ClassVar[dict] = {"type": "forbid_sequence", "from": "acute", "to": "neurology"}
 
-    def statement(self, problem: Problem) -> str:
-        return (
-            f"{_name(problem, self.from_)} is never directly followed by {_name(problem, self.to)}"
-        )
+    def statement(self, problem: Program) -> str:
+        first, then = problem.rotation_name(self.from_), problem.rotation_name(self.to)
+        return f"{first} is never directly followed by {then}"
 
 
 class MaxConcurrentLeave(RuleBase):
@@ -193,7 +201,7 @@ class MaxConcurrentLeave(RuleBase):
     max: Number
     example: ClassVar[dict] = {"type": "max_concurrent_leave", "max": 1}
 
-    def statement(self, problem: Problem) -> str:
+    def statement(self, problem: Program) -> str:
         return f"at most {self.max} fellows on leave on any working day"
 
 
@@ -210,9 +218,9 @@ class Pin(SingleFellowRule):
         "blocks": [1, 2],
     }
 
-    def statement(self, problem: Problem) -> str:
+    def statement(self, problem: Program) -> str:
         blocks = ", ".join(str(b) for b in self.blocks)
-        return f"on {_name(problem, self.rotation)} in block(s) {blocks}"
+        return f"on {problem.rotation_name(self.rotation)} in block(s) {blocks}"
 
 
 class Apart(RuleBase):
@@ -228,13 +236,13 @@ class Apart(RuleBase):
             raise ValueError("say who must be kept apart: fellows: [ana, ben] or {tags: [...]}")
         return self
 
-    def statement(self, problem: Problem) -> str:
-        return f"no two of them on {_name(problem, self.rotation)} in the same block"
+    def statement(self, problem: Program) -> str:
+        return f"no two of them on {problem.rotation_name(self.rotation)} in the same block"
 
-    def _whom(self, problem: Problem) -> str:
+    def _whom(self, problem: Program) -> str:
         if isinstance(self.fellows, TagSelector):
             return super()._whom(problem)
-        return f" ({', '.join(problem.fellows[i].id for i in problem.selected(self))})"
+        return f" ({', '.join(problem.selected_ids(self))})"
 
 
 class Wish(SingleFellowRule):
@@ -265,8 +273,8 @@ class Prefer(Wish):
         "weight": 5,
     }
 
-    def statement(self, problem: Problem) -> str:
-        return f"on {_name(problem, self.rotation)} from {self.start} to {self.end}"
+    def statement(self, problem: Program) -> str:
+        return f"on {problem.rotation_name(self.rotation)} from {self.start} to {self.end}"
 
 
 class Avoid(Wish):
@@ -282,8 +290,8 @@ class Avoid(Wish):
         "weight": 3,
     }
 
-    def statement(self, problem: Problem) -> str:
-        return f"not on {_name(problem, self.rotation)} from {self.start} to {self.end}"
+    def statement(self, problem: Program) -> str:
+        return f"not on {problem.rotation_name(self.rotation)} from {self.start} to {self.end}"
 
 
 Rule = Annotated[

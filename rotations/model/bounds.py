@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from rotations.config import rules
-from rotations.config.implied import ConferenceRules, LeaveEntry, MentoringRules
+from rotations.implied import ConferenceRules, LeaveEntry, MentoringRules
 from rotations.model.variables import Variables
 from rotations.problem import Problem
 from rotations.runner import Deadline, Interrupted, run_solvers

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import ConferencePart, MentoringPart
+from rotations.implied import ConferencePart, MentoringPart
 from rotations.model.bounds import Floors
 from rotations.model.variables import Penalty
 

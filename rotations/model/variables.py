@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import LeaveEntry, ProgramRule
+from rotations.implied import LeaveEntry, ProgramRule
 from rotations.problem import Problem
 
 

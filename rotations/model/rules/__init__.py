@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rotations.config import rules
-from rotations.config.implied import (
+from rotations.implied import (
     ConferenceRules,
     DidacticsRules,
     LeaveEntry,

@@ -7,7 +7,7 @@ import math
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import ConferenceRules
+from rotations.implied import ConferenceRules
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 

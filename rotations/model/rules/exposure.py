@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import Target
+from rotations.implied import Target
 from rotations.model.rules.leave import any_entry
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem

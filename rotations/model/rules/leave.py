@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import LeaveEntry
 from rotations.config.rules import MaxConcurrentLeave
+from rotations.implied import LeaveEntry
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import MentoringRules
+from rotations.implied import MentoringRules
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from rotations.config.implied import LeaveForbidden, Requirement, Staffing, Stint
+from rotations.implied import LeaveForbidden, Requirement, Staffing, Stint
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 
