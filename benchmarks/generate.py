@@ -1,4 +1,6 @@
-"""Realistic generated programs at fixed seeds: S, M, L and XL (see benchmarks/README.md).
+"""Realistic generated programs at fixed seeds: S, M, L and XL (see benchmarks/README.md); and
+families of programs whose structure is drawn from a seed (`family`), so that no one shape
+of program can be tuned to.
 
 Each is a pain-medicine-style program: the bundled example's rotations and rules, with
 staffing scaled to the number of trainees (minimums at about 80 % of the average load, maximums
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 START = dt.date(2027, 7, 5)
 
@@ -22,6 +24,18 @@ class Size:
     weeks_per_block: int
     presenters: int
     faculty_per_discipline: int
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How a program is drawn beyond its size: staffing minimums and maximums as shares of the
+    average load (tight near 1), weeks added to or taken from each rotation's yearly range,
+    the length of random wishes in weeks, and whether it has its case conference."""
+
+    staffing: tuple[float, float] = (0.8, 1.3)
+    weeks: dict[str, int] = field(default_factory=dict)  # rotation id -> weeks more (or fewer)
+    wish_weeks: tuple[int, int] = (1, 1)  # a random wish lasts this many blocks' weeks
+    conference: bool = True
 
 
 SIZES = {
@@ -80,26 +94,31 @@ def generate(
     relevance: bool = False,
     targets: bool = False,
     seminar: bool = False,
+    shape: Shape = Shape(),
 ) -> dict:
     """A program for `size` (or a number of weekly-block fellows), deterministic for a seed;
     `wishes` one of WISHES; `relevance` ties presenters to their current rotation (weight 1);
     `targets` adds procedure exposure and targets (weekly blocks only); `seminar` a weekly
-    12-topic seminar and mentoring (see _teaching)."""
+    12-topic seminar and mentoring (see _teaching); `shape` the rest (the default: the S..XL
+    programs)."""
     if isinstance(size, int):
         size = Size(size, 52, 1, 1, 2)
     rng = random.Random(seed)
     n, blocks, weeks = size.fellows, size.blocks, size.weeks_per_block
     rotations, requirements = {}, {}
+    low, high = shape.staffing
     for rid, (name, lo, hi, s_lo, s_hi, forbidden, discipline) in ROTATIONS.items():
+        more = shape.weeks.get(rid, 0)
+        lo, hi = max(1, lo + more), max(1, hi + more)
         need_lo, need_hi = max(1, round(lo / weeks)), max(1, round(hi / weeks))
         average_lo, average_hi = n * need_lo / blocks, n * need_hi / blocks
         spec: dict = {
             "name": name,
             "staffing": {
-                "min": math.floor(0.8 * average_lo)
+                "min": math.floor(low * average_lo)
                 if rid in ("procedures", "clinic", "acute")
                 else 0,
-                "max": max(1, math.ceil(1.3 * average_hi)),
+                "max": max(1, math.ceil(high * average_hi)),
             },
             "stint": _count(max(1, s_lo // weeks), max(1, s_hi // weeks)),
         }
@@ -165,7 +184,7 @@ def generate(
             "weight": 1,
         },
     ]
-    rules += _wishes(rng, people, weeks, wishes)
+    rules += _wishes(rng, people, weeks, wishes, shape.wish_weeks)
     faculty = []
     for discipline in ("neurology", "psychology", "pt", "palliative"):
         for k in range(size.faculty_per_discipline):
@@ -219,11 +238,13 @@ def generate(
         "leave": leave,
         "rules": rules,
         "faculty": faculty,
-        "conferences": [conference],
+        "conferences": [conference] if shape.conference else [],
     }
 
 
-def _random_wish(rng: random.Random, fellow: str, weeks: int) -> dict:
+def _random_wish(
+    rng: random.Random, fellow: str, weeks: int, length: tuple[int, int] = (1, 1)
+) -> dict:
     day = START + dt.timedelta(weeks=rng.randrange(8, 50))
     kind = rng.choice(["prefer", "avoid"])
     rotation = rng.choice(["elective", "clinic"] if kind == "prefer" else ["acute", "procedures"])
@@ -232,9 +253,15 @@ def _random_wish(rng: random.Random, fellow: str, weeks: int) -> dict:
         "fellow": fellow,
         "rotation": rotation,
         "start": day,
-        "end": day + dt.timedelta(days=6 * weeks),
+        "end": day + dt.timedelta(days=6 * weeks + 7 * weeks * _more(rng, length)),
         "weight": rng.randint(1, 5),
     }
+
+
+def _more(rng: random.Random, length: tuple[int, int]) -> int:
+    """Blocks a wish lasts beyond its first (drawn only when it may: the S..XL programs stay
+    as they were)."""
+    return rng.randint(*length) - 1 if length[0] != length[1] else length[0] - 1
 
 
 POPULAR = [
@@ -243,11 +270,14 @@ POPULAR = [
 ]
 
 
-def _wishes(rng: random.Random, people: list[dict], weeks: int, wishes: str) -> list[dict]:
+def _wishes(
+    rng: random.Random, people: list[dict], weeks: int, wishes: str, length: tuple[int, int]
+) -> list[dict]:
     ids = [p["id"] for p in people]
     if wishes == "random":
         return [
-            _random_wish(rng, fellow, weeks) for fellow in rng.sample(ids, k=max(2, len(ids) // 3))
+            _random_wish(rng, fellow, weeks, length)
+            for fellow in rng.sample(ids, k=max(2, len(ids) // 3))
         ]
     if wishes == "unmet":
         out = []
@@ -277,7 +307,7 @@ def _wishes(rng: random.Random, people: list[dict], weeks: int, wishes: str) -> 
                 "weight": rng.randint(1, 5),
             }
         )
-        out.append(_random_wish(rng, fellow, weeks))
+        out.append(_random_wish(rng, fellow, weeks, length))
     return out
 
 
@@ -333,6 +363,52 @@ def _teaching(rng: random.Random, people: list[dict], faculty: list[dict]) -> di
             "wishes": wishes,
         },
     }
+
+
+# Families of programs (benchmarks/README.md): for each, the number of fellows, the block
+# lengths in weeks and the kinds of wishes a seed draws from. Everything else is drawn for
+# every family alike (`family`).
+FAMILIES = {
+    "L": ((120, 120), (1,), ("random", "unmet")),
+    "L-compete": ((120, 120), (1,), ("compete",)),
+    "XL": ((240, 240), (1,), WISHES),
+    "mixed": ((30, 240), (1, 2, 4), WISHES),
+}
+VARIED = ("procedures", "clinic", "acute", "elective")  # rotations whose yearly weeks vary
+
+
+def family(name: str, seed: int) -> dict:
+    """Program `seed` of family `name`: its size from the family; its staffing (minimums at 60
+    to 95 % of the average load, maximums at 110 to 160 %), up to two weeks more or fewer of
+    the main rotations (the year still fits), the length of random wishes (one to six
+    blocks), its case conference (four programs in five), relevance of presenters, procedure
+    targets (weekly blocks) and seminar with mentoring (each one in two) drawn from the seed."""
+    fellows, lengths, kinds = FAMILIES[name]
+    rng = random.Random(f"{name}:{seed}")
+    n = rng.randint(*fellows)
+    weeks = rng.choice(lengths)
+    while True:  # the year must fit: 52 weeks between the sums of minimums and maximums
+        more = {rid: rng.randint(-2, 2) for rid in VARIED}
+        low = sum(ROTATIONS[r][1] + more.get(r, 0) for r in ROTATIONS)
+        high = sum(ROTATIONS[r][2] + more.get(r, 0) for r in ROTATIONS)
+        if low <= 50 and high >= 54:
+            break
+    shape = Shape(
+        staffing=(rng.uniform(0.6, 0.95), rng.uniform(1.1, 1.6)),
+        weeks=more,
+        wish_weeks=(1, rng.choice([1, 2, 4, 6])),
+        conference=rng.random() < 0.8,
+    )
+    size = Size(n, 52 // weeks, weeks, max(1, round(n / 60)), max(4, math.ceil(n / 30)))
+    return generate(
+        size,
+        seed=seed,
+        wishes=rng.choice(kinds),
+        relevance=rng.random() < 0.5,
+        targets=weeks == 1 and rng.random() < 0.5,
+        seminar=rng.random() < 0.5,
+        shape=shape,
+    )
 
 
 def make_infeasible(config: dict) -> dict:

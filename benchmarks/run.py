@@ -2,6 +2,12 @@
 
     python3 benchmarks/run.py [--sizes example,S,M,L,XL] [--time-limit 60] [--workers 2]
                               [--explain E] [--reschedule-limit 60] [--seed 0]
+    python3 benchmarks/run.py --families L,L-compete,XL,mixed [--seeds 0-9] [--time-limit 60]
+
+With --families, each seed of each family (benchmarks/generate.py: FAMILIES) runs the solve
+command's whole pipeline in a fresh process, timed from the process's start to its files
+written, and a summary per family gives the median and the worst gap, the time to the first
+schedule and the whole command's time against --time-limit.
 
 Each program runs in a fresh process (so peak memory is its own): load, model build, solve
 (time to the first schedule, to the end, status and gap), then a reschedule after one new week
@@ -10,26 +16,31 @@ the year (time and whether the change count is proven minimal)."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import platform
-import resource
-import subprocess
-import sys
-import tempfile
 import time
-from dataclasses import replace
-from pathlib import Path
 
-import yaml
+STARTED = time.monotonic()  # a --families run counts its whole command from here
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import SIZES, WISHES, generate, make_infeasible  # noqa: E402
+from benchmarks.generate import SIZES, WISHES, family, generate, make_infeasible  # noqa: E402
 from rotations.config import load_config  # noqa: E402
 from rotations.explain import minimal_conflict  # noqa: E402
-from rotations.pipeline import reschedule_program, solve_program  # noqa: E402
+from rotations.output.folder import write_output  # noqa: E402
+from rotations.pipeline import command_options, reschedule_program, solve_program  # noqa: E402
 from rotations.precheck import arithmetic_conflicts  # noqa: E402
 from rotations.problem import resolve  # noqa: E402
 from rotations.reschedule import load_previous  # noqa: E402
@@ -147,6 +158,72 @@ def measure_reschedule(path, problem, schedule, folder: Path, options: SolveOpti
     }
 
 
+def measure_family(name: str, seed: int, time_limit: float, workers: int) -> dict:
+    """Program `seed` of family `name` through what `rotations solve` does (the summary on the
+    terminal aside), in this fresh process: `command s` from its start to its files written."""
+    folder = Path(tempfile.mkdtemp())
+    config = family(name, seed)
+    path = folder / "program.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    problem = resolve(load_config(path))
+    first: list[float] = []
+
+    def progress(elapsed: float, best: int | None, bound: int | None) -> None:
+        if best is not None and not first:
+            first.append(time.monotonic() - STARTED)
+
+    options = command_options(problem, time_limit, STARTED, workers=workers)
+    solved = solve_program(problem, options, progress)
+    stats = solved.result.stats
+    if solved.result.schedule is not None:
+        write_output(folder / "out", solved.files, [path])
+    return {
+        "family": name,
+        "seed": seed,
+        "trainees": len(problem.fellows),
+        "weeks/block": config["program"]["block_length"].split()[0],
+        "wishes": sum(1 for r in config["rules"] if r["type"] in ("prefer", "avoid")),
+        "first s": round(first[0], 1) if first else None,
+        "status": stats.status,
+        "objective": stats.objective,
+        "bound": stats.bound,
+        "gap": None if stats.gap is None else round(100 * stats.gap, 2),
+        "command s": round(time.monotonic() - STARTED, 1),
+        "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
+
+
+def summarise(rows: list[dict], time_limit: float) -> list[dict]:
+    """Per family: the median and worst gap (%), first schedule and whole command (s)."""
+    out = []
+    for name in dict.fromkeys(r["family"] for r in rows):
+        mine = [r for r in rows if r["family"] == name]
+        gaps = [r["gap"] for r in mine if r["gap"] is not None]
+        firsts = [r["first s"] for r in mine if r["first s"] is not None]
+        commands = [r["command s"] for r in mine]
+        out.append(
+            {
+                "family": name,
+                "seeds": len(mine),
+                "no schedule": sum(1 for r in mine if r["first s"] is None),
+                "proven": sum(1 for r in mine if r["status"] == "OPTIMAL"),
+                "median gap %": round(statistics.median(gaps), 2) if gaps else None,
+                "worst gap %": max(gaps, default=None),
+                "median first s": round(statistics.median(firsts), 1) if firsts else None,
+                "worst first s": max(firsts, default=None),
+                "worst command s": max(commands),
+                "bound s": round(1.1 * time_limit + 2, 1),
+                "peak MB": max(r["peak MB"] for r in mine),
+            }
+        )
+    return out
+
+
+def seed_range(text: str) -> list[int]:
+    first, _, last = text.partition("-")
+    return list(range(int(first), int(last or first) + 1))
+
+
 def measure_explain(size: str) -> dict:
     """Time to the minimal conflicting set of a program made infeasible."""
     folder = Path(tempfile.mkdtemp())
@@ -192,8 +269,17 @@ def main() -> None:
         help="seed of the generated programs (RESULTS.md: 0)",
     )
     parser.add_argument("--explain", default="E", help="sizes to make infeasible and explain")
+    parser.add_argument("--families", help="families of generate.FAMILIES to run instead")
+    parser.add_argument("--seeds", default="0-9", help="seeds of each family, e.g. 0-9")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one and args.one.startswith("family:"):
+        _, name, seed = args.one.split(":")
+        print(json.dumps(measure_family(name, int(seed), args.time_limit, args.workers)))
+        return
+    if args.families:
+        run_families(args)
+        return
     options = SolveOptions(time_limit=args.time_limit, seed=0, workers=args.workers)
     again = SolveOptions(time_limit=args.reschedule_limit, seed=0, workers=args.workers)
     if args.one:
@@ -231,6 +317,29 @@ def main() -> None:
             rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
         if rows:
             print_table(rows)
+
+
+def run_families(args) -> None:
+    print(
+        f"{time.strftime('%Y-%m-%d')} · {platform.machine()} · {platform.python_version()} · "
+        f"time limit {args.time_limit:g} s for the whole command, {args.workers} workers\n"
+    )
+    rows = []
+    for name in args.families.split(","):
+        for seed in seed_range(args.seeds):
+            child = subprocess.run(
+                [
+                    *(sys.executable, __file__, "--one", f"family:{name}:{seed}"),
+                    *("--time-limit", str(args.time_limit), "--workers", str(args.workers)),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    print_table(rows)
+    print_table(summarise(rows, args.time_limit))
 
 
 if __name__ == "__main__":
