@@ -193,6 +193,17 @@ def measure_family(name: str, seed: int, time_limit: float, workers: int) -> dic
     }
 
 
+def failed(name: str, seed: int, last: list[str]) -> dict:
+    """The row of a run that ended in an error (its last line of stderr as its status)."""
+    row = {column: None for column in FAMILY_COLUMNS}
+    status = f"error: {last[0] if last else '?'}"
+    return row | {"family": name, "seed": seed, "status": status, "command s": 0.0, "peak MB": 0}
+
+
+FAMILY_COLUMNS = ("family", "seed", "trainees", "weeks/block", "wishes", "first s", "status")
+FAMILY_COLUMNS += ("objective", "bound", "gap", "command s", "peak MB")
+
+
 def summarise(rows: list[dict], time_limit: float) -> list[dict]:
     """Per family: the median and worst gap (%), first schedule and whole command (s)."""
     out = []
@@ -334,8 +345,11 @@ def run_families(args) -> None:
                 ],
                 capture_output=True,
                 text=True,
-                check=True,
             )
+            if child.returncode != 0:  # a failure is a row of its own, and the run goes on
+                print(child.stderr, file=sys.stderr)
+                rows.append(failed(name, seed, child.stderr.strip().splitlines()[-1:]))
+                continue
             rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     print_table(rows)

@@ -33,26 +33,17 @@ from rotations.config import rules
 from rotations.implied import Target
 from rotations.model.objective import wish_penalties
 from rotations.runner import Deadline, Interrupted, run_solvers, set_hint
+from rotations.strategy import (
+    BEHIND_FREED,
+    BEHIND_OTHERS,
+    CATCH_UP_LIMIT,
+    FAILURES,
+    OTHERS_FREED,
+    STEP_LIMIT,
+)
 
 if TYPE_CHECKING:
     from rotations.model import Model
-
-# Fellows freed besides those at the worst level, deterministic seconds a step may take, and
-# how many steps in a row may fail before the search gives up. Measured on L-unmet from the
-# local search's schedule (worst-off fellow 25, objective 4415): steps of 20 freed fellows and
-# 3 s reached the floor (15) in three steps, 2976, in 38 s of wall clock; steps of 10 and 1.5 s
-# in four (one of them failed), 3022, in 23 s.
-OTHERS_FREED = 10
-STEP_LIMIT = 1.5
-FAILURES = 3
-# Fellows behind their own floor a catching-up step frees (the furthest behind first), others
-# drawn at random besides, and its deterministic seconds. Measured at 60 s (benchmarks/
-# RESULTS.md, "Issue 15, steps"): 4, 3 and 0.2 s brought L-unmet to 2894 and 2896 where 12,
-# 10 and 0.7 s brought it to 2935 and 2950 on the same machine, and L-targets from its first
-# schedule (35,776) to 0 in 36 s of wall clock, where those took 46 s to reach 65.
-BEHIND_FREED = 4
-BEHIND_OTHERS = 3
-CATCH_UP_LIMIT = 0.2
 
 
 def lift_fellows(

@@ -31,20 +31,7 @@ from rotations.reschedule import Previous, Rescheduled, reschedule
 from rotations.runner import Deadline
 from rotations.schedule import Violation
 from rotations.solve import Progress, Result, SolveOptions, solve, solve_model
-
-# Deterministic seconds for each of the two searches that look for a clash when a solve ran
-# out of time without a schedule.
-DIAGNOSIS_LIMIT = 10.0
-# Explanations (of a clash, of a denied leave request) may go on this share of --time-limit
-# past the end of the search.
-EXPLAIN_SHARE = 0.05
-# Wall seconds per fellow and block that the work after the search takes: the checker, the
-# report, the workbook, every calendar, writing them and the summary on the terminal. Measured
-# 2.2 s for 120 fellows × 52 weeks (benchmarks/RESULTS.md); twice that is kept, for a slower or
-# a busier machine.
-AFTER_SEARCH = 0.0007
-# The searches get at least this share of --time-limit, however large the program.
-LEAST_SEARCH_SHARE = 0.5
+from rotations.strategy import AFTER_SEARCH, DIAGNOSIS_LIMIT, EXPLAIN_SHARE, LEAST_SEARCH_SHARE
 
 
 def command_options(

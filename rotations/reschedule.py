@@ -35,6 +35,7 @@ from rotations.solve import (
     read_schedule,
     solver_for,
 )
+from rotations.strategy import FIRST_STAGE_SHARE
 
 SOON, NEAR = dt.timedelta(weeks=4), dt.timedelta(weeks=13)
 
@@ -114,12 +115,6 @@ class Rescheduled:
     fixed: dict[tuple[int, int], str]  # (fellow, block) -> published rotation, frozen
     changes: int  # weighted change cost the solver minimised
     proven_minimal: bool
-
-
-# The first stage (fewest changes) may use this share of the deterministic budget and of the
-# wall-clock time; the second (the best schedule with those changes) has the rest, and starts
-# from the first's schedule.
-FIRST_STAGE_SHARE = 0.6
 
 
 def reschedule(

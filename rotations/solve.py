@@ -46,6 +46,18 @@ from rotations.model.bounds import Floors
 from rotations.problem import Problem
 from rotations.runner import Deadline, run_solvers, set_hint, settled
 from rotations.schedule import Lesson, Role, Schedule, SolverStats
+from rotations.strategy import (
+    CATCH_UP,
+    CATCH_UP_PER_VARIABLE,
+    CATCH_UP_SHARE,
+    EARLY_LIFT_SHARE,
+    FIRST_SCHEDULE,
+    FIRST_SCHEDULE_PER_VARIABLE,
+    FIRST_SCHEDULE_SHARE,
+    LIFT_SHARE,
+    Plan,
+    plan,
+)
 
 Progress = Callable[[float, int | None, int | None], None]
 
@@ -60,6 +72,7 @@ class SolveOptions:
     workers: int = 2
     relax: bool = False  # hard rules become heavily weighted soft ones
     deadline: Deadline | None = None
+    off: frozenset[str] = frozenset()  # phases (strategy.PHASES) that do not run
 
 
 @dataclass(frozen=True)
@@ -89,32 +102,6 @@ def solver_for(options: SolveOptions) -> cp_model.CpSolver:
         params.interleave_batch_size = 2
         params.max_presolve_iterations = 1
     return solver
-
-
-# Phase 1 runs on models of LOCAL_SEARCH_FROM variables or more (a program of about 50
-# trainees over 52 weeks); below that the complete search finds a first schedule in well under
-# a second. Its budget: a quarter of the time limit at most, and 1 deterministic second per
-# 5,000 variables (L: 14, XL: 29, so 15 under the default limit), more than the slowest single
-# run measured on L and XL, five seeds each (9.3 on L seed 1), yet small enough that a program
-# only the complete search can prove infeasible loses little time to it.
-# Nor does it run on programs with procedure targets: a target sums a fellow's whole year, and
-# the local search found no first schedule of L-targets in its budget, where the complete search
-# alone finds one in 23 s and ends at 11,926 instead of 34,514 (benchmarks/RESULTS.md). There
-# the complete search (without presolve: see _first_schedule) stops at its first schedule, and
-# the catching-up steps take it from there (each fellow's own floor 0 for missing cases), then
-# the fellows' other soft costs: L-targets proven optimal at 0 within a 60-s limit, in 19 to 20 s
-# on a quiet machine and 50 s with three busy loops beside it; on the slowest mornings measured,
-# 13 and 26 in two runs of eight (11,735 to 19,979 for the complete search alone, or with
-# lifting at its end).
-LOCAL_SEARCH_FROM = 20_000
-FIRST_SCHEDULE_SHARE = 0.25
-FIRST_SCHEDULE_PER_VARIABLE = 2e-4
-# Where the fellows can catch up (fairness.catches_up): 1 deterministic second per 28,500
-# variables (L: 2.5, XL: 5), enough for a first schedule and its quick early descent; the
-# steps then bring the objective down far faster than the local search's slow tail. Measured on
-# L-unmet at 60 s (benchmarks/RESULTS.md), while the steps still lifted first: 2889 to 2901
-# with it, 3006 with the full budget, 2913 stopping at the first schedule.
-CATCH_UP_PER_VARIABLE = 0.35e-4
 
 
 def local_search_for(
@@ -173,22 +160,25 @@ def solve_model(
     """Solve a built model in two phases (see the module docstring) and read the schedule back."""
     started = time.monotonic()
     variables = len(model.cp.proto.variables)
-    if variables < LOCAL_SEARCH_FROM:
-        return _complete_search(problem, model, options, progress, started)
     own = _own_floors(problem, model)
-    if problem.plans_procedures:
+    chosen = plan_for(problem, model, options)
+    if chosen.first is None:
+        return _complete_search(problem, model, options, progress, started, chosen.late_lift)
+    catching_up = chosen.steps == CATCH_UP
+    if chosen.first == FIRST_SCHEDULE:
         first, code = _first_schedule(model, options, progress, started)
     else:
-        first, code = _local_search(model, options, variables, bool(own), progress, started)
+        first, code = _local_search(model, options, variables, catching_up, progress, started)
     elapsed = time.monotonic() - started
     spent = first.deterministic_time
     # No phase 2 when phase 1 settled it, or when no time is left.
     if settled(code) or options.time_limit <= spent:
         return read_schedule(problem, model, first, code, options, elapsed)
     found = code == cp_model.FEASIBLE
-    share = CATCH_UP_SHARE if own else EARLY_LIFT_SHARE
-    if found:
-        lifted, used = _lift(problem, model, first, options, spent, share, own, progress, started)
+    share = CATCH_UP_SHARE if catching_up else EARLY_LIFT_SHARE
+    if found and chosen.steps is not None:
+        own = own if catching_up else ()
+        lifted, used = _lift(model, first, options, spent, share, own, progress, started)
         if lifted is not None:
             first, spent = lifted, spent + used
             if round(first.objective_value) <= _floor(problem, model):
@@ -198,13 +188,20 @@ def solve_model(
                     problem, model, first, cp_model.OPTIMAL, options, started, spent
                 )
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):
-        result = _complete_search(problem, model, options, progress, started, spent, lift=False)
+        result = _complete_search(problem, model, options, progress, started, False, spent)
     if found and result.schedule is None:
         # The time ran out before the complete search loaded the schedule it started from:
         # keep that (a step's own bound is not the program's).
         spent = result.stats.deterministic_time
         return _with_floors(problem, model, first, code, options, started, spent)
     return result
+
+
+def plan_for(problem: Problem, model: Model, options: SolveOptions) -> Plan:
+    """The phases a solve of `model` runs (strategy.plan)."""
+    variables = len(model.cp.proto.variables)
+    own = bool(_own_floors(problem, model))
+    return plan(variables, problem.plans_procedures, model.worst is not None, own, options.off)
 
 
 def _floor(problem: Problem, model: Model) -> int:
@@ -311,31 +308,7 @@ class _Improvements:
             self.progress(elapsed, best, bound)
 
 
-# Lifting the worst-off fellow (fairness.lift_fellows), for programs with wishes (and
-# without procedure targets) whose schedule leaves the worst-off fellow above their floor: on
-# large programs right after the local search, with up to EARLY_LIFT_SHARE of the time left, the
-# complete search then starting from the lifted schedule; on small programs (no local search)
-# with the last LIFT_SHARE of the complete search's time. Measured (benchmarks/RESULTS.md): a
-# step takes L-unmet's worst-off fellow from 25 to 20 where a minute of the complete search
-# gains nothing; lifting at the end left it one or two steps. Not with procedure targets: there
-# the complete search gains fast until its end (L-targets at 60 s: 11,735 to 12,297 without
-# lifting; with the last quarter for it, even in steps as cheap as now, 9,137 once and 19,070 to
-# 19,979 three times); large ones catch up from its first schedule instead (above).
-LIFT_SHARE = 0.25
-EARLY_LIFT_SHARE = 0.5
-# Where the fellows behind their own floor can catch up (_own_floors), phase 1 is short and the
-# steps get up to CATCH_UP_SHARE of the time left: there they bring the objective down far
-# faster than either search (benchmarks/RESULTS.md).
-CATCH_UP_SHARE = 0.9
-
-
-def _lifts(problem: Problem, model: Model) -> bool:
-    """Whether the program is one the steps may lift: with wishes, without procedure targets."""
-    return model.worst is not None and not problem.plans_procedures
-
-
 def _lift(
-    problem: Problem,
     model: Model,
     solver: cp_model.CpSolver,
     options: SolveOptions,
@@ -349,8 +322,6 @@ def _lift(
     fellow's own floor) bring every fellow down to theirs, with `share` of the deterministic
     and wall-clock time left after `spent`: the solver of the better schedule (None when no
     step succeeded or none was needed) and the deterministic seconds used."""
-    if not own and not _lifts(problem, model):
-        return None, 0.0
     return lift_fellows(
         model,
         solver,
@@ -369,15 +340,14 @@ def _complete_search(
     options: SolveOptions,
     progress: Progress | None,
     started: float,
+    lifting: bool,
     spent: float = 0.0,
-    lift: bool = True,
 ) -> Result:
     """Phase 2: the complete search, from the model's hint if it has one, in the time left
-    after `spent` deterministic seconds; then, with `lift` and the share kept for it, lifting
-    the worst-off fellow (see above)."""
+    after `spent` deterministic seconds; then, when `lifting` (strategy.LATE_LIFT), with the
+    share kept for it, lifting the worst-off fellow."""
     budget = options.time_limit - spent
     search = replace(options, time_limit=budget)
-    lifting = lift and _lifts(problem, model)
     if lifting:
         search = replace(search, time_limit=budget * (1 - LIFT_SHARE))
         if options.deadline is not None:
@@ -392,7 +362,7 @@ def _complete_search(
     if not lifting or code != cp_model.FEASIBLE:
         return result
     spent += solver.deterministic_time
-    lifted, used = _lift(problem, model, solver, options, spent, 1.0, (), progress, started)
+    lifted, used = _lift(model, solver, options, spent, 1.0, (), progress, started)
     if lifted is None:
         return result
     elapsed = time.monotonic() - started

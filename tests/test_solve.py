@@ -10,12 +10,13 @@ from conftest import EXAMPLE
 from ortools.sat.python import cp_model
 
 from rotations import solve as solve_module
+from rotations import strategy
 from rotations.check import check
 from rotations.config import load_config
 from rotations.model import build_model
 from rotations.problem import resolve
 from rotations.runner import Deadline, Interrupted
-from rotations.solve import SolveOptions, solve_model
+from rotations.solve import SolveOptions, plan_for, solve_model
 from tests.test_bounds import too_long
 
 OPTIONS = SolveOptions(time_limit=20.0, seed=0, workers=2)
@@ -24,7 +25,7 @@ OPTIONS = SolveOptions(time_limit=20.0, seed=0, workers=2)
 @pytest.fixture(autouse=True)
 def local_search_on_small_models(monkeypatch):
     """Phase 1 runs on large models only; here it runs on the example, with room to finish."""
-    monkeypatch.setattr(solve_module, "LOCAL_SEARCH_FROM", 0)
+    monkeypatch.setattr(strategy, "LOCAL_SEARCH_FROM", 0)
     monkeypatch.setattr(solve_module, "FIRST_SCHEDULE_PER_VARIABLE", 4e-4)
 
 
@@ -100,7 +101,7 @@ def test_first_schedule_stands_when_the_search_has_no_time_left(monkeypatch) -> 
 
 
 def test_small_models_go_straight_to_the_complete_search(monkeypatch) -> None:
-    monkeypatch.setattr(solve_module, "LOCAL_SEARCH_FROM", 10**9)
+    monkeypatch.setattr(strategy, "LOCAL_SEARCH_FROM", 10**9)
     problem, model = example()
     calls = []
     result = solve_model(problem, model, OPTIONS, lambda *call: calls.append(call))
@@ -130,7 +131,7 @@ def test_programs_with_procedure_targets_start_from_the_complete_search(monkeypa
 def test_steps_that_reach_the_floors_end_the_solve(monkeypatch, load) -> None:
     """When the steps' schedule costs what the floors prove, it is optimal: no complete
     search (its presolve alone took 7 s on L-targets), and the status says OPTIMAL."""
-    monkeypatch.setattr(solve_module, "LOCAL_SEARCH_FROM", 0)
+    monkeypatch.setattr(strategy, "LOCAL_SEARCH_FROM", 0)
     problem = load(too_long())
     model = build_model(problem)
     at_floor = solve_module.solver_for(OPTIONS)
@@ -230,3 +231,31 @@ def test_a_stage_deadline_is_a_share_of_the_time_left_and_its_cut_is_the_runs() 
     assert 50.0 < stage.left() <= 60.0 < whole.left()
     stage.cut_short()
     assert stage.cut and whole.cut
+
+
+PHASE_PROGRAMS = {  # where each phase runs: the example with targets or not, and how large
+    strategy.LOCAL_SEARCH: (False, 0),
+    strategy.EARLY_LIFT: (False, 0),
+    strategy.FIRST_SCHEDULE: (True, 0),
+    strategy.CATCH_UP: (True, 0),
+    strategy.LATE_LIFT: (False, 10**9),
+}
+
+
+def _phases(chosen: strategy.Plan) -> set[str | None]:
+    return {chosen.first, chosen.steps, strategy.LATE_LIFT if chosen.late_lift else None}
+
+
+@pytest.mark.parametrize("phase", strategy.PHASES)
+def test_each_phase_can_be_switched_off_and_the_schedule_keeps_every_rule(monkeypatch, phase):
+    """Every phase of the strategy is optional: switched off where it would run, the solve
+    still returns a schedule that keeps every hard rule."""
+    targets, large_from = PHASE_PROGRAMS[phase]
+    monkeypatch.setattr(strategy, "LOCAL_SEARCH_FROM", large_from)
+    problem, model = example(targets)
+    assert phase in _phases(plan_for(problem, model, OPTIONS))
+    options = SolveOptions(time_limit=5.0, off=frozenset({phase}))
+    assert phase not in _phases(plan_for(problem, model, options))
+    result = solve_model(problem, model, options)
+    assert result.schedule is not None
+    assert not [v for v in check(problem, result.schedule) if v.hard]

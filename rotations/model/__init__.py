@@ -14,6 +14,7 @@ from rotations.model.rules import BUILDERS, add_one_rotation
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 from rotations.runner import Deadline
+from rotations.strategy import ALONE_SHARE, ALONE_WORK
 
 
 @dataclass
@@ -58,19 +59,6 @@ def build_model(
             if v.stands(key):
                 cp.add(literal == 1)
     return Model(cp, v, penalties, worst, floors)
-
-
-# Each fellow's floor of their wishes and relevance together (_alone_floors) where the fellows
-# with wishes times the model's variables come to no more than this: one solve per such fellow,
-# about 0.4 s each on a model of 10,000 variables (2 cores, two at a time), so about 4 s at
-# most. The example: 6 x 9,077, proven 55 in about 8 s, where the floors apart (54) left the
-# complete search without a proof in minutes (benchmarks/RESULTS.md); M-relevance (10 x
-# 11,615, optimum 0) would spend 3.3 s more on them for nothing.
-ALONE_WORK = 100_000
-# ...and within this share of the wall-clock time left, so that a short --time-limit leaves
-# the search most of it (the example under 5 s: a schedule, where the fellows alone took the
-# search's time and it found none under 3 s).
-ALONE_SHARE = 0.25
 
 
 def _alone_floors(problem: Problem, floors: Floors, deadline: Deadline | None) -> tuple[int, ...]:

@@ -39,15 +39,10 @@ from rotations.implied import ConferenceRules, LeaveEntry, MentoringRules
 from rotations.model.variables import Variables
 from rotations.problem import Problem
 from rotations.runner import Deadline, Interrupted, run_solvers
+from rotations.strategy import ALONE_SIDE_BY_SIDE, RELAXATION_LIMIT
 
 if TYPE_CHECKING:
     from rotations.model import Model
-
-# Deterministic seconds for each of the relaxation's solves (they take milliseconds on the
-# benchmarks; a floor not proven in time is the solver's best bound, still a floor).
-RELAXATION_LIMIT = 2.0
-# The fellows alone (alone_floors) are solved this many at a time, one per core.
-ALONE_SIDE_BY_SIDE = 2
 
 
 @dataclass(frozen=True)
