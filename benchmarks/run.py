@@ -39,13 +39,13 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.generate import SIZES, WISHES, family, generate, make_infeasible  # noqa: E402
 from rotations.config import load_config  # noqa: E402
 from rotations.explain import minimal_conflict  # noqa: E402
+from rotations.outcome import SolveOptions  # noqa: E402
 from rotations.output.folder import write_output  # noqa: E402
 from rotations.pipeline import command_options, reschedule_program, solve_program  # noqa: E402
 from rotations.precheck import arithmetic_conflicts  # noqa: E402
 from rotations.problem import resolve  # noqa: E402
 from rotations.reschedule import load_previous  # noqa: E402
 from rotations.runner import Deadline  # noqa: E402
-from rotations.solve import SolveOptions  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"
 

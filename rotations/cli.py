@@ -23,6 +23,7 @@ from rotations.config.load import source_of
 from rotations.diff import describe_changes, diff_publications
 from rotations.explain import format_conflict, format_members
 from rotations.imported import import_schedule, read_roles
+from rotations.outcome import Result
 from rotations.output.folder import Refused, output_target, write_output
 from rotations.output.terminal import print_summary
 from rotations.pipeline import (
@@ -44,7 +45,6 @@ from rotations.reschedule import load_previous
 from rotations.runner import Deadline, Interrupted
 from rotations.schedule import Violation
 from rotations.schema import schema_text
-from rotations.solve import Result
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_TIMEOUT, EXIT_BUG = 1, 2, 3, 4
 EXIT_USAGE = 64

@@ -14,11 +14,12 @@ from ortools.sat.python import cp_model
 from rotations.config import Position
 from rotations.implied import ProgramRule
 from rotations.model import Model, build_model
+from rotations.outcome import SolveOptions
 from rotations.problem import Problem
 from rotations.published import BlockerRecord, LeaveAnswer
 from rotations.runner import Deadline, run_solvers
 from rotations.schedule import Schedule
-from rotations.solve import SolveOptions, solver_for
+from rotations.solve import solver_for
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from rotations.explain import (
 )
 from rotations.imported import Imported, fix_imported
 from rotations.model import build_model
+from rotations.outcome import Result, SolveOptions
 from rotations.output.ics import republication_stamp
 from rotations.output.render import render
 from rotations.problem import Problem
@@ -30,7 +31,7 @@ from rotations.published import LeaveAnswer, Publication, publication
 from rotations.reschedule import Previous, Rescheduled, reschedule
 from rotations.runner import Deadline
 from rotations.schedule import Violation
-from rotations.solve import Progress, Result, SolveOptions, solve, solve_model
+from rotations.solve import Progress, solve, solve_model
 from rotations.strategy import AFTER_SEARCH, DIAGNOSIS_LIMIT, EXPLAIN_SHARE, LEAST_SEARCH_SHARE
 
 

@@ -23,18 +23,12 @@ from rotations.implied import LeaveEntry, Target
 from rotations.imported import import_schedule, is_table
 from rotations.model import Model, build_model
 from rotations.model.objective import add_objective, upper_bound
+from rotations.outcome import Result, SolveOptions, read_schedule
 from rotations.problem import Problem
 from rotations.published import Publication, Unreadable, publication, read_publication
 from rotations.runner import Interrupted, run_solvers
 from rotations.schedule import Schedule, SolverStats
-from rotations.solve import (
-    Progress,
-    Reporter,
-    Result,
-    SolveOptions,
-    read_schedule,
-    solver_for,
-)
+from rotations.solve import Progress, Reporter, solver_for
 from rotations.strategy import FIRST_STAGE_SHARE
 
 SOON, NEAR = dt.timedelta(weeks=4), dt.timedelta(weeks=13)

@@ -1,34 +1,21 @@
-"""Solving: deterministic CP-SAT parameters, progress reports, and reading back a Schedule.
+"""Solving: deterministic CP-SAT parameters, progress reports, and the phases of a solve.
 
-A solve runs in two phases, each deterministic on its own:
-
-1. *local search*: one single-worker run per worker, side by side with different seeds (CP-SAT's
-   feasibility jump, then violation local search), finds schedules that keep every hard rule
-   and improves them, for at most a quarter of the time limit; the best one wins;
-2. *complete search*: the interleaved workers of `solver_for` start from the best of those as a
-   hint, improve it and prove how far from optimal it is.
-
-Between the two, when the first schedule leaves the worst-off fellow above their floor, steps
-that re-plan only the rows of the worst-off fellows lift them (rotations/fairness.py; small
-programs, which skip phase 1, keep the end of phase 2 for it: see LIFT_SHARE); where every
-fellow has a floor of their own that all can reach at once, phase 1 is shorter and the steps
-bring the fellows above theirs down to it instead (see CATCH_UP_SHARE).
-
-On large programs the local search finds a first schedule several times sooner than the complete
-search, and brings its cost down faster (benchmarks/RESULTS.md). Small programs skip phase 1 (the
-complete search alone solves them in about a second); on large programs with procedure targets,
-phase 1 is the complete search up to its first schedule, and the steps bring every fellow's
-missing cases down from there (see LOCAL_SEARCH_FROM).
+Which phases a solve runs, on what condition and with what share of the time is decided in
+one place, rotations/strategy.py (`plan`), with every tuned number and the measurement behind
+it; this module runs them: phase 1 (the local search, side by side with different seeds, or
+the complete search to its first schedule), the steps of rotations/fairness.py, and the
+complete search, which starts from the best schedule so far and proves how far from optimal
+it is. The answer is read back by rotations/outcome.py.
 
 Every CP-SAT search runs through `runner.run_solvers`: in worker threads, so that Ctrl-C reaches
 the main thread, which then stops the searches and raises Interrupted.
 
-Time: `--time-limit` is a budget of CP-SAT *deterministic* seconds, so that the same input
-gives the same answer; and the wall clock ends the run at `--time-limit` seconds after it
-began (a `Deadline` shared by every search of the run: both phases, a reschedule's two stages,
-the explanations), so that a loaded machine cannot stretch it. When the wall clock stops a
-search before its deterministic budget does, the answer may differ from another run's, and the
-result says so (`stopped_by: wall clock`)."""
+Time: `SolveOptions.time_limit` is a budget of CP-SAT *deterministic* seconds, so that the same
+input gives the same answer; `SolveOptions.deadline` ends every search of the run at a
+wall-clock time besides (pipeline.command_options sets both from --time-limit, for the whole
+command), so that a loaded machine cannot stretch it. When the wall clock stops a search before
+its deterministic budget does, the answer may differ from another run's, and the result says so
+(`stopped_by: wall clock`)."""
 
 from __future__ import annotations
 
@@ -36,16 +23,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
 from rotations.fairness import catches_up, lift_fellows
 from rotations.model import Model, build_model
 from rotations.model.bounds import Floors
+from rotations.outcome import Result, SolveOptions, read_schedule
 from rotations.problem import Problem
-from rotations.runner import Deadline, run_solvers, set_hint, settled
-from rotations.schedule import Lesson, Role, Schedule, SolverStats
+from rotations.runner import run_solvers, set_hint, settled
 from rotations.strategy import (
     CATCH_UP,
     CATCH_UP_PER_VARIABLE,
@@ -60,27 +47,6 @@ from rotations.strategy import (
 )
 
 Progress = Callable[[float, int | None, int | None], None]
-
-
-@dataclass(frozen=True)
-class SolveOptions:
-    """`time_limit` is in CP-SAT deterministic seconds, so equal inputs give equal schedules;
-    `deadline`, when given, also ends every search at that wall-clock time."""
-
-    time_limit: float = 60.0
-    seed: int = 0
-    workers: int = 2
-    relax: bool = False  # hard rules become heavily weighted soft ones
-    deadline: Deadline | None = None
-    off: frozenset[str] = frozenset()  # phases (strategy.PHASES) that do not run
-
-
-@dataclass(frozen=True)
-class Result:
-    """The outcome of a solve: a Schedule when one was found, and the solver's statistics."""
-
-    stats: SolverStats
-    schedule: Schedule | None
 
 
 def solver_for(options: SolveOptions) -> cp_model.CpSolver:
@@ -384,105 +350,3 @@ def _hinted(cp: cp_model.CpModel, solution: list[int] | None) -> Iterator[None]:
         yield
     finally:
         set_hint(cp, *saved)
-
-
-def read_schedule(
-    problem: Problem,
-    model: Model,
-    solver: cp_model.CpSolver,
-    code: int,
-    options: SolveOptions,
-    wall_time: float,
-    spent: float = 0.0,
-) -> Result:
-    """The solver's answer as plain data: statistics and, when one was found, the Schedule.
-
-    `spent` is deterministic time used by earlier phases of the same solve."""
-    status = solver.status_name(code)
-    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    stopped_by = "finished" if settled(code) else "deterministic budget"
-    if stopped_by != "finished" and options.deadline is not None and options.deadline.cut:
-        stopped_by = "wall clock"
-    stats = SolverStats(
-        status=status,
-        objective=round(solver.objective_value) if found else None,
-        bound=round(solver.best_objective_bound) if found else None,
-        wall_time=round(wall_time, 3),
-        deterministic_time=round(solver.deterministic_time + spent, 3),
-        workers=options.workers,
-        seed=options.seed,
-        time_limit=options.time_limit,
-        stopped_by=stopped_by,
-    )
-    if not found:
-        return Result(stats, None)
-    x = model.vars.x
-    assignments = {
-        fellow.id: [
-            next(
-                (
-                    problem.rotations[r]
-                    for r, var in enumerate(x[f][b])
-                    if solver.boolean_value(var)
-                ),
-                None,  # a block wholly outside the fellow's dates
-            )
-            for b in range(len(problem.blocks))
-        ]
-        for f, fellow in enumerate(problem.fellows)
-    }
-    roles = []
-    for (i, f), var in model.vars.present.items():
-        if solver.boolean_value(var):
-            session = problem.sessions[i]
-            conf = problem.conferences[session.conference]
-            roles.append(
-                Role(session.date.isoformat(), conf.id, "presenter", problem.fellows[f].id)
-            )
-    for (i, p), var in model.vars.panel.items():
-        if solver.boolean_value(var):
-            session = problem.sessions[i]
-            person = problem.faculty[p]
-            roles.append(
-                Role(
-                    session.date.isoformat(),
-                    problem.conferences[session.conference].id,
-                    "panel",
-                    person.id,
-                    person.discipline,
-                )
-            )
-    lessons = []
-    for (i, t, p), var in model.vars.teach.items():
-        if solver.boolean_value(var):
-            seminar = problem.seminars[i]
-            series = problem.didactics[seminar.series]
-            lessons.append(
-                Lesson(
-                    seminar.date.isoformat(),
-                    series.id,
-                    series.topics[t].id,
-                    problem.faculty[p].id,
-                )
-            )
-    mentors = {
-        problem.fellows[f].id: problem.faculty[p].id
-        for (f, p), var in model.vars.mentor.items()
-        if solver.boolean_value(var)
-    }
-    return Result(
-        stats,
-        Schedule(
-            assignments=assignments,
-            roles=sorted(roles),
-            lessons=sorted(lessons),
-            mentors=mentors,
-            relaxed=options.relax,
-            granted_leave=tuple(
-                e for e in problem.requests() if solver.boolean_value(model.vars.leave_literal(e))
-            ),
-            solver=stats,
-            worst_wish_cost=solver.value(model.worst) if model.worst is not None else None,
-            penalty_cost=sum(p.weight * solver.value(p.literal) for p in model.penalties),
-        ),
-    )

@@ -11,9 +11,10 @@ import pytest
 import yaml
 
 from rotations.config import load_config
+from rotations.outcome import Result, SolveOptions
 from rotations.problem import Problem, resolve
 from rotations.schedule import Schedule, SolverStats
-from rotations.solve import Result, SolveOptions, solve
+from rotations.solve import solve
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "pain-fellowship" / "program.yaml"

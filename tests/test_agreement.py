@@ -21,8 +21,9 @@ from rotations.check import check
 from rotations.config import load_config
 from rotations.config.rules import RULE_TYPES
 from rotations.model import build_model
+from rotations.outcome import SolveOptions, read_schedule
 from rotations.problem import resolve
-from rotations.solve import SolveOptions, read_schedule, solver_for
+from rotations.solve import solver_for
 from tests.conftest import program, write_yaml
 
 FELLOWS = ["ana", "ben", "cy"]

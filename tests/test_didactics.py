@@ -20,12 +20,13 @@ from ortools.sat.python import cp_model
 from rotations.check import check
 from rotations.config import ConfigError, load_config
 from rotations.model import build_model
+from rotations.outcome import SolveOptions, read_schedule
 from rotations.output.html import report_html
 from rotations.output.ics import calendars
 from rotations.output.tables import didactics_csv, mentors_csv
 from rotations.problem import resolve
 from rotations.schedule import Lesson
-from rotations.solve import SolveOptions, read_schedule, solver_for
+from rotations.solve import solver_for
 from tests.conftest import program, run, write_yaml
 
 # The tiny program's six weeks have these Tuesdays, one per block.

@@ -11,8 +11,9 @@ from ortools.sat.python import cp_model
 from rotations import fairness
 from rotations.fairness import lift_fellows
 from rotations.model import build_model
+from rotations.outcome import SolveOptions
 from rotations.runner import Interrupted
-from rotations.solve import SolveOptions, solver_for
+from rotations.solve import solver_for
 from tests.conftest import program
 from tests.test_bounds import prefer
 

@@ -14,9 +14,10 @@ from rotations import strategy
 from rotations.check import check
 from rotations.config import load_config
 from rotations.model import build_model
+from rotations.outcome import SolveOptions
 from rotations.problem import resolve
 from rotations.runner import Deadline, Interrupted
-from rotations.solve import SolveOptions, plan_for, solve_model
+from rotations.solve import plan_for, solve_model
 from tests.test_bounds import too_long
 
 OPTIONS = SolveOptions(time_limit=20.0, seed=0, workers=2)

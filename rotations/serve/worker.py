@@ -23,6 +23,7 @@ from pathlib import Path
 
 from rotations.config import ConfigError, load_config
 from rotations.explain import format_members
+from rotations.outcome import SolveOptions
 from rotations.output.folder import write_output
 from rotations.pipeline import command_options, diagnose, reschedule_program, solve_program
 from rotations.problem import Problem, resolve
@@ -32,7 +33,6 @@ from rotations.reschedule import load_previous
 from rotations.runner import Interrupted
 from rotations.serve.leavefile import add_leave, leave_file
 from rotations.serve.store import Store
-from rotations.solve import SolveOptions
 
 
 @dataclass
