@@ -158,7 +158,9 @@ def measure_reschedule(path, problem, schedule, folder: Path, options: SolveOpti
     }
 
 
-def measure_family(name: str, seed: int, time_limit: float, workers: int) -> dict:
+def measure_family(
+    name: str, seed: int, time_limit: float, workers: int, off: frozenset[str]
+) -> dict:
     """Program `seed` of family `name` through what `rotations solve` does (the summary on the
     terminal aside), in this fresh process: `command s` from its start to its files written."""
     folder = Path(tempfile.mkdtemp())
@@ -173,7 +175,7 @@ def measure_family(name: str, seed: int, time_limit: float, workers: int) -> dic
             first.append(time.monotonic() - STARTED)
 
     options = command_options(problem, time_limit, STARTED, workers=workers)
-    solved = solve_program(problem, options, progress)
+    solved = solve_program(problem, replace(options, off=off), progress)
     stats = solved.result.stats
     if solved.result.schedule is not None:
         write_output(folder / "out", solved.files, [path])
@@ -282,11 +284,13 @@ def main() -> None:
     parser.add_argument("--explain", default="E", help="sizes to make infeasible and explain")
     parser.add_argument("--families", help="families of generate.FAMILIES to run instead")
     parser.add_argument("--seeds", default="0-9", help="seeds of each family, e.g. 0-9")
+    parser.add_argument("--off", default="", help="phases (strategy.PHASES) not to run, a,b")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one and args.one.startswith("family:"):
         _, name, seed = args.one.split(":")
-        print(json.dumps(measure_family(name, int(seed), args.time_limit, args.workers)))
+        off = frozenset(filter(None, args.off.split(",")))
+        print(json.dumps(measure_family(name, int(seed), args.time_limit, args.workers, off)))
         return
     if args.families:
         run_families(args)
@@ -333,7 +337,8 @@ def main() -> None:
 def run_families(args) -> None:
     print(
         f"{time.strftime('%Y-%m-%d')} · {platform.machine()} · {platform.python_version()} · "
-        f"time limit {args.time_limit:g} s for the whole command, {args.workers} workers\n"
+        f"time limit {args.time_limit:g} s for the whole command, {args.workers} workers"
+        f"{', phases off: ' + args.off if args.off else ''}\n"
     )
     rows = []
     for name in args.families.split(","):
@@ -342,6 +347,7 @@ def run_families(args) -> None:
                 [
                     *(sys.executable, __file__, "--one", f"family:{name}:{seed}"),
                     *("--time-limit", str(args.time_limit), "--workers", str(args.workers)),
+                    *("--off", args.off),
                 ],
                 capture_output=True,
                 text=True,
