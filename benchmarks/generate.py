@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 
 START = dt.date(2027, 7, 5)
@@ -400,7 +401,7 @@ def family(name: str, seed: int) -> dict:
         conference=rng.random() < 0.8,
     )
     size = Size(n, 52 // weeks, weeks, max(1, round(n / 60)), max(4, math.ceil(n / 30)))
-    return generate(
+    config = generate(
         size,
         seed=seed,
         wishes=rng.choice(kinds),
@@ -409,6 +410,13 @@ def family(name: str, seed: int) -> dict:
         seminar=rng.random() < 0.5,
         shape=shape,
     )
+    # The vacations are drawn at random: the leave spread allows at least the most that fall
+    # in one week (else a drawn program can be infeasible from the start, as mixed seed 9 was).
+    peak = max(Counter(entry["start"] for entry in config["leave"]).values())
+    for rule in config["rules"]:
+        if rule["type"] == "max_concurrent_leave":
+            rule["max"] = max(rule["max"], peak)
+    return config
 
 
 def make_infeasible(config: dict) -> dict:
