@@ -31,7 +31,7 @@ from rotations.output.palette import rotation_colors
 from rotations.publish.site import Feed, feeds
 from rotations.publish.state import State
 from rotations.published import Publication, Unreadable, read_publication
-from rotations.serve.store import Store
+from rotations.serve.store import PUBLICATION, Store
 from rotations.serve.worker import Program, Worker
 
 SESSION = "rotations_session"
@@ -113,7 +113,7 @@ class Site:
         """The latest publication that can be read (read once per publication). One that is
         missing or damaged is passed over for the one before, and said so on the coordinator's
         page, and the program is published again (once per damaged publication)."""
-        rows = self.store.rows("SELECT * FROM publications ORDER BY id DESC")
+        rows = self.store.rows(f"SELECT {PUBLICATION} FROM publications ORDER BY id DESC")
         found = None
         for row in rows:
             cached = self._latest
@@ -128,8 +128,7 @@ class Site:
                 found = self._read(row)
                 break
             except Unreadable as exc:
-                self.damaged[row["id"]] = str(exc)
-                self._seen[row["id"]] = _stamp(row["folder"])
+                self._damage(row["id"], row["folder"], str(exc))
         if rows and (found is None or found.id != rows[0]["id"]):
             self._republish(rows[0]["id"])
         return found
@@ -176,10 +175,15 @@ class Site:
         try:
             return (latest.folder / name).read_bytes()
         except OSError as exc:
-            self.damaged[latest.id] = f"{latest.folder / name}: {exc.strerror}"
-            self._seen[latest.id] = _stamp(str(latest.folder))
+            self._damage(latest.id, str(latest.folder), f"{latest.folder / name}: {exc.strerror}")
             self._latest = None
             return None
+
+    def _damage(self, publication: int, folder: str, why: str) -> None:
+        """Note the publication as damaged, with its schedule.json as it is now (it is read
+        again only once that changes)."""
+        self.damaged[publication] = why
+        self._seen[publication] = _stamp(folder)
 
     def publication(self) -> Publication | None:
         latest = self.latest()
@@ -424,7 +428,9 @@ async def coordinator_page(request: Request, site: Site, session: dict) -> Respo
                 "SELECT * FROM requests WHERE status != 'pending' ORDER BY id DESC LIMIT 50"
             ),
             "jobs": store.rows("SELECT * FROM jobs ORDER BY id DESC LIMIT 10"),
-            "publications": store.rows("SELECT * FROM publications ORDER BY id DESC LIMIT 20"),
+            "publications": store.rows(
+                f"SELECT {PUBLICATION} FROM publications ORDER BY id DESC LIMIT 20"
+            ),
             "audit": store.rows("SELECT * FROM audit ORDER BY id DESC LIMIT 50"),
             "busy": not site.worker.idle(),
             "damaged": sorted(site.damaged.items(), reverse=True),
@@ -479,7 +485,9 @@ async def act(request: Request, site: Site, session: dict) -> Response:
 @coordinator_only
 async def publication_page(request: Request, site: Site, session: dict) -> Response:
     """One publication's changes against the one before."""
-    row = site.store.row("SELECT * FROM publications WHERE id = ?", request.path_params["id"])
+    row = site.store.row(
+        f"SELECT {PUBLICATION} FROM publications WHERE id = ?", request.path_params["id"]
+    )
     if row is None:
         return refused(404, "No such publication.")
     return page(request, "publication.html", {"p": row, "changes": json.loads(row["changes"])})

@@ -84,6 +84,11 @@ MIGRATIONS = [
 ]
 
 
+# A publication's columns but its copy of schedule.json (megabytes on a large program): what
+# pages and the worker read of every publication; the copy is read for one (schedule_copy).
+PUBLICATION = "id, folder, created, summary, changes"
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -235,4 +240,8 @@ class Store:
         return None
 
     def latest_publication(self) -> sqlite3.Row | None:
-        return self.row("SELECT * FROM publications ORDER BY id DESC LIMIT 1")
+        return self.row(f"SELECT {PUBLICATION} FROM publications ORDER BY id DESC LIMIT 1")
+
+    def schedule_copy(self, publication: int) -> bytes | None:
+        """The copy of the publication's schedule.json (None: published before copies)."""
+        return self.row("SELECT schedule FROM publications WHERE id = ?", publication)["schedule"]

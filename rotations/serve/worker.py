@@ -231,14 +231,15 @@ class Worker(threading.Thread):
         """`read(schedule.json)` of the latest publication it does not find Unreadable, or
         None. A publication whose folder lost its schedule.json is read from the copy the
         database keeps: its event identities go on, none is reused backwards."""
-        for row in self.store.rows("SELECT folder, schedule FROM publications ORDER BY id DESC"):
+        for row in self.store.rows("SELECT id, folder FROM publications ORDER BY id DESC"):
             with contextlib.suppress(Unreadable):
                 return read(Path(row["folder"]) / "schedule.json")
-            if row["schedule"] is None:  # published before the database kept copies
+            kept = self.store.schedule_copy(row["id"])
+            if kept is None:  # published before the database kept copies
                 continue
             with tempfile.TemporaryDirectory() as folder, contextlib.suppress(Unreadable):
                 copy = Path(folder) / "schedule.json"
-                copy.write_bytes(row["schedule"])
+                copy.write_bytes(kept)
                 return read(copy)
         return None
 
