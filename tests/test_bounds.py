@@ -136,6 +136,37 @@ def test_the_fairest_schedules_cost_more_than_both_floors_apart(load) -> None:
     assert (result.stats.status, result.stats.objective, result.stats.bound) == ("OPTIMAL", 14, 14)
 
 
+def test_procedure_targets_have_floors_of_their_missing_cases(load) -> None:
+    """`a` seats one fellow and brings 5 ESI cases a week: 30 in six weeks. ana and ben want
+    20 each (weight 1): 10 missing at least, shared 5 and 5 at best (10 + 3 fellows × 5 = 25),
+    and neither alone misses any. A hard target of 20 for ana instead leaves `a` two weeks
+    for ben's wish for it all six (weight 1): 4 missed."""
+    esi = {"esi": {"name": "ESI"}}
+    seat = {"name": "Alpha", "exposure": {"esi": 5}, "staffing": {"max": 1}}
+    soft = {"targets": {"esi": {"min": 20, "weight": 1}}}
+    config = program(
+        procedures=esi,
+        rotations={"a": seat, "b": {"name": "Beta"}},
+        fellows=[
+            {"id": "ana", "name": "Ana", **soft},
+            {"id": "ben", "name": "Ben", **soft},
+            {"id": "cy", "name": "Cy"},
+        ],
+    )
+    problem = load(config)
+    floors = build_model(problem).floors
+    assert (floors.unmet, floors.worst, floors.together, floors.own) == (10, 5, 25, (0, 0, 0))
+    result = run(problem)
+    assert (result.stats.status, result.stats.objective, result.stats.bound) == ("OPTIMAL", 25, 25)
+    config["fellows"][:2] = [
+        {"id": "ana", "name": "Ana", "targets": {"esi": 20}},
+        {"id": "ben", "name": "Ben"},
+    ]
+    config["rules"] = [prefer("a", "2027-07-05", "2027-08-15", weight=1, fellow="ben")]
+    floors = build_model(load(config)).floors
+    assert (floors.unmet, floors.worst) == (4, 4)
+
+
 def test_mentoring_alone_gives_its_floors(load) -> None:
     """Three fellows wish for lee (weights 3, 2, 1), who takes one; ana has lee's discipline
     (neurology), which costs 2. Mentoring's soft rules cost 4 at least (lee to ben: ana 3 and

@@ -6,10 +6,13 @@ in a block only where the hard rules of that fellow allow it (inside their dates
 window, not where pinned elsewhere, not on approved leave where leave is forbidden), on one
 rotation per block, on a rotation no more blocks than its requirement allows, on these rotations
 together no more blocks than the other rotations' requirement minimums leave, and with no more
-fellows on a rotation in a block than its staffing allows. Every schedule of the program is a
-schedule of this relaxation, so its least unmet total and its least worst-off fellow are floors
-for the real ones: a five-week wish for a rotation required twice misses three weeks, sixty
-fellows wanting Elective in the same three weeks of fifteen seats miss most of them. The
+fellows on a rotation in a block than its staffing allows. A procedure target counts in it as
+in the model, its cases at most each rotation's exposure times the days a fellow is present,
+on every block the fellow may be on such a rotation (and as many as their requirement minimum
+of it). Every schedule of the program is a schedule of this relaxation, so its least unmet
+total and its least worst-off fellow are floors for the real ones: a five-week wish for a
+rotation required twice misses three weeks, sixty fellows wanting Elective in the same three
+weeks of fifteen seats miss most of them. The
 objective is built on the floors (the unmet total and the worst-off fellow's cost are variables
 whose domain starts there), which the LP-free search could not derive by itself
 (benchmarks/RESULTS.md).
@@ -35,7 +38,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from rotations.config import rules
-from rotations.implied import ConferenceRules, LeaveEntry, MentoringRules
+from rotations.implied import ConferenceRules, LeaveEntry, MentoringRules, Target
 from rotations.model.variables import Variables
 from rotations.problem import Problem
 from rotations.runner import Deadline, Interrupted, run_solvers
@@ -305,9 +308,11 @@ def _mentoring_floors(problem: Problem) -> tuple[int, int]:
 
 
 def _rotation_floors(problem: Problem) -> Floors:
-    """The floors of the `rules:` wishes (prefer, avoid), from the relaxation above."""
+    """The floors of one fellow's wishes (the `rules:` prefer and avoid, the procedure
+    targets' missing cases), from the relaxation above."""
     wishes = [r for r in problem.config.rules if r.wish and not r.hard]
-    if not wishes:
+    targets = [r for r in problem.rules if isinstance(r, Target)]
+    if not wishes and not targets:
         return Floors()
     cp = cp_model.CpModel()
     on: dict[tuple[int, int, str], cp_model.IntVar] = {}
@@ -327,17 +332,73 @@ def _rotation_floors(problem: Problem) -> Floors:
                 if key not in on:
                     on[key] = cp.new_bool_var(f"on{key}")
                 costs.setdefault(f, []).append(rule.weight * (1 - on[key]))
+    whole = sorted({rid for rule in targets for rid in problem.exposure(rule.procedure)})
+    for rotation in whole:
+        _whole(problem, cp, on, rotation)
+    for rule in targets:
+        _cases(problem, cp, on, costs, rule)
     _limit(problem, cp, on)
     total = sum(sum(terms) for terms in costs.values())
     own = _own(problem, cp, costs, total)
     _seats(problem, cp, on)
-    worst = cp.new_int_var(0, sum(r.weight for r in wishes) * len(problem.blocks), "worst")
+    most = sum(r.weight for r in wishes) * len(problem.blocks)
+    most += sum(r.weight * r.target.min for r in targets if not r.hard)
+    # No fellow costs less than their own floor, so neither does the worst-off one.
+    highest = max(own, default=0)
+    worst = cp.new_int_var(highest, max(highest, most), "worst")
     for terms in costs.values():
         cp.add(worst >= sum(terms))
     fellows = len(problem.fellows)
-    return Floors(
-        _least(cp, total), _least(cp, worst), _least(cp, total + fellows * worst), own=own
-    )
+    unmet = _least(cp, total)
+    together = _least(cp, total + fellows * worst)
+    if together == unmet + fellows * highest:
+        # The least of both together is the least of each: the worst-off fellow needs no
+        # solve of their own (the hardest of the three, a minimum of a maximum).
+        return Floors(unmet, highest, together, own=own)
+    return Floors(unmet, _least(cp, worst), together, own=own)
+
+
+def _whole(problem: Problem, cp: cp_model.CpModel, on: dict, rotation: str) -> None:
+    """A variable for every fellow and block that may be on `rotation` (a rotation where a
+    procedure target counts cases), so that each fellow's requirement minimum of it holds in
+    the relaxation too."""
+    for f in range(len(problem.fellows)):
+        pinned = _pinned(problem, f)
+        group = []
+        for b in range(len(problem.blocks)):
+            if _may_be_on(problem, f, b, rotation, pinned):
+                key = (f, b, rotation)
+                if key not in on:
+                    on[key] = cp.new_bool_var(f"on{key}")
+                group.append(on[key])
+        least = problem.requirement(f, rotation)
+        if least is not None and least.min:
+            cp.add(sum(group) >= least.min)
+
+
+def _cases(problem: Problem, cp: cp_model.CpModel, on: dict, costs: dict, rule: Target) -> None:
+    """A procedure target in the relaxation (model/rules/exposure.py, counted in fifths of a
+    case), on the variables of _whole: a fellow's expected cases are at most each rotation's
+    exposure times the working days they are present (a requested leave as if denied) in the
+    blocks they are on it. A hard target holds; a soft one costs its weight per missing case."""
+    rates = problem.exposure(rule.procedure)
+    first = problem.counted_from(0)
+    for f in rule.bound(problem):
+        need = 5 * (rule.target.min - problem.logged(f, rule.procedure, first))
+        if need <= 0:
+            continue
+        fifths = [
+            rate * len(problem.present_days(f, b, problem.leave_days[f])) * on[f, b, rid]
+            for rid, rate in rates.items()
+            for b in range(first, len(problem.blocks))
+            if (f, b, rid) in on
+        ]
+        if rule.hard:
+            cp.add(sum(fifths) >= need)
+        else:
+            missing = cp.new_int_var(0, rule.target.min, f"missing[{rule.key},{f}]")
+            cp.add(5 * missing + sum(fifths) >= need)
+            costs.setdefault(f, []).append(rule.weight * missing)
 
 
 def _own(problem: Problem, cp: cp_model.CpModel, costs: dict[int, list], total) -> tuple:
@@ -437,6 +498,10 @@ def _relaxation_solver(linear: bool = False) -> cp_model.CpSolver:
         solver.parameters.linearization_level = 2
         solver.parameters.max_presolve_iterations = 1
         solver.parameters.cp_model_probing_level = 0
+    else:
+        # Measured on the 120-fellow family programs with procedure targets: the presolve
+        # was three quarters of each solve's wall time (22 s of floors, 7 s without it).
+        solver.parameters.cp_model_presolve = False
     solver.parameters.max_deterministic_time = RELAXATION_LIMIT
     solver.parameters.catch_sigint_signal = False
     return solver
