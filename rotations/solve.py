@@ -195,8 +195,8 @@ def _with_floors(
 
 def _own_floors(problem: Problem, model: Model) -> tuple[int, ...]:
     """Each fellow's own floor where the steps bring every fellow down to theirs, else ():
-    where fairness.catches_up, and on programs with procedure targets, whose missing cases have
-    no floor here (each fellow's then counts their `rules:` wishes alone, or is 0)."""
+    where fairness.catches_up, and on programs with procedure targets (each fellow's floor of
+    their `rules:` wishes and missing cases, or 0 if not proven in time)."""
     if model.worst is None or model.floors is None:
         return ()
     if problem.plans_procedures:

@@ -349,7 +349,10 @@ def _rotation_floors(problem: Problem) -> Floors:
     for terms in costs.values():
         cp.add(worst >= sum(terms))
     fellows = len(problem.fellows)
-    unmet = _least(cp, total)
+    solver, code = _minimise(cp, total)
+    unmet = _bound(solver, code)
+    if code == cp_model.OPTIMAL and unmet == 0:
+        return Floors(own=own)  # nothing missed, so no fellow is worse off than another
     together = _least(cp, total + fellows * worst)
     if together == unmet + fellows * highest:
         # The least of both together is the least of each: the worst-off fellow needs no
