@@ -339,7 +339,13 @@ def _rotation_floors(problem: Problem) -> Floors:
         _cases(problem, cp, on, costs, rule)
     _limit(problem, cp, on)
     total = sum(sum(terms) for terms in costs.values())
-    own = _own(problem, cp, costs, total)
+    # Measured on the 120-fellow family programs with procedure targets: the presolve was three
+    # quarters of each solve's wall time (22 s of floors, 7 s without it). Not without targets:
+    # there it costs little, and L-compete seed 3's search, from the floors without it (its
+    # two together 1478 instead of 1458), found its first schedule at 46 s or none in 60 s
+    # instead of 22 s (benchmarks/RESULTS.md).
+    presolve = not targets
+    own = _own(problem, cp, costs, total, presolve)
     _seats(problem, cp, on)
     most = sum(r.weight for r in wishes) * len(problem.blocks)
     most += sum(r.weight * r.target.min for r in targets if not r.hard)
@@ -349,16 +355,16 @@ def _rotation_floors(problem: Problem) -> Floors:
     for terms in costs.values():
         cp.add(worst >= sum(terms))
     fellows = len(problem.fellows)
-    solver, code = _minimise(cp, total)
+    solver, code = _minimise(cp, total, presolve)
     unmet = _bound(solver, code)
     if code == cp_model.OPTIMAL and unmet == 0:
         return Floors(own=own)  # nothing missed, so no fellow is worse off than another
-    together = _least(cp, total + fellows * worst)
+    together = _least(cp, total + fellows * worst, presolve)
     if together == unmet + fellows * highest:
         # The least of both together is the least of each: the worst-off fellow needs no
         # solve of their own (the hardest of the three, a minimum of a maximum).
         return Floors(unmet, highest, together, own=own)
-    return Floors(unmet, _least(cp, worst), together, own=own)
+    return Floors(unmet, _least(cp, worst, presolve), together, own=own)
 
 
 def _whole(problem: Problem, cp: cp_model.CpModel, on: dict, rotation: str) -> None:
@@ -404,12 +410,14 @@ def _cases(problem: Problem, cp: cp_model.CpModel, on: dict, costs: dict, rule: 
             costs.setdefault(f, []).append(rule.weight * missing)
 
 
-def _own(problem: Problem, cp: cp_model.CpModel, costs: dict[int, list], total) -> tuple:
+def _own(
+    problem: Problem, cp: cp_model.CpModel, costs: dict[int, list], total, presolve: bool
+) -> tuple:
     """Each fellow's own floor: the relaxation before staffing couples the fellows is one
     small problem per fellow, so one solve of their total gives each their least."""
     if isinstance(total, int):
         return ()
-    solver, code = _minimise(cp, total)
+    solver, code = _minimise(cp, total, presolve)
     if code != cp_model.OPTIMAL:
         return ()
     return tuple(
@@ -457,11 +465,11 @@ def _seats(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
             cp.add(sum(group) <= staffing.max)
 
 
-def _least(cp: cp_model.CpModel, objective) -> int:
+def _least(cp: cp_model.CpModel, objective, presolve: bool = True) -> int:
     """The least value of `objective` (its proven bound, rounded up, if not proven in time)."""
     if isinstance(objective, int):
         return objective
-    return _bound(*_minimise(cp, objective))
+    return _bound(*_minimise(cp, objective, presolve))
 
 
 def _bound(solver: cp_model.CpSolver, code: int) -> int:
@@ -473,10 +481,13 @@ def _bound(solver: cp_model.CpSolver, code: int) -> int:
     return 0
 
 
-def _minimise(cp: cp_model.CpModel, objective) -> tuple[cp_model.CpSolver, int]:
-    """One solve of the relaxation for `objective`."""
+def _minimise(
+    cp: cp_model.CpModel, objective, presolve: bool = True
+) -> tuple[cp_model.CpSolver, int]:
+    """One solve of the relaxation for `objective`, with CP-SAT's presolve or without."""
     cp.minimize(objective)
     solver = _relaxation_solver()
+    solver.parameters.cp_model_presolve = presolve
     (code,) = _run(cp, [solver])
     return solver, code
 
@@ -501,10 +512,6 @@ def _relaxation_solver(linear: bool = False) -> cp_model.CpSolver:
         solver.parameters.linearization_level = 2
         solver.parameters.max_presolve_iterations = 1
         solver.parameters.cp_model_probing_level = 0
-    else:
-        # Measured on the 120-fellow family programs with procedure targets: the presolve
-        # was three quarters of each solve's wall time (22 s of floors, 7 s without it).
-        solver.parameters.cp_model_presolve = False
     solver.parameters.max_deterministic_time = RELAXATION_LIMIT
     solver.parameters.catch_sigint_signal = False
     return solver
