@@ -9,15 +9,15 @@ rows of the fellows at the worst level and of a few others drawn at random (seed
 every other fellow's rotations as they are, and asks for a schedule whose worst-off fellow is
 better off and whose objective is lower.
 
-Where every fellow's own floor can be met at once as far as the wishes go (model/bounds.py: the
-fellows' own floors add up to the program's, so no two wish for the same seat), the steps catch
-up instead: each frees the fellows whose `rules:` wishes cost the most above their own floor,
-the worst-off, and a few others, and asks for a lower objective with the worst-off fellow no
-worse off, until every fellow is at their floor; then they free the fellows whose other soft
-costs (a month between procedure stints) are highest, while that still lowers the objective.
-The complete search's own neighbourhoods are drawn at random from 120 or 250 fellows; these go
-where the objective can still fall (benchmarks/RESULTS.md: L-targets from its first schedule,
-35,776, to 0 in 36 s of wall clock; L-unmet proven optimal at 2871 within 60 s).
+Where every fellow's own floor can be met at once as far as the wishes go (model/relaxation.py:
+the fellows' own floors add up to the program's, so no two wish for the same seat), the steps
+catch up instead: each frees the fellows whose `rules:` wishes cost the most above their own
+floor, the worst-off, and a few others, and asks for a lower objective with the worst-off fellow
+no worse off, until every fellow is at their floor; then they free the fellows whose other soft
+costs (a month between procedure stints) are highest, while that still lowers the objective. The
+complete search's own neighbourhoods are drawn at random from 120 or 250 fellows; these go where
+the objective can still fall (benchmarks/RESULTS.md: L-targets from its first schedule, 35,776,
+to 0 in 36 s of wall clock; L-unmet proven optimal at 2871 within 60 s).
 
 Every step runs on a deterministic budget, so the same input gives the same schedule."""
 

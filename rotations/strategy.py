@@ -77,7 +77,7 @@ def plan(
     return Plan(first, steps, late)
 
 
-# ---- Floors: the relaxations (rotations/model/bounds.py) ----
+# ---- Floors: the relaxations (rotations/model/relaxation.py) ----
 # Deterministic seconds for each of the relaxation's solves (they take milliseconds on the
 # benchmarks; a floor not proven in time is the solver's best bound, still a floor).
 RELAXATION_LIMIT = 2.0

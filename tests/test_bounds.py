@@ -254,14 +254,14 @@ def test_a_wish_for_one_long_run_costs_a_presentation_from_current_work(load) ->
 def test_ctrl_c_while_the_floors_are_solved_found_no_schedule(monkeypatch) -> None:
     """A relaxation's objective (the floors', the fellows' alone) is no schedule's cost: Ctrl-C
     there says nothing was found."""
-    from rotations.model import bounds
+    from rotations.model import relaxation
     from tests.conftest import EXAMPLE
 
     def pressed(*args, **kwargs):
         raise Interrupted(3)
 
     problem = resolve(load_config(EXAMPLE))
-    monkeypatch.setattr(bounds, "run_solvers", pressed)
+    monkeypatch.setattr(relaxation, "run_solvers", pressed)
     with pytest.raises(Interrupted) as stopped:
         build_model(problem)
     assert stopped.value.best is None

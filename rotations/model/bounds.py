@@ -1,27 +1,8 @@
 """What unmet wishes cost at least, so that the solver can prove what it finds when wishes
-cannot all be met.
-
-The wishes alone are solved as a small relaxation of the program: a fellow can be on a rotation
-in a block only where the hard rules of that fellow allow it (inside their dates, not outside a
-window, not where pinned elsewhere, not on approved leave where leave is forbidden), on one
-rotation per block, on a rotation no more blocks than its requirement allows, on these rotations
-together no more blocks than the other rotations' requirement minimums leave, and with no more
-fellows on a rotation in a block than its staffing allows. A procedure target counts in it as
-in the model, its cases at most each rotation's exposure times the days a fellow is present,
-on every block the fellow may be on such a rotation (and as many as their requirement minimum
-of it). Every schedule of the program is a schedule of this relaxation, so its least unmet
-total and its least worst-off fellow are floors for the real ones: a five-week wish for a
-rotation required twice misses three weeks, sixty fellows wanting Elective in the same three
-weeks of fifteen seats miss most of them. The
-objective is built on the floors (the unmet total and the worst-off fellow's cost are variables
-whose domain starts there), which the LP-free search could not derive by itself
-(benchmarks/RESULTS.md).
-
-Two more floors come from the same relaxation: the least of the unmet total plus the worst-off
-fellow's cost once per fellow, as the objective weighs them (above the two floors added where
-the fairest schedules are not those that miss least: wishes competing for seats), and each
-fellow's own floor, the relaxation without staffing (then one small problem per fellow), which
-the steps of rotations/fairness.py bring fellows down to.
+cannot all be met: the floors of the wishes (model/relaxation.py), of mentoring and of the
+conferences' relevance. The objective is built on them (the unmet total and the worst-off
+fellow's cost are variables whose domain starts there), which the LP-free search could not
+derive by itself (benchmarks/RESULTS.md).
 
 Presentations away from current work are counted per fellow without a solver (_relevance). On
 programs the size of the example, each fellow with wishes is then solved alone in the
@@ -31,18 +12,23 @@ wish for one long run leaves fewer runs to present from."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from rotations.config import rules
-from rotations.implied import ConferenceRules, LeaveEntry, MentoringRules, Target
+from rotations.implied import ConferenceRules, LeaveEntry, MentoringRules
+from rotations.model.relaxation import (
+    least,
+    relaxation_solver,
+    run_relaxations,
+    solved_bound,
+    wish_relaxation,
+)
 from rotations.model.variables import Variables
 from rotations.problem import Problem
-from rotations.runner import Deadline, Interrupted, run_solvers
-from rotations.strategy import ALONE_SIDE_BY_SIDE, RELAXATION_LIMIT
+from rotations.runner import Deadline
+from rotations.strategy import ALONE_SIDE_BY_SIDE
 
 if TYPE_CHECKING:
     from rotations.model import Model
@@ -85,7 +71,7 @@ class Floors:
 def wish_floors(problem: Problem) -> Floors:
     """The floors the relaxations of the program's soft wishes, of mentoring and of the
     conferences' relevance prove."""
-    rotations = _rotation_floors(problem)
+    rotations = wish_relaxation(problem)
     mentoring, worst = _mentoring_floors(problem)
     away = _relevance(problem)
     return Floors(
@@ -175,10 +161,10 @@ def alone_floors(
         models.append(alone)
     for k in range(0, len(models), ALONE_SIDE_BY_SIDE):
         batch = models[k : k + ALONE_SIDE_BY_SIDE]
-        solvers = [_relaxation_solver(linear=True) for _ in batch]
-        codes = _run(batch, solvers, deadline)
+        solvers = [relaxation_solver(linear=True) for _ in batch]
+        codes = run_relaxations(batch, solvers, deadline)
         for f, solver, code in zip(solved[k:], solvers, codes, strict=False):
-            apart[f] = max(apart[f], _bound(solver, code))
+            apart[f] = max(apart[f], solved_bound(solver, code))
     return tuple(apart)
 
 
@@ -297,248 +283,11 @@ def _mentoring_floors(problem: Problem) -> tuple[int, int]:
             unmet = part.weight * (1 - pair[part.fellow, problem.faculty_index(wish.mentor)])
             costs.append(unmet)
             wishes.setdefault(part.fellow, []).append(unmet)
-    cheapest = _least(cp, sum(costs))
+    cheapest = least(cp, sum(costs))
     if not wishes:
         return cheapest, 0
     cp.clear_objective()
     worst = cp.new_int_var(0, sum(r.weight or 0 for r in rule.parts.values()), "worst")
     for terms in wishes.values():
         cp.add(worst >= sum(terms))
-    return cheapest, _least(cp, worst)
-
-
-def _rotation_floors(problem: Problem) -> Floors:
-    """The floors of one fellow's wishes (the `rules:` prefer and avoid, the procedure
-    targets' missing cases), from the relaxation above."""
-    wishes = [r for r in problem.config.rules if r.wish and not r.hard]
-    targets = [r for r in problem.rules if isinstance(r, Target)]
-    if not wishes and not targets:
-        return Floors()
-    cp = cp_model.CpModel()
-    on: dict[tuple[int, int, str], cp_model.IntVar] = {}
-    costs: dict[int, list] = {}
-    for rule in wishes:
-        for f in problem.selected(rule):
-            pinned = _pinned(problem, f)
-            for b in problem.blocks_overlapping(rule.start, rule.end):
-                if isinstance(rule, rules.Avoid):
-                    if pinned.get(b) == rule.rotation:
-                        costs.setdefault(f, []).append(rule.weight)  # missed in any schedule
-                    continue
-                if not _may_be_on(problem, f, b, rule.rotation, pinned):
-                    costs.setdefault(f, []).append(rule.weight)
-                    continue
-                key = (f, b, rule.rotation)
-                if key not in on:
-                    on[key] = cp.new_bool_var(f"on{key}")
-                costs.setdefault(f, []).append(rule.weight * (1 - on[key]))
-    whole = sorted({rid for rule in targets for rid in problem.exposure(rule.procedure)})
-    for rotation in whole:
-        _whole(problem, cp, on, rotation)
-    for rule in targets:
-        _cases(problem, cp, on, costs, rule)
-    _limit(problem, cp, on)
-    total = sum(sum(terms) for terms in costs.values())
-    # Measured on the 120-fellow family programs with procedure targets: the presolve was three
-    # quarters of each solve's wall time (22 s of floors, 7 s without it). Not without targets:
-    # there it costs little, and L-compete seed 3's search, from the floors without it (its
-    # two together 1478 instead of 1458), found its first schedule at 46 s or none in 60 s
-    # instead of 22 s (benchmarks/RESULTS.md).
-    presolve = not targets
-    own = _own(problem, cp, costs, total, presolve)
-    _seats(problem, cp, on)
-    most = sum(r.weight for r in wishes) * len(problem.blocks)
-    most += sum(r.weight * r.target.min for r in targets if not r.hard)
-    # No fellow costs less than their own floor, so neither does the worst-off one.
-    highest = max(own, default=0)
-    worst = cp.new_int_var(highest, max(highest, most), "worst")
-    for terms in costs.values():
-        cp.add(worst >= sum(terms))
-    fellows = len(problem.fellows)
-    solver, code = _minimise(cp, total, presolve)
-    unmet = _bound(solver, code)
-    if code == cp_model.OPTIMAL and unmet == 0:
-        return Floors(own=own)  # nothing missed, so no fellow is worse off than another
-    together = _least(cp, total + fellows * worst, presolve)
-    if together == unmet + fellows * highest:
-        # The least of both together is the least of each: the worst-off fellow needs no
-        # solve of their own (the hardest of the three, a minimum of a maximum).
-        return Floors(unmet, highest, together, own=own)
-    return Floors(unmet, _least(cp, worst, presolve), together, own=own)
-
-
-def _whole(problem: Problem, cp: cp_model.CpModel, on: dict, rotation: str) -> None:
-    """A variable for every fellow and block that may be on `rotation` (a rotation where a
-    procedure target counts cases), so that each fellow's requirement minimum of it holds in
-    the relaxation too."""
-    for f in range(len(problem.fellows)):
-        pinned = _pinned(problem, f)
-        group = []
-        for b in range(len(problem.blocks)):
-            if _may_be_on(problem, f, b, rotation, pinned):
-                key = (f, b, rotation)
-                if key not in on:
-                    on[key] = cp.new_bool_var(f"on{key}")
-                group.append(on[key])
-        least = problem.requirement(f, rotation)
-        if least is not None and least.min:
-            cp.add(sum(group) >= least.min)
-
-
-def _cases(problem: Problem, cp: cp_model.CpModel, on: dict, costs: dict, rule: Target) -> None:
-    """A procedure target in the relaxation (model/rules/exposure.py, counted in fifths of a
-    case), on the variables of _whole: a fellow's expected cases are at most each rotation's
-    exposure times the working days they are present (a requested leave as if denied) in the
-    blocks they are on it. A hard target holds; a soft one costs its weight per missing case."""
-    rates = problem.exposure(rule.procedure)
-    first = problem.counted_from(0)
-    for f in rule.bound(problem):
-        need = 5 * (rule.target.min - problem.logged(f, rule.procedure, first))
-        if need <= 0:
-            continue
-        fifths = [
-            rate * len(problem.present_days(f, b, problem.leave_days[f])) * on[f, b, rid]
-            for rid, rate in rates.items()
-            for b in range(first, len(problem.blocks))
-            if (f, b, rid) in on
-        ]
-        if rule.hard:
-            cp.add(sum(fifths) >= need)
-        else:
-            missing = cp.new_int_var(0, rule.target.min, f"missing[{rule.key},{f}]")
-            cp.add(5 * missing + sum(fifths) >= need)
-            costs.setdefault(f, []).append(rule.weight * missing)
-
-
-def _own(
-    problem: Problem, cp: cp_model.CpModel, costs: dict[int, list], total, presolve: bool
-) -> tuple:
-    """Each fellow's own floor: the relaxation before staffing couples the fellows is one
-    small problem per fellow, so one solve of their total gives each their least."""
-    if isinstance(total, int):
-        return ()
-    solver, code = _minimise(cp, total, presolve)
-    if code != cp_model.OPTIMAL:
-        return ()
-    return tuple(
-        sum(solver.value(term) for term in costs.get(f, [])) for f in range(len(problem.fellows))
-    )
-
-
-def _limit(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
-    """One rotation per fellow and block; requirements' maximums; the blocks other rotations'
-    requirement minimums leave."""
-    by_cell: dict[tuple[int, int], list] = {}
-    by_need: dict[tuple[int, str], list] = {}
-    for (f, b, rid), var in on.items():
-        by_cell.setdefault((f, b), []).append(var)
-        by_need.setdefault((f, rid), []).append(var)
-    for group in by_cell.values():
-        if len(group) > 1:
-            cp.add_at_most_one(group)
-    for (f, rid), group in by_need.items():
-        need = problem.requirement(f, rid)
-        if need is not None and need.max is not None and need.max < len(group):
-            cp.add(sum(group) <= need.max)
-    by_fellow: dict[int, dict[str, list]] = {}
-    for (f, rid), group in by_need.items():
-        by_fellow.setdefault(f, {})[rid] = group
-    for f, groups in by_fellow.items():
-        free = sum(problem.active(f, b) for b in range(len(problem.blocks)))
-        for rid in problem.rotations:
-            need = problem.requirement(f, rid)
-            if rid not in groups and need is not None:
-                free -= need.min or 0
-        wished = [var for group in groups.values() for var in group]
-        if free < len(wished):
-            cp.add(sum(wished) <= max(0, free))
-
-
-def _seats(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
-    """Staffing maximums: no more fellows on a rotation in a block than it seats."""
-    by_seat: dict[tuple[int, str], list] = {}
-    for (_, b, rid), var in on.items():
-        by_seat.setdefault((b, rid), []).append(var)
-    for (_, rid), group in by_seat.items():
-        staffing = problem.rotation(rid).staffing
-        if staffing is not None and staffing.max is not None and staffing.max < len(group):
-            cp.add(sum(group) <= staffing.max)
-
-
-def _least(cp: cp_model.CpModel, objective, presolve: bool = True) -> int:
-    """The least value of `objective` (its proven bound, rounded up, if not proven in time)."""
-    if isinstance(objective, int):
-        return objective
-    return _bound(*_minimise(cp, objective, presolve))
-
-
-def _bound(solver: cp_model.CpSolver, code: int) -> int:
-    """What a solve of a minimisation proves its objective is at least."""
-    if code == cp_model.OPTIMAL:
-        return round(solver.objective_value)
-    if code == cp_model.FEASIBLE:
-        return max(0, math.ceil(solver.best_objective_bound - 1e-6))
-    return 0
-
-
-def _minimise(
-    cp: cp_model.CpModel, objective, presolve: bool = True
-) -> tuple[cp_model.CpSolver, int]:
-    """One solve of the relaxation for `objective`, with CP-SAT's presolve or without."""
-    cp.minimize(objective)
-    solver = _relaxation_solver()
-    solver.parameters.cp_model_presolve = presolve
-    (code,) = _run(cp, [solver])
-    return solver, code
-
-
-def _run(cp, solvers: list[cp_model.CpSolver], deadline: Deadline | None = None) -> list[int]:
-    """run_solvers for relaxations: Ctrl-C during one stops the run with no schedule found yet
-    (a relaxation's objective is no schedule's cost)."""
-    try:
-        return run_solvers(cp, solvers, deadline=deadline)
-    except Interrupted:
-        raise Interrupted() from None
-
-
-def _relaxation_solver(linear: bool = False) -> cp_model.CpSolver:
-    """A single-worker solver for a relaxation, within RELAXATION_LIMIT; `linear`: with the
-    full linear relaxation (the counting of _count_runs needs it)."""
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    if linear:
-        # Measured on the example's fellows alone: one presolve pass and no probing halve the
-        # wall time of each (its presolve, not its search, is most of it).
-        solver.parameters.linearization_level = 2
-        solver.parameters.max_presolve_iterations = 1
-        solver.parameters.cp_model_probing_level = 0
-    solver.parameters.max_deterministic_time = RELAXATION_LIMIT
-    solver.parameters.catch_sigint_signal = False
-    return solver
-
-
-def _pinned(problem: Problem, f: int) -> dict[int, str]:
-    """Block -> rotation, for the hard pins of fellow `f`."""
-    out = {}
-    for rule in problem.config.rules:
-        if isinstance(rule, rules.Pin) and rule.hard and f in problem.selected(rule):
-            out.update({number - 1: rule.rotation for number in rule.blocks})
-    return out
-
-
-def _may_be_on(problem: Problem, f: int, b: int, rotation: str, pinned: dict[int, str]) -> bool:
-    """Whether the hard rules of fellow `f` leave them free to be on `rotation` in block `b`."""
-    if not problem.active(f, b) or pinned.get(b, rotation) != rotation:
-        return False
-    for rule in problem.config.rules:
-        if (
-            isinstance(rule, rules.Window)
-            and rule.hard
-            and rule.rotation == rotation
-            and f in problem.selected(rule)
-            and b not in problem.blocks_within(rule.not_before, rule.not_after)
-        ):
-            return False
-    if problem.rotation(rotation).leave != "forbidden":
-        return True
-    return not any(d in problem.leave_days[f] for d in problem.blocks[b].days())
+    return cheapest, least(cp, worst)
