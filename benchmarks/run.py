@@ -146,8 +146,7 @@ def measure_reschedule(path, problem, schedule, folder: Path, options: SolveOpti
     config.setdefault("leave", []).append(
         {"fellow": fellow, "start": middle.start, "end": middle.end, "reason": "family leave"}
     )
-    for include in config.get("include", []):
-        (folder / include).write_text((path.parent / include).read_text())
+    _copy_files(config, path, folder)
     changed = folder / "changed.yaml"
     changed.write_text(yaml.safe_dump(config, sort_keys=False))
     problem = resolve(load_config(changed))
@@ -160,6 +159,14 @@ def measure_reschedule(path, problem, schedule, folder: Path, options: SolveOpti
         "changes": done.rescheduled.changes if done.result.schedule else None,
         "proven minimal": done.rescheduled.proven_minimal,
     }
+
+
+def _copy_files(config: dict, path: Path, folder: Path) -> None:
+    """The files a program beside `path` names (its includes, its tables of cases), into
+    `folder` where a changed copy of it is written."""
+    files = config.get("include", []) + [c for c in config.get("cases", []) if isinstance(c, str)]
+    for name in files:
+        (folder / name).write_text((path.parent / name).read_text())
 
 
 def measure_behind(path, problem, schedule, folder: Path, options: SolveOptions) -> dict:
@@ -190,8 +197,7 @@ def measure_behind(path, problem, schedule, folder: Path, options: SolveOptions)
             share = 0.4 if (fellow, pid) == (behind, procedure) else 1.0
             log.writerow([fellow, pid, last, int(cases * share)])
     config["case_logs"] = ["case-log.csv"]
-    for include in config.get("include", []):
-        (folder / include).write_text((path.parent / include).read_text())
+    _copy_files(config, path, folder)
     logged = folder / "logged.yaml"
     logged.write_text(yaml.safe_dump(config, sort_keys=False))
     problem = resolve(load_config(logged))

@@ -13,12 +13,12 @@ from rotations.published import BlockRecord, Publication
 class Change:
     """One cell or one conference seat that differs; `old`/`new` are ids ('' when none)."""
 
-    kind: str  # rotation | presenter | panel | lesson | mentor
+    kind: str  # rotation | presenter | panel | lesson | mentor | agenda
     block: int
     start: str
     end: str
     # the fellow (rotation, mentor), "conference" / "conference discipline" (roles), the series
-    # (lesson: old and new are "topic/teacher")
+    # (lesson: old and new are "topic/teacher"), the case (agenda: "conference date/presenter")
     subject: str
     old: str
     new: str
@@ -74,6 +74,20 @@ def diff_publications(old: Publication, new: Publication) -> list[Change]:
             block = _block_of(blocks, date)
             before_, after_ = was.get((date, series), ""), now.get((date, series), "")
             changes.append(Change("lesson", block, date, date, series, before_, after_))
+
+    def discussed(published: Publication) -> dict[str, tuple[str, str]]:
+        return {
+            x.case: (x.date.isoformat(), f"{x.conference} {x.date}/{x.presenter}")
+            for x in published.agenda
+        }
+
+    was_, now_ = discussed(old), discussed(new)
+    for case in sorted(set(was_) | set(now_)):
+        before_, after_ = was_.get(case, ("", "")), now_.get(case, ("", ""))
+        if before_[1] != after_[1]:
+            date = after_[0] or before_[0]
+            block = _block_of(blocks, date)
+            changes.append(Change("agenda", block, date, date, case, before_[1], after_[1]))
     first = blocks[0].start.isoformat()
     for fellow in [f.id for f in new.fellows]:
         mentor, then = new.mentors.get(fellow, ""), old.mentors.get(fellow)
@@ -105,12 +119,18 @@ def describe_changes(changes: list[Change], names: dict[str, str]) -> list[str]:
         lines.append("seminars (topic/teacher):")
         for c in lessons:
             lines.append(f"  {c.start} {c.subject}: {c.old or '-'} → {c.new or '-'}")
+    agenda = [c for c in changes if c.kind == "agenda"]
+    if agenda:
+        lines.append("cases (conference date/presenter):")
+        for c in agenda:
+            lines.append(f"  {c.subject}: {c.old or 'not on an agenda'} → {c.new or 'none'}")
     mentors = [c for c in changes if c.kind == "mentor"]
     for c in mentors:
         lines.append(f"{c.subject}'s mentor: {names.get(c.old, c.old)} → {names.get(c.new, c.new)}")
     fellows = len({c.subject for c in cells})
     teaching = f"; {len(lessons)} seminar(s) changed" if lessons else ""
     teaching += f"; {len(mentors)} mentor(s) changed" if mentors else ""
+    teaching += f"; {len(agenda)} case(s) placed or moved" if agenda else ""
     lines.append(
         f"{len(cells)} rotation block(s) changed for {fellows} fellow(s); "
         f"{len(roles)} conference seat(s) changed{teaching}."

@@ -431,6 +431,116 @@ class MentoringRules(Implied):
         return "mentoring"
 
 
+@dataclass(frozen=True)
+class CaseRule(Implied):
+    """One case of `cases:`: discussed at one session of its conference between its
+    submission and its due date, before a panel with every discipline it needs, presented by
+    its fellow; a case not discussed costs `cost` (the conference's unplaced_weight × its
+    priority). Its identity is its reference (`cases.C-014`), its position its row."""
+
+    ref: str
+    cost: int
+    type: ClassVar[str] = "case"
+
+    @property
+    def path(self) -> Path_:
+        return ("cases", self.ref)
+
+    @property
+    def label(self) -> str:
+        return f"case {self.ref}"
+
+    @property
+    def weight(self) -> int | None:
+        return self.cost
+
+    def describe(self, problem: Problem) -> str:
+        case = problem.case(self.ref)
+        needs = f" before {', '.join(case.needs)}" if case.needs else ""
+        by = f", presented by {case.presenter_id}" if case.presenter_id else ""
+        return f"case {self.ref} discussed {case.submitted}..{case.due}{needs}{by}"
+
+
+@dataclass(frozen=True)
+class AgendaPart(Implied):
+    """A soft rule of a conference's agenda (`part`: waiting_weight, case_load_weight)."""
+
+    conference: int
+    part: str
+    cost: int
+
+    @property
+    def path(self) -> Path_:
+        return ("conferences", self.conference, self.part)
+
+    @property
+    def type(self) -> str:  # type: ignore[override]
+        return self.part.removesuffix("_weight")
+
+    @property
+    def weight(self) -> int | None:
+        return self.cost
+
+    def describe(self, problem: Problem) -> str:
+        name = problem.conferences[self.conference].name
+        if self.part == "waiting_weight":
+            return f"the cases of {name} discussed soon after their submission, urgent first"
+        return f"the cases of {name} that name no presenter shared evenly among the fellows"
+
+
+@dataclass(frozen=True)
+class Agenda(Implied):
+    """The cases of the case conferences: each discussed at one session, within the session's
+    case minutes, with the panel it needs and its presenter; built and checked together (the
+    cases share the sessions' minutes, presenters and panels)."""
+
+    parts: dict[str, CaseRule | AgendaPart] = field(compare=False, hash=False)
+    type: ClassVar[str] = "agenda"
+    example: ClassVar[dict] = {
+        "conferences": [
+            {
+                "id": "mdcc",
+                "name": "Case Conference",
+                "weekday": "thursday",
+                "time": "07:00",
+                "presenters": 1,
+                "case_minutes": 45,
+            }
+        ],
+        "case_types": {"headache": {"name": "Refractory headache", "needs": ["neurology"]}},
+        "cases": [
+            {
+                "case": "C-001",
+                "type": "headache",
+                "submitted": "2027-07-05",
+                "due": "2027-07-30",
+                "minutes": 20,
+            }
+        ],
+    }
+
+    @property
+    def path(self) -> Path_:
+        return ("cases",)
+
+    def of_case(self, ref: str) -> CaseRule:
+        return next(p for p in self.parts.values() if isinstance(p, CaseRule) and p.ref == ref)
+
+    def of_conference(self, conference: int, part: str) -> AgendaPart | None:
+        """The conference's soft part (waiting_weight, case_load_weight), None if weighed 0."""
+        return next(
+            (
+                p
+                for p in self.parts.values()
+                if isinstance(p, AgendaPart) and (p.conference, p.part) == (conference, part)
+            ),
+            None,
+        )
+
+    def describe(self, problem: Problem) -> str:
+        return f"the agenda of {len(problem.cases)} case(s)"
+
+
 CONFERENCE_PARTS = (
     "presenters",
     "no_presenting_on",
@@ -470,6 +580,8 @@ def implied_rules(config: models.Config, source: SourceMap) -> list[Implied]:
         out.append(at(DidacticsRules(d, parts)))
     if config.mentoring is not None:
         out.append(at(_mentoring(config, at)))
+    if config._cases:
+        out.append(at(_agenda(config, at)))
     out += [at(LeaveEntry(e, entry)) for e, entry in enumerate(config.leave)]
     out += [at(Target(p, target)) for p, target in config.targets.items()]
     out += [
@@ -494,6 +606,23 @@ def _mentoring(config: models.Config, at: Callable[[Implied], Implied]) -> Mento
     return MentoringRules({part.key: at(part) for part in parts})
 
 
+def _agenda(config: models.Config, at: Callable[[Implied], Implied]) -> Agenda:
+    """The agenda's rules: each case at its row, each conference's soft parts at their keys."""
+    parts: dict[str, CaseRule | AgendaPart] = {}
+    for written in config._cases:
+        case = written.case
+        allowed = [c for c in config.conferences if case.conference in (None, c.id)]
+        cost = max(c.unplaced_weight for c in allowed) * case.priority
+        rule = CaseRule(case.case, cost, position=written.position)
+        parts[rule.key] = rule
+    for c, conf in enumerate(config.conferences):
+        for name in ("waiting_weight", "case_load_weight"):
+            if getattr(conf, name):
+                part = at(AgendaPart(c, name, getattr(conf, name)))
+                parts[part.key] = part
+    return Agenda(parts)
+
+
 # Any rule of a program: a typed `rules:` entry or a rule another key implies.
 ProgramRule = RuleBase | Implied
 # The implied rule types (ConferencePart is part of ConferenceRules, built and checked with it).
@@ -505,6 +634,7 @@ IMPLIED_CLASSES: tuple[type[Implied], ...] = (
     ConferenceRules,
     DidacticsRules,
     MentoringRules,
+    Agenda,
     LeaveEntry,
     Target,
 )

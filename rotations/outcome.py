@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from rotations.model import Model
 from rotations.problem import Problem
 from rotations.runner import Deadline, settled
-from rotations.schedule import Lesson, Role, Schedule, SolverStats
+from rotations.schedule import Lesson, Role, Schedule, Slot, SolverStats
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,7 @@ def read_schedule(
         for (f, p), var in model.vars.mentor.items()
         if solver.boolean_value(var)
     }
+    agenda = _agenda(problem, model, solver)
     return Result(
         stats,
         Schedule(
@@ -126,6 +127,7 @@ def read_schedule(
             roles=sorted(roles),
             lessons=sorted(lessons),
             mentors=mentors,
+            agenda=agenda,
             relaxed=options.relax,
             granted_leave=tuple(
                 e for e in problem.requests() if solver.boolean_value(model.vars.leave_literal(e))
@@ -135,3 +137,28 @@ def read_schedule(
             penalty_cost=sum(p.weight * solver.value(p.literal) for p in model.penalties),
         ),
     )
+
+
+def _agenda(problem: Problem, model: Model, solver: cp_model.CpSolver) -> list[Slot]:
+    """The cases discussed, each session's urgent first, then by due date and reference."""
+    v = model.vars
+    held: dict[int, list[tuple[tuple, str, str]]] = {}
+    for (k, i), var in v.discuss.items():
+        if not solver.boolean_value(var):
+            continue
+        case = problem.cases[k]
+        presenter = case.presenter_id
+        if presenter is None:
+            presenter = next(
+                problem.fellows[f].id
+                for (c, j, f), by in v.case_by.items()
+                if (c, j) == (k, i) and solver.boolean_value(by)
+            )
+        held.setdefault(i, []).append(((-case.priority, case.due, case.ref), case.ref, presenter))
+    out = []
+    for i, cases in held.items():
+        session = problem.sessions[i]
+        conf = problem.conferences[session.conference].id
+        for order, (_, ref, presenter) in enumerate(sorted(cases), start=1):
+            out.append(Slot(session.date.isoformat(), conf, order, ref, presenter))
+    return sorted(out)

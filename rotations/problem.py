@@ -18,6 +18,7 @@ from rotations.calendar import (
     session_dates,
     working_days,
 )
+from rotations.cases import ConferenceCase, resolve_cases
 from rotations.config import ConfigError, models
 from rotations.config.rules import RuleBase, SingleFellowRule
 from rotations.config.source import ConfigProblem, SourceMap
@@ -75,6 +76,7 @@ class Problem:
     # typed `rules:` entries.
     rules: list[ProgramRule] = field(default_factory=list)
     leave_rules: list[LeaveEntry] = field(default_factory=list)  # indexed like config.leave
+    cases: list[ConferenceCase] = field(default_factory=list)  # the conferences' cases
     digest: str = ""
     _fellow_index: dict[str, int] = field(default_factory=dict, repr=False)
     _rotation_index: dict[str, int] = field(default_factory=dict, repr=False)
@@ -325,6 +327,9 @@ class Problem:
             start, period = end + dt.timedelta(days=1), period + 1
         return out
 
+    def case(self, ref: str) -> ConferenceCase:
+        return next(c for c in self.cases if c.ref == ref)
+
     def panelists(self, session: Session, discipline: str) -> list[int]:
         """Indices of the faculty of `discipline` who are not away on the session's day."""
         return [
@@ -368,6 +373,7 @@ def resolve(config: models.Config) -> Problem:
         leave_entries=entries,
         rules=rules,
         leave_rules=[rule for rule in rules if isinstance(rule, LeaveEntry)],
+        cases=resolve_cases(config, sessions, index),
         digest=config_digest(config),
         _fellow_index=index,
         _rotation_index={r: i for i, r in enumerate(config.rotations)},

@@ -15,10 +15,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rotations.config.source import format_path
-from rotations.output.tables import conference_rows, didactics_rows, exposure_rows, role_counts
+from rotations.output.tables import (
+    agenda_rows,
+    conference_rows,
+    didactics_rows,
+    exposure_rows,
+    role_counts,
+)
 from rotations.problem import Problem
 from rotations.reading import TooBig, read_file
-from rotations.schedule import Lesson, Role, Schedule, SolverStats, Violation
+from rotations.schedule import Lesson, Role, Schedule, Slot, SolverStats, Violation
 
 FORMAT = "rotations/schedule@1"
 _MAX_BYTES = 200_000_000
@@ -148,6 +154,19 @@ class LessonRecord(_Record):
     attendees: str  # fellow ids, `;`-separated
 
 
+class SlotRecord(_Record):
+    """A row of agenda.csv: a case on a session's agenda."""
+
+    date: dt.date
+    conference: str
+    order: int = Field(ge=1)
+    case: str
+    type: str
+    presenter: str
+    needs: str  # disciplines, `;`-separated
+    minutes: int
+
+
 class EventRecord(_Record):
     """What a later publication needs of a published event to update it in place."""
 
@@ -205,6 +224,7 @@ class Publication(_Record):
     exposure: list[ExposureRecord] = []
     lessons: list[LessonRecord] = []
     mentors: dict[str, str] = {}  # fellow id -> mentor's faculty id
+    agenda: list[SlotRecord] = []
     files: list[str] = []
 
     @model_validator(mode="after")
@@ -241,6 +261,11 @@ class Publication(_Record):
         for i, lesson in enumerate(self.lessons):
             if faculty is not None and lesson.teacher not in faculty:
                 raise ValueError(f"lessons[{i}].teacher: unknown teacher '{lesson.teacher}'")
+        for i, slot in enumerate(self.agenda):
+            if slot.conference not in conferences:
+                raise ValueError(f"agenda[{i}].conference: unknown conference '{slot.conference}'")
+            if slot.presenter not in fellows:
+                raise ValueError(f"agenda[{i}].presenter: unknown presenter '{slot.presenter}'")
         for fid, mentor in self.mentors.items():
             if fid not in fellows:
                 raise ValueError(f"mentors.{fid}: not one of the file's fellows")
@@ -267,6 +292,10 @@ class Publication(_Record):
                 Lesson(x.date.isoformat(), x.series, x.topic, x.teacher) for x in self.lessons
             ),
             mentors=dict(self.mentors),
+            agenda=sorted(
+                Slot(x.date.isoformat(), x.conference, x.order, x.case, x.presenter)
+                for x in self.agenda
+            ),
         )
 
     def to_json(self) -> bytes:
@@ -363,6 +392,7 @@ def publication(
         exposure=exposure_rows(problem, schedule),
         lessons=didactics_rows(problem, schedule),
         mentors=schedule.mentors,
+        agenda=agenda_rows(problem, schedule),
         files=files or [],
     )
 

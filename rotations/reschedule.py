@@ -150,6 +150,7 @@ def reschedule(
                 kept.append((weight, v.on(f, b, rid) if known else None))
     kept += _kept_roles(problem, model, old, freeze_until)
     kept += _kept_teaching(problem, model, old, freeze_until)
+    kept += _kept_agenda(problem, model, old, freeze_until)
     _keep_past_requests(problem, model, previous.publication, freeze_until)
     changes = sum(w * (1 - lit) if lit is not None else w for w, lit in kept)
     requests = [p for p in model.penalties if isinstance(p.rule, LeaveEntry)]
@@ -250,7 +251,7 @@ def _all_vars(model: Model) -> list:
     v = model.vars
     out = [var for per_block in v.x for per_rot in per_block for var in per_rot]
     out += [*v.present.values(), *v.panel.values(), *v.teach.values()]
-    return out + list(v.mentor.values())
+    return out + list(v.mentor.values()) + list(v.discuss.values()) + list(v.case_by.values())
 
 
 # A fellow's mentor changed costs as much as a rotation changed within four weeks.
@@ -315,4 +316,32 @@ def _kept_roles(problem: Problem, model: Model, old: Schedule, freeze_until: dt.
                     model.cp.add(var == 1)
                 continue
             terms.append((change_weight(session.date, freeze_until), var))
+    return terms
+
+
+def _kept_agenda(problem: Problem, model: Model, old: Schedule, freeze_until: dt.date) -> list:
+    """Sessions before the freeze date keep their published agenda (no case leaves it, none
+    joins it); a case announced for a later session costs a change if it moves or drops (a
+    case no longer in the program, or no longer allowed there, costs it anyway)."""
+    v = model.vars
+    where = {
+        (
+            problem.cases[k].ref,
+            problem.conferences[problem.sessions[i].conference].id,
+            problem.sessions[i].date.isoformat(),
+        ): var
+        for (k, i), var in v.discuss.items()
+    }
+    announced = set()
+    terms = []
+    for slot in old.agenda:
+        var = where.get((slot.case, slot.conference, slot.date))
+        announced.add((slot.case, slot.conference, slot.date))
+        if var is not None:
+            model.cp.add_hint(var, 1)
+        if slot.date >= freeze_until.isoformat():
+            terms.append((change_weight(dt.date.fromisoformat(slot.date), freeze_until), var))
+    for key, var in where.items():
+        if key[2] < freeze_until.isoformat():
+            model.cp.add(var == int(key in announced))
     return terms

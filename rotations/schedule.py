@@ -72,6 +72,18 @@ class Lesson:
     teacher: str  # faculty id
 
 
+@dataclass(frozen=True, order=True)
+class Slot:
+    """A case on a session's agenda: its date, conference, place in the order, reference and
+    presenting fellow."""
+
+    date: str  # ISO date
+    conference: str  # conference id
+    order: int  # 1-based within the session
+    case: str  # the case's reference
+    presenter: str  # fellow id
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Who is on which rotation in each block: `assignments[fellow_id][block_index]` (None in a
@@ -87,12 +99,19 @@ class Schedule:
     frozen_before: int = 0  # blocks before it are a reschedule's frozen past (logged cases)
     lessons: list[Lesson] = field(default_factory=list)  # seminar sessions held, by date
     mentors: dict[str, str] = field(default_factory=dict)  # fellow id -> mentor's faculty id
+    agenda: list[Slot] = field(default_factory=list)  # the cases discussed, by date and order
 
     def rotation_of(self, fellow_id: str, block: int) -> str | None:
         return self.assignments[fellow_id][block]
 
     def roles_on(self, conference: str, date: str) -> list[Role]:
         return [r for r in self.roles if r.conference == conference and r.date == date]
+
+    def agenda_on(self, conference: str, date: str) -> list[Slot]:
+        return [x for x in self.agenda if x.conference == conference and x.date == date]
+
+    def slot_of(self, case: str) -> Slot | None:
+        return next((x for x in self.agenda if x.case == case), None)
 
     def lesson_on(self, series: str, date: str) -> Lesson | None:
         return next((x for x in self.lessons if x.series == series and x.date == date), None)

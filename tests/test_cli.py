@@ -88,7 +88,7 @@ def test_example_outputs_follow_the_contract(example_out: Path) -> None:
     assert names == sorted(
         ["ana.ics", "ben.ics", "carlos.ics", "dana.ics", "elena.ics", "farid.ics", "program.ics"]
     )
-    assert len(list((example_out / "calendars" / "faculty").glob("*.ics"))) == 9
+    assert len(list((example_out / "calendars" / "faculty").glob("*.ics"))) == 10
     with open(example_out / "conferences.csv", newline="") as handle:
         roles = list(csv.DictReader(handle))
     assert list(roles[0]) == [
@@ -102,7 +102,12 @@ def test_example_outputs_follow_the_contract(example_out: Path) -> None:
         "discipline",
     ]
     sessions = {r["date"] for r in roles}
-    assert len(roles) == len(sessions) * (1 + 4)  # a presenter and four panelists each
+    # a presenter and four panelists each, and the psychiatrist joining for the cases needing one
+    with open(example_out / "agenda.csv", newline="") as handle:
+        psychiatry = {r["date"] for r in csv.DictReader(handle) if "psychiatry" in r["needs"]}
+    joined = [r["date"] for r in roles if r["discipline"] == "psychiatry"]
+    assert sorted(joined) == sorted(psychiatry) and psychiatry
+    assert len(roles) == len(sessions) * (1 + 4) + len(joined)
 
 
 def test_example_schedule_passes_the_checker(example_out: Path) -> None:

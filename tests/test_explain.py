@@ -71,7 +71,7 @@ def test_a_conflict_confined_to_one_fellow_names_them(tmp_path) -> None:
 
 
 def _example_with(tmp_path: Path, old: str, new: str) -> Path:
-    for name in ("program.yaml", "leave.yaml"):
+    for name in ("program.yaml", "leave.yaml", "cases.csv"):
         (tmp_path / name).write_text((EXAMPLE.parent / name).read_text())
     config = tmp_path / "program.yaml"
     config.write_text(config.read_text().replace(old, new))

@@ -81,6 +81,7 @@ def run(program: bytes, *args: str) -> tuple[int, str, Path]:
     try:
         (folder / "program.yaml").write_bytes(program)
         shutil.copy(EXAMPLE.parent / "leave.yaml", folder)
+        shutil.copy(EXAMPLE.parent / "cases.csv", folder)
         out = folder / "out"
         argv = [a.replace("{program}", str(folder / "program.yaml")) for a in args]
         argv = [a.replace("{out}", str(out)) for a in argv]

@@ -58,7 +58,7 @@ def slow_example(tmp_path_factory) -> tuple[Path, Path, dict[str, bytes]]:
     schedule (proving its presentations from current work); and a folder holding an earlier
     publication."""
     folder = tmp_path_factory.mktemp("slow")
-    for name in ("program.yaml", "leave.yaml"):
+    for name in ("program.yaml", "leave.yaml", "cases.csv"):
         (folder / name).write_text((EXAMPLE.parent / name).read_text())
     out = folder / "out"
     done = subprocess.run(
@@ -126,7 +126,7 @@ def test_ctrl_c_during_the_local_search_of_a_large_program_writes_nothing(tmp_pa
 
 
 def test_ctrl_c_while_explaining_a_clash_writes_nothing(tmp_path) -> None:
-    for name in ("program.yaml", "leave.yaml"):
+    for name in ("program.yaml", "leave.yaml", "cases.csv"):
         (tmp_path / name).write_text((EXAMPLE.parent / name).read_text())
     config = tmp_path / "program.yaml"
     # Three blocks of a rotation whose stints last exactly two: the solver needs a while to

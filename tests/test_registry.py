@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from rotations.config import rules
 from rotations.implied import (
     IMPLIED_CLASSES,
+    Agenda,
     ConferenceRules,
     DidacticsRules,
     LeaveEntry,
@@ -89,6 +90,8 @@ def test_it_has_a_satisfied_and_violated_case(kind: type) -> None:
         import tests.test_exposure as own
     elif kind in (DidacticsRules, MentoringRules):
         import tests.test_didactics as own
+    elif kind is Agenda:
+        import tests.test_cases as own
     else:
         own = None
     if own is not None:

@@ -64,6 +64,7 @@ def test_workbook_has_the_grid_fellows_conferences_and_raw_rows(example_out: Pat
         "Year",
         *fellows,
         "Conferences",
+        "Agenda",
         "Exposure",
         "Seminars",
         "Attendance",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rotations.check.agenda import check_agenda
 from rotations.check.conferences import check_conference
 from rotations.check.didactics import check_didactics
 from rotations.check.exposure import check_target
@@ -34,6 +35,7 @@ from rotations.check.sequence import (
 )
 from rotations.config import rules
 from rotations.implied import (
+    Agenda,
     ConferenceRules,
     DidacticsRules,
     LeaveEntry,
@@ -54,6 +56,7 @@ CHECKERS: dict[type, Callable] = {
     Requirement: check_requirement,
     ConferenceRules: check_conference,
     DidacticsRules: check_didactics,
+    Agenda: check_agenda,
     MentoringRules: check_mentoring,
     LeaveEntry: check_leave_entry,
     Target: check_target,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from rotations.config import models, rules
 from rotations.config.caselogs import Logged, read_case_log
+from rotations.config.cases import Written, check_cases, read_cases
 from rotations.config.references import check_references, partial_config
 from rotations.config.source import (
     ConfigError,
@@ -55,6 +56,7 @@ def load_config(file: str | Path) -> models.Config:
     if problems:
         raise ConfigError(problems)
     config._logged = tuple(_case_logs(config, file, source, reading))
+    config._cases = tuple(_cases(config, file, source, reading))
     source.files = list(reading.files)
     config._source = source
     return config
@@ -79,6 +81,32 @@ def _case_logs(
     if problems:
         raise ConfigError(problems)
     return logged
+
+
+def _cases(
+    config: models.Config, file: Path, source: SourceMap, reading: _Includes
+) -> list[Written]:
+    """Every case of `cases:`, written there or in its files; ConfigError with every problem."""
+    problems: list[ConfigProblem] = []
+    reading.problems = problems
+    written: list[Written] = []
+    for i, item in enumerate(config.cases):
+        if isinstance(item, models.Case):
+            cells = {name: source.find(("cases", i, name)) for name in models.Case.model_fields}
+            written.append(Written(item, source.find(("cases", i)), cells))
+            continue
+        path = reading.check(file, item, source, ("cases", i), (), what="a table of cases")
+        if path is None:
+            continue
+        reading.files[path] = source.find(("cases", i))
+        rows, wrong = read_cases(path, display_name(path))
+        written += rows
+        problems += wrong
+    if not problems:
+        problems = check_cases(config, written)
+    if problems:
+        raise ConfigError(problems)
+    return written
 
 
 def source_of(config: models.Config) -> SourceMap:

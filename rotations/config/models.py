@@ -281,6 +281,131 @@ class Conference(Series):
     balance_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = Field(
         default=2, description="cost per panel session above an even share, per discipline"
     )
+    case_minutes: Annotated[int, Field(gt=0, le=24 * 60)] | None = Field(
+        default=None,
+        description="minutes of each session for the cases of `cases:` (default: the session's "
+        "duration_minutes)",
+    )
+    unplaced_weight: Annotated[int, Field(ge=1, le=MAX_WEIGHT)] = Field(
+        default=500, description="cost of a case not discussed by its due date, per priority"
+    )
+    waiting_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = Field(
+        default=1,
+        description="cost of a case per week it waits after its submission, per "
+        "priority; 0 turns this wish off",
+    )
+    case_load_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = Field(
+        default=1,
+        description="cost per case a fellow presents above an even share of the cases that "
+        "name no presenter; 0 turns this wish off",
+    )
+
+    @property
+    def minutes_for_cases(self) -> int:
+        return self.case_minutes or self.duration_minutes
+
+
+class CaseType(Strict):
+    """A kind of case (`case_types:`): its name and what every case of it needs by default."""
+
+    name: Line = Field(description="shown in agendas, e.g. Implant candidate (SCS / intrathecal)")
+    needs: list[Id] = Field(
+        default=[], description="disciplines that must sit on the panel when it is discussed"
+    )
+    minutes: Annotated[int, Field(gt=0, le=24 * 60)] | None = Field(
+        default=None, description="minutes its discussion takes"
+    )
+
+
+def _split_needs(value: Any) -> Any:
+    """`psychology;neurology` (a cell of cases.csv) as a list; a YAML list as it is."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def _no_identity(value: Any) -> Any:
+    if isinstance(value, str):
+        found = identity_in(value)
+        if found is not None:
+            raise ValueError(
+                f"this looks like patient identity ({found}): write a reference and a "
+                "de-identified line only, never a name, date of birth, record number, phone "
+                "number or e-mail address"
+            )
+    return value
+
+
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_IDENTITY = (
+    ("an e-mail address", re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")),
+    (
+        "a phone number",
+        re.compile(r"(?<![\w])(\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}(?!\w)"),
+    ),
+    ("a record number of 6 or more digits", re.compile(r"\d{6,}")),
+    ("a date of birth", re.compile(r"\b(dob|d\.o\.b|born|birth\s*date|date\s+of\s+birth)\b", re.I)),
+    (
+        "a date",
+        re.compile(
+            r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+            rf"|\b({_MONTHS})[a-z]*\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}\b"
+            rf"|\b\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})[a-z]*\.?,?\s+\d{{4}}\b",
+            re.I,
+        ),
+    ),
+)
+
+
+def identity_in(text: str) -> str | None:
+    """What in `text` looks like patient identity (an e-mail address, a phone number, a record
+    number of 6+ digits, a date of birth or any full date), or None. Names cannot be told from
+    words: the documentation asks for none."""
+    for what, pattern in _IDENTITY:
+        if pattern.search(text):
+            return what
+    return None
+
+
+Reference = Annotated[
+    str, Field(pattern=ID_PATTERN, max_length=MAX_ID), AfterValidator(_no_identity)
+]
+
+
+class Case(Strict):
+    """A patient case for the case conference (`cases:`): a reference, never a name."""
+
+    case: Reference = Field(description="the case's reference, e.g. C-014 (never a patient's name)")
+    type: str | None = Field(default=None, description="a case_types id: its needs and minutes")
+    submitted: dt.date = Field(description="the first day it may be discussed")
+    due: dt.date = Field(description="the last day it may be discussed")
+    needs: Annotated[list[Id], BeforeValidator(_split_needs)] = Field(
+        default=[],
+        description="disciplines that must sit on the panel (added to its type's); in a CSV "
+        "file separated by ;",
+    )
+    presenter: str | None = Field(
+        default=None, description="the fellow who saw the patient (none: any fellow)"
+    )
+    minutes: Annotated[int, Field(gt=0, le=24 * 60)] | None = Field(
+        default=None, description="minutes its discussion takes (default: its type's)"
+    )
+    priority: Annotated[int, Field(ge=1, le=3)] = Field(
+        default=1, description="1 to 3 (3 urgent): weighs its waiting and its not being placed"
+    )
+    summary: Annotated[Line, AfterValidator(_no_identity)] | None = Field(
+        default=None,
+        description="one de-identified line, seen by the coordinator and the presenter only",
+    )
+    conference: str | None = Field(
+        default=None, description="the conference id that discusses it (none: any)"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Case:
+        if self.due < self.submitted:
+            raise ValueError(f"due {self.due} is before submitted {self.submitted}")
+        return self
 
 
 class Topic(Strict):
@@ -409,10 +534,19 @@ class Config(Strict):
     mentoring: Mentoring | None = Field(
         default=None, description="a mentor for every fellow, and their meetings"
     )
+    case_types: dict[str, CaseType] = Field(
+        default={}, description="case type id -> its name, the disciplines it needs, minutes"
+    )
+    cases: list[str | Case] = Field(
+        default=[],
+        description="the case conference's patient cases: CSV or XLSX files (case,type,"
+        "submitted,due,needs,presenter,minutes,priority,summary) or cases written here",
+    )
     _source: Any = PrivateAttr(default=None)
     _logged: Any = PrivateAttr(default=())  # the case logs' rows, read by load_config
+    _cases: Any = PrivateAttr(default=())  # every case, with where it was written (load_config)
 
-    @field_validator("procedures", "rotations")
+    @field_validator("procedures", "rotations", "case_types")
     @classmethod
     def _ids(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         what = info.field_name.removesuffix("s")

@@ -57,6 +57,8 @@ class Variables:
         self.panel: dict[tuple[int, int], cp_model.IntVar] = {}  # (session, faculty member)
         self.teach: dict[tuple[int, int, int], cp_model.IntVar] = {}  # (seminar, topic, faculty)
         self.mentor: dict[tuple[int, int], cp_model.IntVar] = {}  # (fellow, faculty member)
+        self.discuss: dict[tuple[int, int], cp_model.IntVar] = {}  # (case, session)
+        self.case_by: dict[tuple[int, int, int], cp_model.IntVar] = {}  # (case, session, fellow)
         self.present_despite_leave: dict[tuple, cp_model.IntVar] = {}
 
     def on(self, fellow: int, block: int, rotation: str) -> cp_model.IntVar:

@@ -6,6 +6,7 @@ import datetime as dt
 from html import escape
 
 from rotations.calendar import describe_ranges
+from rotations.output.agenda import agenda_section
 from rotations.output.palette import abbreviation, rotation_colors, text_color
 from rotations.output.tables import (
     attendance_counts,
@@ -92,6 +93,8 @@ def report_html(
         parts.append(_exposure(problem, schedule))
     if problem.sessions:
         parts.append(_roster(problem, schedule))
+    if problem.cases:
+        parts.append(agenda_section(problem, schedule, violations))
     if problem.didactics:
         parts.append(_seminars(problem, schedule))
     if schedule.mentors:

@@ -26,7 +26,7 @@ from rotations.output.tables import Held, held_lessons, mentor_meetings
 from rotations.output.vtimezone import vtimezone
 from rotations.problem import Meeting, Problem
 from rotations.published import EventRecord
-from rotations.schedule import Schedule
+from rotations.schedule import Schedule, Slot
 
 PRODID = "-//rotations//rotations scheduler//EN"
 # How often subscribed calendars should be fetched again (RFC 7986 REFRESH-INTERVAL, and the
@@ -192,6 +192,7 @@ def session_events(
         start = dt.datetime.combine(session.date, conf.start_time, zone)
         lines = [f"Presenting: {', '.join(fellows[p] for p in presenters) or 'nobody'}"]
         lines += [f"Panel ({r.discipline}): {faculty[r.person].name}" for r in panel]
+        lines += agenda_lines(problem, schedule.agenda_on(conf.id, session.date.isoformat()))
         events.append(
             EventSpec(
                 uid=make_uid(
@@ -205,6 +206,24 @@ def session_events(
             )
         )
     return events
+
+
+def agenda_lines(problem: Problem, slots: list[Slot]) -> list[str]:
+    """A session's cases for its event: reference, type, needs, minutes and presenter, never
+    the summary (feeds leave the building)."""
+    if not slots:
+        return []
+    cases = {case.ref: case for case in problem.cases}
+    lines = ["Cases:"]
+    for slot in slots:
+        case = cases.get(slot.case)
+        if case is None:
+            continue
+        about = [case.type_name] if case.type_name else []
+        about += [f"needs {', '.join(case.needs)}"] if case.needs else []
+        about += [f"{case.minutes} min", f"presented by {slot.presenter}"]
+        lines.append(f"{slot.order}. {slot.case} ({'; '.join(about)})")
+    return lines
 
 
 def seminar_events(

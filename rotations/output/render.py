@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from rotations.output.agenda import agenda_html
 from rotations.output.html import report_html
 from rotations.output.ics import calendars
 from rotations.output.tables import (
+    agenda_csv,
     conferences_csv,
     didactics_csv,
     exposure_csv,
@@ -36,6 +38,9 @@ def render(
     files["schedule.csv"] = schedule_csv(problem, schedule)
     if problem.conferences:
         files["conferences.csv"] = conferences_csv(problem, schedule)
+    if problem.cases:
+        files["agenda.csv"] = agenda_csv(problem, schedule)
+        files["agenda.html"] = agenda_html(problem, schedule)
     if problem.config.procedures:
         files["exposure.csv"] = exposure_csv(problem, schedule)
     if problem.didactics:

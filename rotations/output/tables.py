@@ -254,6 +254,35 @@ def meeting_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | i
     ]
 
 
+AGENDA_COLUMNS = ("date", "conference", "order", "case", "type", "presenter", "needs", "minutes")
+
+
+def agenda_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | int]]:
+    """One row per case discussed, by date, conference and order; needs `;`-separated. No
+    summary: agendas leave the building, summaries do not."""
+    cases = {case.ref: case for case in problem.cases}
+    rows = []
+    for slot in schedule.agenda:
+        case = cases.get(slot.case)
+        rows.append(
+            {
+                "date": slot.date,
+                "conference": slot.conference,
+                "order": slot.order,
+                "case": slot.case,
+                "type": (case.type or "") if case else "",
+                "presenter": slot.presenter,
+                "needs": ";".join(case.needs) if case else "",
+                "minutes": case.minutes if case else "",
+            }
+        )
+    return sorted(rows, key=lambda row: (row["date"], row["conference"], row["order"]))
+
+
+def agenda_csv(problem: Problem, schedule: Schedule) -> bytes:
+    return csv_bytes(AGENDA_COLUMNS, agenda_rows(problem, schedule))
+
+
 MENTORS_COLUMNS = ("fellow", "mentor")
 
 

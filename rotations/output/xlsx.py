@@ -19,10 +19,12 @@ from openpyxl.utils import get_column_letter
 from rotations.calendar import describe_ranges
 from rotations.output.palette import abbreviation, rotation_colors, text_color
 from rotations.output.tables import (
+    AGENDA_COLUMNS,
     CONFERENCE_COLUMNS,
     DIDACTICS_COLUMNS,
     EXPOSURE_COLUMNS,
     SCHEDULE_COLUMNS,
+    agenda_rows,
     attendance_counts,
     conference_rows,
     didactics_rows,
@@ -78,6 +80,8 @@ def workbook_bytes(problem: Problem, schedule: Schedule) -> bytes:
         _table(
             book.create_sheet("Conferences"), CONFERENCE_COLUMNS, conference_rows(problem, schedule)
         )
+    if problem.cases:
+        _table(book.create_sheet("Agenda"), AGENDA_COLUMNS, agenda_rows(problem, schedule))
     if problem.config.procedures:
         _table(book.create_sheet("Exposure"), EXPOSURE_COLUMNS, exposure_rows(problem, schedule))
     if problem.didactics:
@@ -109,6 +113,7 @@ def _text_not_formulas(sheet) -> None:
 _OWN_SHEETS = (
     "year",
     "conferences",
+    "agenda",
     "exposure",
     "seminars",
     "attendance",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from rotations.config import rules
 from rotations.implied import (
+    Agenda,
     ConferenceRules,
     DidacticsRules,
     LeaveEntry,
@@ -16,6 +17,7 @@ from rotations.implied import (
     Stint,
     Target,
 )
+from rotations.model.rules.agenda import add_agenda
 from rotations.model.rules.conferences import add_conference
 from rotations.model.rules.didactics import add_didactics
 from rotations.model.rules.exposure import add_target
@@ -43,6 +45,7 @@ BUILDERS: dict[type, Callable] = {
     Requirement: add_requirement,
     ConferenceRules: add_conference,
     DidacticsRules: add_didactics,
+    Agenda: add_agenda,
     MentoringRules: add_mentoring,
     LeaveEntry: add_leave_entry,
     Target: add_target,
