@@ -22,6 +22,7 @@ from rotations.serve.app import Site, create_app
 from rotations.serve.store import Store
 from rotations.serve.worker import Program
 from tests.test_serve import make_program, settle
+from tests.test_serve_cases import make_program as make_case_program
 
 pytestmark = pytest.mark.skipif(
     shutil.which("chromedriver") is None, reason="Debian's chromium-driver not installed"
@@ -31,7 +32,17 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def server(tmp_path):
     """`rotations serve` of the tiny program on a free port of 127.0.0.1: (base URL, site)."""
-    file = make_program(tmp_path / "program")
+    yield from serve(tmp_path, make_program)
+
+
+@pytest.fixture
+def case_server(tmp_path):
+    """The same, of a tiny program that takes cases (tests/test_serve_cases.py)."""
+    yield from serve(tmp_path, make_case_program)
+
+
+def serve(tmp_path, make):
+    file = make(tmp_path / "program")
     state = load_state(tmp_path / "state", "tiny")
     state.save()
     site = Site(
@@ -122,3 +133,44 @@ def test_a_fellow_asks_and_the_coordinator_approves(server, browser) -> None:
     browser.get(page)
     assert browser.find_element(By.CSS_SELECTOR, "#requests .status").text == "approved"
     shoot(browser, "fellow")
+
+
+def test_a_fellow_submits_a_case_and_the_coordinator_records_its_outcome(
+    case_server, browser
+) -> None:
+    """Submit -> agenda -> outcome: ana submits a case from her page; the coordinator finds it
+    on the coming agenda with its summary, and records the outcome of the case discussed last
+    week with a follow-up in two weeks, which joins the agenda."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, site = case_server
+    page = f"{base}/p/{site.state.token('ana')}"
+    browser.get(page)
+    form = browser.find_element(By.ID, "case-form")
+    form.find_element(By.NAME, "case").send_keys("C-2")
+    Select(form.find_element(By.NAME, "type")).select_by_value("implant")
+    field = form.find_element(By.NAME, "due")
+    browser.execute_script("arguments[0].value = arguments[1]", field, "2027-08-13")
+    form.find_element(By.CSS_SELECTOR, "input[name=needs][value=psychiatry]").click()
+    form.find_element(By.NAME, "summary").send_keys("Intrathecal pump candidate")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "Case submission 1 sent" in browser.find_element(By.ID, "case-sent").text
+    done(site, "case")
+    browser.get(page)
+    assert "Intrathecal pump candidate" in browser.find_element(By.ID, "my-cases").text
+    shoot(browser, "fellow-case")
+
+    browser.get(f"{base}/signin/{site.signin_link()}")
+    browser.get(f"{base}/coordinator/agenda")
+    coming = browser.find_element(By.ID, "coming").text
+    assert "C-2" in coming and "Intrathecal pump candidate" in coming
+    outcome = browser.find_element(By.CSS_SELECTOR, "#past .outcome-form")
+    outcome.find_element(By.NAME, "outcome").send_keys("Trial approved")
+    outcome.find_element(By.NAME, "follow_up").send_keys("2")
+    outcome.find_element(By.TAG_NAME, "button").click()
+    assert "Trial approved" in browser.find_element(By.ID, "past").text
+    done(site, "case")
+    browser.get(f"{base}/coordinator/agenda")
+    assert "C-1-F1" in browser.find_element(By.ID, "coming").text
+    shoot(browser, "coordinator-agenda")

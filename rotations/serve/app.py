@@ -12,7 +12,6 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.templating import Jinja2Templates
 
 from rotations.calendar import describe_ranges
 from rotations.output.html import CSS, year_grid
@@ -31,6 +29,8 @@ from rotations.output.palette import rotation_colors
 from rotations.publish.site import Feed, feeds
 from rotations.publish.state import State
 from rotations.published import Publication, Unreadable, read_publication
+from rotations.serve.cases import agenda_page, form_context, record_outcome, submit_case
+from rotations.serve.pages import HEADERS, coordinator_only, page, refused
 from rotations.serve.store import PUBLICATION, Store
 from rotations.serve.worker import Program, Worker
 
@@ -41,17 +41,7 @@ SESSION_DAYS = 14
 STOP_SECONDS = 8
 # What a feed asked for before the first publication tells the calendar client to wait.
 RETRY_SECONDS = 60
-HEADERS = {
-    # Page URLs carry private tokens: never send them on as a referrer; no framing, no scripts.
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "form-action 'self'; frame-ancestors 'none'",
-    "Cache-Control": "no-store",
-}
 LOG = logging.getLogger("rotations.serve")
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
 @dataclass(frozen=True)
@@ -224,28 +214,6 @@ class Site:
         return token
 
 
-def coordinator_only(handler: Callable) -> Callable:
-    """A page of the coordinator's: refused without the signed session; the handler gets the
-    site and the session."""
-
-    async def guarded(request: Request) -> Response:
-        site: Site = request.app.state.site
-        session = site.coordinator(request)
-        if session is None:
-            return refused(403, "Sign in with the link `rotations serve` printed.")
-        return await handler(request, site, session)
-
-    return guarded
-
-
-def page(request: Request, name: str, context: dict, status: int = 200) -> Response:
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status, headers=HEADERS)
-
-
-def refused(status: int = 403, why: str = "Not allowed.") -> Response:
-    return HTMLResponse(f"<!DOCTYPE html><p>{why}</p>", status_code=status, headers=HEADERS)
-
-
 async def person_page(request: Request) -> Response:
     site: Site = request.app.state.site
     token = request.path_params["token"]
@@ -304,7 +272,8 @@ async def person_page(request: Request) -> Response:
     return page(
         request,
         "person.html",
-        {
+        form_context(site, person, site.program.load())
+        | {
             "person": person,
             "program": published.program.name if published else "",
             "year": year,
@@ -318,6 +287,7 @@ async def person_page(request: Request) -> Response:
             "grid": site.grid(person.id) if person.role == "fellow" else "",
             "css": Markup(CSS),
             "sent": request.query_params.get("sent"),
+            "case_sent": request.query_params.get("case"),
             "unpublished": published is None,
         },
     )
@@ -549,11 +519,14 @@ def create_app(site: Site) -> Starlette:
     routes = [
         Route("/p/{token}", person_page),
         Route("/p/{token}/requests", new_request, methods=["POST"]),
+        Route("/p/{token}/cases", submit_case, methods=["POST"]),
         Route("/feeds/{token}.ics", feed, name="feed"),
         Route("/signin/{token}", signin),
         Route("/coordinator", coordinator_page),
         Route("/coordinator/requests/{id:int}", request_page),
         Route("/coordinator/publications/{id:int}", publication_page),
+        Route("/coordinator/agenda", agenda_page),
+        Route("/coordinator/cases/{ref:str}/outcome", record_outcome, methods=["POST"]),
         Route("/coordinator/requests/{id:int}/{action:str}", act, methods=["POST"]),
         Route("/coordinator/{action:str}", act, methods=["POST"]),
         Route("/report", report),

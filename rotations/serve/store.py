@@ -1,6 +1,7 @@
-"""The web application's state in SQLite: leave requests, jobs for the worker, publications,
-sign-in links and the audit log. The program's YAML stays the source of truth for rules and
-approved leave; publications are folders the pipeline writes.
+"""The web application's state in SQLite: leave requests, cases submitted and their outcomes,
+jobs for the worker, publications, sign-in links and the audit log. The program's YAML (and its
+cases file) stays the source of truth for rules, approved leave and cases; publications are
+folders the pipeline writes; outcomes live here only, never in a feed.
 
 The schema carries a version (`PRAGMA user_version`); `MIGRATIONS[n]` takes a database from
 version n to n + 1, so an older database is brought up to date when the server starts."""
@@ -81,6 +82,40 @@ MIGRATIONS = [
     ALTER TABLE jobs_new RENAME TO jobs;
     ALTER TABLE publications ADD COLUMN schedule BLOB;
     """,
+    # Cases submitted from the pages (each a row for the program's cases file, which a job
+    # writes in and publishes), and the outcome the coordinator records after its session.
+    """
+    CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        ref TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        submitted_by TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued',
+        message TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL
+    );
+    CREATE TABLE outcomes (
+        ref TEXT PRIMARY KEY,
+        outcome TEXT NOT NULL,
+        follow_up INTEGER,
+        recorded TEXT NOT NULL
+    );
+    CREATE TABLE jobs_new (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('preview', 'approve', 'solve', 'republish', 'case')),
+        request INTEGER REFERENCES requests(id),
+        status TEXT NOT NULL DEFAULT 'queued',
+        progress TEXT NOT NULL DEFAULT '',
+        error TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        finished TEXT,
+        submission INTEGER REFERENCES cases(id)
+    );
+    INSERT INTO jobs_new (id, kind, request, status, progress, error, created, finished)
+        SELECT id, kind, request, status, progress, error, created, finished FROM jobs;
+    DROP TABLE jobs;
+    ALTER TABLE jobs_new RENAME TO jobs;
+    """,
 ]
 
 
@@ -142,10 +177,39 @@ class Store:
             now(),
         )
 
-    def queue(self, kind: str, request: int | None = None) -> int:
+    def queue(self, kind: str, request: int | None = None, submission: int | None = None) -> int:
         return self.execute(
-            "INSERT INTO jobs (kind, request, created) VALUES (?, ?, ?)", kind, request, now()
+            "INSERT INTO jobs (kind, request, submission, created) VALUES (?, ?, ?, ?)",
+            kind,
+            request,
+            submission,
+            now(),
         )
+
+    def add_case(self, ref: str, fields: dict, who: str) -> int:
+        """A case submitted (its row for the cases file), and the job that writes it in."""
+        number = self.execute(
+            "INSERT INTO cases (ref, fields, submitted_by, created) VALUES (?, ?, ?, ?)",
+            ref,
+            json.dumps(fields),
+            who,
+            now(),
+        )
+        self.queue("case", submission=number)
+        return number
+
+    def case_done(self, number: int, status: str, message: str = "") -> None:
+        self.execute(
+            "UPDATE cases SET status = ?, message = ? WHERE id = ?", status, message, number
+        )
+
+    def set_outcome(self, ref: str, outcome: str, follow_up: int | None) -> None:
+        self.execute(
+            "INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?)", ref, outcome, follow_up, now()
+        )
+
+    def outcomes(self) -> dict[str, sqlite3.Row]:
+        return {row["ref"]: row for row in self.rows("SELECT * FROM outcomes")}
 
     def next_job(self) -> sqlite3.Row | None:
         with self.lock:

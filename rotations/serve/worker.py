@@ -1,6 +1,7 @@
 """The worker: one thread that runs the queued jobs one at a time, in order — a preview (a dry
 run of the reschedule with a request added), an approval (the request written into the leave
-file, rescheduled and published), a full solve, and a republish (the program as it stands,
+file, rescheduled and published), a case submitted (written into the cases file, rescheduled and
+published), a full solve, and a republish (the program as it stands,
 published again when the latest publication cannot be read). Jobs live in the database, so a
 page reload or a server restart loses none; a job that fails or is interrupted publishes
 nothing and leaves the program's files as they were. When the server stops (Ctrl-C, SIGTERM,
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import stat
@@ -31,6 +33,7 @@ from rotations.publish.state import write_private
 from rotations.published import Unreadable, read_publication
 from rotations.reschedule import load_previous
 from rotations.runner import Interrupted
+from rotations.serve.casefile import add_case, cases_file
 from rotations.serve.leavefile import add_leave, leave_file
 from rotations.serve.store import Store
 
@@ -101,6 +104,9 @@ class Worker(threading.Thread):
             return
         if job["kind"] == "republish":
             self.republish(job["id"])
+            return
+        if job["kind"] == "case":
+            self.add_case(self.store.row("SELECT * FROM cases WHERE id = ?", job["submission"]))
             return
         request = self.store.row("SELECT * FROM requests WHERE id = ?", job["request"])
         if job["kind"] == "preview":
@@ -176,6 +182,29 @@ class Worker(threading.Thread):
             f"{request['end']}), written to {target.name}, published {outcome['folder']}",
         )
 
+    def add_case(self, submitted) -> None:
+        """A submitted case written into a copy of the program's cases file, rescheduled and
+        published; only then the program's cases file replaced by the copy's, in one rename.
+        A case the program refuses (a reference taken meanwhile, say) is marked so, with why."""
+        with tempfile.TemporaryDirectory() as folder:
+            program = self._copy(Path(folder))
+            path = add_case(program, json.loads(submitted["fields"]))
+            outcome = self._reschedule(program, dry_run=False, added=False)
+            if "folder" not in outcome:
+                why = "; ".join(outcome["why"]) or "the rules allow no schedule"
+                self.store.case_done(submitted["id"], "refused", why)
+                self.store.log("server", f"case {submitted['ref']} not added: {why}")
+                return
+            target = self.program.file.parent / path.relative_to(program.parent)
+            mode = stat.S_IMODE(target.stat().st_mode)
+            write_private(target, path.read_bytes())  # one rename
+            os.chmod(target, mode)
+        self.store.case_done(submitted["id"], "added")
+        self.store.log(
+            submitted["submitted_by"],
+            f"case {submitted['ref']} added to {target.name}, published {outcome['folder']}",
+        )
+
     def _copy(self, folder: Path) -> Path:
         """A copy of the program's folder (without its publications) in `folder`: its
         program file."""
@@ -246,7 +275,9 @@ class Worker(threading.Thread):
     def _publish(self, problem: Problem, files: dict[str, bytes]) -> Path:
         count = self.store.row("SELECT COUNT(*) AS n FROM publications")["n"]
         folder = self.program.publications / f"{count + 1:04d}"
-        write_output(folder, files, [self.program.file, leave_file(self.program.file)])
+        sources = [self.program.file, leave_file(self.program.file)]
+        sources += [path for path in [cases_file(self.program.file)] if path is not None]
+        write_output(folder, files, sources)
         return folder
 
 

@@ -1,0 +1,44 @@
+"""What every page of the web application shares: its headers, templates, the answer to a
+request that is not allowed, and the guard of the coordinator's pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.templating import Jinja2Templates
+
+HEADERS = {
+    # Page URLs carry private tokens: never send them on as a referrer; no framing, no scripts.
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def coordinator_only(handler: Callable) -> Callable:
+    """A page of the coordinator's: refused without the signed session; the handler gets the
+    site and the session."""
+
+    async def guarded(request: Request) -> Response:
+        site = request.app.state.site
+        session = site.coordinator(request)
+        if session is None:
+            return refused(403, "Sign in with the link `rotations serve` printed.")
+        return await handler(request, site, session)
+
+    return guarded
+
+
+def page(request: Request, name: str, context: dict, status: int = 200) -> Response:
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status, headers=HEADERS)
+
+
+def refused(status: int = 403, why: str = "Not allowed.") -> Response:
+    return HTMLResponse(f"<!DOCTYPE html><p>{why}</p>", status_code=status, headers=HEADERS)
