@@ -92,6 +92,7 @@ def test_two_urgent_implant_cases_compete_for_one_sessions_minutes(load) -> None
     assert [(v.rule.ref, v.cost) for v in missed] == [(other, 500 * 3)]
     assert f"2027-07-08: {placed.case} (presenting: {placed.presenter})" in missed[0].message
     assert Path(missed[0].rule.position.file).name == "program.yaml"
+    assert f"program.yaml:{missed[0].rule.position.line}) is not discussed" in missed[0].message
     roomy = load(with_cases(cases, case_minutes=40))
     assert len(run(roomy).schedule.agenda) == 2
 

@@ -44,7 +44,8 @@ def check_agenda(rule: Agenda, problem: Problem, schedule: Schedule) -> list[Vio
             dates = ", ".join(slot.date for slot in placed)
             out.append(broken(rule, f"{case.ref} is discussed more than once ({dates})"))
         elif not placed:
-            message = f"{case.ref} is not discussed: {why_not(problem, schedule, case)}"
+            where = f" ({case.position.file}:{case.position.line})" if case.position else ""
+            message = f"{case.ref}{where} is not discussed: {why_not(problem, schedule, case)}"
             out.append(broken(rule.of_case(case.ref), message, case.presenter_id))
     return out + _waiting(rule, problem, schedule) + _load(rule, problem, schedule)
 

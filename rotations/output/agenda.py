@@ -66,9 +66,8 @@ def agenda_section(problem: Problem, schedule: Schedule, violations: list[Violat
     out.append(f"<p>{placed} of {len(problem.cases)} case(s) on an agenda.</p>")
     if missed:
         out.append('<h3>Cases not discussed</h3><ul class="soft">')
-        for v in missed:
-            where = f" ({v.rule.position})" if v.rule.position else ""
-            out.append(f"<li>{escape(v.message)}{escape(where)}</li>")
+        for v in missed:  # the message names the case's row
+            out.append(f"<li>{escape(v.message)}</li>")
         out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)

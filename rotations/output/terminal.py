@@ -96,6 +96,14 @@ def teaching_lines(problem: Problem, schedule: Schedule) -> list[str]:
             )
             + " (didactics.csv)"
         )
+    if problem.cases:
+        placed = {slot.case for slot in schedule.agenda}
+        missed = [case.ref for case in problem.cases if case.ref not in placed]
+        lines.append(
+            f"Cases: {len(placed)} of {len(problem.cases)} on an agenda"
+            + (f"; not discussed: {', '.join(missed)} (why: below)" if missed else "")
+            + " (agenda.csv, agenda.html)"
+        )
     if schedule.mentors:
         rows = meeting_rows(problem, schedule)
         missed = sum(not row["date"] for row in rows)
