@@ -73,3 +73,16 @@ def resolve_cases(
             )
         )
     return out
+
+
+def unnamed(
+    cases: list[ConferenceCase], sessions: list[Session], conference: int
+) -> list[ConferenceCase]:
+    """The cases naming no presenter that may go to a session of `conference`: an even share
+    of presenting them is counted over these (case_load_weight)."""
+    return [
+        case
+        for case in cases
+        if case.presenter is None
+        and any(sessions[i].conference == conference for i in case.sessions)
+    ]

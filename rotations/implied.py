@@ -524,7 +524,7 @@ class Agenda(Implied):
         return ("cases",)
 
     def of_case(self, ref: str) -> CaseRule:
-        return next(p for p in self.parts.values() if isinstance(p, CaseRule) and p.ref == ref)
+        return self.parts[format_path(("cases", ref))]  # a case's key is its path
 
     def of_conference(self, conference: int, part: str) -> AgendaPart | None:
         """The conference's soft part (waiting_weight, case_load_weight), None if weighed 0."""

@@ -142,18 +142,17 @@ def read_schedule(
 def _agenda(problem: Problem, model: Model, solver: cp_model.CpSolver) -> list[Slot]:
     """The cases discussed, each session's urgent first, then by due date and reference."""
     v = model.vars
+    by = {
+        (k, i): problem.fellows[f].id
+        for (k, i, f), var in v.case_by.items()
+        if solver.boolean_value(var)
+    }
     held: dict[int, list[tuple[tuple, str, str]]] = {}
     for (k, i), var in v.discuss.items():
         if not solver.boolean_value(var):
             continue
         case = problem.cases[k]
-        presenter = case.presenter_id
-        if presenter is None:
-            presenter = next(
-                problem.fellows[f].id
-                for (c, j, f), by in v.case_by.items()
-                if (c, j) == (k, i) and solver.boolean_value(by)
-            )
+        presenter = case.presenter_id or by[k, i]
         held.setdefault(i, []).append(((-case.priority, case.due, case.ref), case.ref, presenter))
     out = []
     for i, cases in held.items():

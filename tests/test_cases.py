@@ -167,6 +167,14 @@ def test_a_row_that_looks_like_patient_identity_is_refused_at_its_cell(
     assert not out.exists()
 
 
+def refused_at(tmp_path, rows: list[str]) -> list[str]:
+    """Where loading the program with `rows` as its cases.csv finds something wrong."""
+    (tmp_path / "cases.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(ConfigError) as refused:
+        load_config(write_yaml(tmp_path, with_cases(["cases.csv"])))
+    return sorted(where(p) for p in refused.value.problems)
+
+
 def test_wrong_rows_are_named_by_file_row_and_column(tmp_path) -> None:
     rows = [
         "case,type,submitted,due,needs,presenter,minutes,priority",
@@ -177,10 +185,7 @@ def test_wrong_rows_are_named_by_file_row_and_column(tmp_path) -> None:
         "C-5,implant,2027-07-05,2027-07-30,,,90,4",
         "C-1,implant,2027-07-05,2027-07-30,,,,",
     ]
-    (tmp_path / "cases.csv").write_text("\n".join(rows) + "\n")
-    with pytest.raises(ConfigError) as refused:
-        load_config(write_yaml(tmp_path, with_cases(["cases.csv"])))
-    assert sorted(where(p) for p in refused.value.problems) == [
+    assert refused_at(tmp_path, rows) == [
         "cases.csv:5:4",  # due before submitted
         "cases.csv:6:8",  # priority 4
     ]
@@ -188,10 +193,7 @@ def test_wrong_rows_are_named_by_file_row_and_column(tmp_path) -> None:
         "C-4,implant,2027-07-05,2027-07-30,,,,",
         "C-5,implant,2027-07-05,2027-07-30,,,90,",
     )
-    (tmp_path / "cases.csv").write_text("\n".join(rows) + "\n")
-    with pytest.raises(ConfigError) as refused:
-        load_config(write_yaml(tmp_path, with_cases(["cases.csv"])))
-    assert sorted(where(p) for p in refused.value.problems) == [
+    assert refused_at(tmp_path, rows) == [
         "cases.csv:2:6",  # unknown fellow zed
         "cases.csv:3:2",  # unknown type spine
         "cases.csv:4:5",  # no faculty of oncology

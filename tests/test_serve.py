@@ -61,7 +61,11 @@ def make_program(folder: Path) -> Path:
 @pytest.fixture
 def served(tmp_path):
     """A served tiny program, its first publication made: (client, site)."""
-    file = make_program(tmp_path / "program")
+    yield from serving(tmp_path, make_program(tmp_path / "program"))
+
+
+def serving(tmp_path, file: Path):
+    """The program `file` served (state in tmp_path/state), its first publication made."""
     state = load_state(tmp_path / "state", "tiny")
     state.save()
     store = Store(tmp_path / "state" / "serve.sqlite3")

@@ -9,14 +9,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
-from rotations.publish.state import load_state
-from rotations.serve.app import Site, create_app
-from rotations.serve.store import Store
-from rotations.serve.worker import Program
 from tests.conftest import FACULTY, conference, program, write_yaml
-from tests.test_serve import csrf, settle, sign_in, token
+from tests.test_serve import csrf, serving, settle, sign_in, token
 
 CASES = """\
 case,type,submitted,due,needs,presenter,minutes,priority,summary
@@ -41,16 +36,7 @@ def make_program(folder: Path) -> Path:
 
 @pytest.fixture
 def served(tmp_path):
-    file = make_program(tmp_path / "program")
-    state = load_state(tmp_path / "state", "tiny")
-    state.save()
-    store = Store(tmp_path / "state" / "serve.sqlite3")
-    site = Site(Program(file, 10.0, today=lambda: dt.date(2027, 7, 12)), state, store)
-    with TestClient(create_app(site)) as client:
-        store.queue("solve")
-        site.worker.wake.set()
-        settle(site)
-        yield client, site
+    yield from serving(tmp_path, make_program(tmp_path / "program"))
 
 
 def submit(client, site, who: str, **fields):

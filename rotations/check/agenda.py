@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from rotations.cases import ConferenceCase
+from rotations.cases import ConferenceCase, unnamed
 from rotations.check.violations import broken
 from rotations.implied import Agenda
 from rotations.problem import Problem, Session
@@ -18,28 +18,31 @@ def check_agenda(rule: Agenda, problem: Problem, schedule: Schedule) -> list[Vio
     of every discipline it needs, every session within its case minutes and its joining
     panelists needed; soft: the cases not discussed, waiting and the load of presenting."""
     sessions = {
-        (problem.conferences[s.conference].id, s.date.isoformat()): s for s in problem.sessions
+        (problem.conferences[s.conference].id, s.date.isoformat()): i
+        for i, s in enumerate(problem.sessions)
     }
     cases = {case.ref: case for case in problem.cases}
     out: list[Violation] = []
-    by_session: dict[tuple[str, str], list[Slot]] = {}
+    by_session: dict[int, list[Slot]] = {}
+    by_case: dict[str, list[Slot]] = {}
     for slot in schedule.agenda:
-        by_session.setdefault((slot.conference, slot.date), []).append(slot)
+        by_case.setdefault(slot.case, []).append(slot)
         case = cases.get(slot.case)
-        session = sessions.get((slot.conference, slot.date))
-        if case is None or session is None:
+        i = sessions.get((slot.conference, slot.date))
+        if i is not None:
+            by_session.setdefault(i, []).append(slot)
+        if case is None or i is None:
             what = "an unknown case" if case is None else "no session of that conference"
             out.append(
                 broken(rule, f"{slot.date}: {slot.case} on the agenda of {slot.conference}, {what}")
             )
             continue
-        out += _slot(rule, problem, schedule, case, session, slot)
-    for key, slots in by_session.items():
-        session = sessions.get(key)
-        if session is not None:
-            out += _session(rule, problem, schedule, session, slots)
+        out += _slot(rule, problem, schedule, case, i, slot)
+        out += _waiting(rule, problem, case, i, slot)
+    for i, slots in by_session.items():
+        out += _session(rule, problem, schedule, problem.sessions[i], slots, cases)
     for case in problem.cases:
-        placed = [slot for slot in schedule.agenda if slot.case == case.ref]
+        placed = by_case.get(case.ref, [])
         if len(placed) > 1:
             dates = ", ".join(slot.date for slot in placed)
             out.append(broken(rule, f"{case.ref} is discussed more than once ({dates})"))
@@ -47,16 +50,14 @@ def check_agenda(rule: Agenda, problem: Problem, schedule: Schedule) -> list[Vio
             where = f" ({case.position.file}:{case.position.line})" if case.position else ""
             message = f"{case.ref}{where} is not discussed: {why_not(problem, schedule, case)}"
             out.append(broken(rule.of_case(case.ref), message, case.presenter_id))
-    return out + _waiting(rule, problem, schedule) + _load(rule, problem, schedule)
+    return out + _load(rule, problem, schedule)
 
 
-def _slot(
-    rule, problem: Problem, schedule: Schedule, case: ConferenceCase, session: Session, slot: Slot
-):
-    """One case where the agenda puts it: inside its dates, its presenter presenting, its
-    needs on the panel."""
+def _slot(rule, problem: Problem, schedule: Schedule, case: ConferenceCase, i: int, slot: Slot):
+    """One case where the agenda puts it (session `i`): inside its dates, its presenter
+    presenting, its needs on the panel."""
     out = []
-    i = problem.sessions.index(session)
+    session = problem.sessions[i]
     day = session.date
     if i not in case.sessions:
         message = (
@@ -88,7 +89,9 @@ def _slot(
     return out
 
 
-def _session(rule, problem: Problem, schedule: Schedule, session: Session, slots: list[Slot]):
+def _session(
+    rule, problem: Problem, schedule: Schedule, session: Session, slots: list[Slot], cases: dict
+):
     """A session's agenda: ordered 1..n, within its case minutes, and each joining panelist
     (of a discipline the standing panel lacks) there for a case that needs them."""
     out = []
@@ -103,7 +106,6 @@ def _session(rule, problem: Problem, schedule: Schedule, session: Session, slots
                 session.block,
             )
         )
-    cases = {case.ref: case for case in problem.cases}
     known = [cases[slot.case] for slot in slots if slot.case in cases]
     minutes = sum(case.minutes for case in known)
     if minutes > conf.minutes_for_cases:
@@ -135,27 +137,16 @@ def _session(rule, problem: Problem, schedule: Schedule, session: Session, slots
     return out
 
 
-def _waiting(rule: Agenda, problem: Problem, schedule: Schedule) -> list[Violation]:
+def _waiting(rule: Agenda, problem: Problem, case: ConferenceCase, i: int, slot: Slot) -> list:
     """Soft: each week a case waits after its submission costs waiting_weight × priority."""
-    out = []
-    index = {
-        (problem.conferences[s.conference].id, s.date.isoformat()): s for s in problem.sessions
-    }
-    for slot in schedule.agenda:
-        session = index.get((slot.conference, slot.date))
-        case = next((c for c in problem.cases if c.ref == slot.case), None)
-        if session is None or case is None:
-            continue
-        part = rule.of_conference(session.conference, "waiting_weight")
-        weeks = case.waited(session.date)
-        if part is not None and weeks:
-            message = (
-                f"{case.ref} waits {weeks} week(s): submitted {case.submitted}, discussed "
-                f"{slot.date}"
-            )
-            cost = part.cost * case.priority * weeks
-            out.append(Violation(part, message, case.presenter_id, session.block + 1, cost))
-    return out
+    session = problem.sessions[i]
+    part = rule.of_conference(session.conference, "waiting_weight")
+    weeks = case.waited(session.date)
+    if part is None or not weeks:
+        return []
+    message = f"{case.ref} waits {weeks} week(s): submitted {case.submitted}, discussed {slot.date}"
+    cost = part.cost * case.priority * weeks
+    return [Violation(part, message, case.presenter_id, session.block + 1, cost)]
 
 
 def _load(rule: Agenda, problem: Problem, schedule: Schedule) -> list[Violation]:
@@ -164,12 +155,7 @@ def _load(rule: Agenda, problem: Problem, schedule: Schedule) -> list[Violation]
     out = []
     for c, conf in enumerate(problem.conferences):
         part = rule.of_conference(c, "case_load_weight")
-        free = [
-            case.ref
-            for case in problem.cases
-            if case.presenter is None
-            and any(problem.sessions[i].conference == c for i in case.sessions)
-        ]
+        free = {case.ref for case in unnamed(problem.cases, problem.sessions, c)}
         if part is None or not free:
             continue
         even = math.ceil(len(free) / len(problem.fellows))

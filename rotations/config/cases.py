@@ -82,19 +82,29 @@ def read_cases(path, shown: str) -> tuple[list[Written], list[ConfigProblem]]:
                 cells["case"], "the header again: a table of cases has one header row, at the top"
             )
             continue
-        values = {c: value for c, value in text.items() if value != "" or c in REQUIRED}
-        try:
-            case = models.Case.model_validate(values)
-        except ValidationError as exc:
-            for error in exc.errors():
-                name = str(error["loc"][0]) if error["loc"] else "due"
-                message = error["msg"].removeprefix("Value error, ")
-                if error["type"] == "missing":
-                    message = f"the {name} is missing"
-                wrong(cells.get(name, cells["case"]), f"{name}: {message}")
-            continue
-        out.append(Written(case, cells["case"], cells))
+        case, errors = validate_case(text)
+        for name, message in errors:
+            wrong(cells.get(name, cells["case"]), f"{name}: {message}")
+        if case is not None:
+            out.append(Written(case, cells["case"], cells))
     return out, problems
+
+
+def validate_case(text: dict[str, str]) -> tuple[models.Case | None, list[tuple[str, str]]]:
+    """A case from its cells (column -> text; a blank cell is left out, as not given), or
+    None and each (column, what is wrong)."""
+    values = {c: value for c, value in text.items() if value != "" or c in REQUIRED}
+    try:
+        return models.Case.model_validate(values), []
+    except ValidationError as exc:
+        errors = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "due"  # the dates' order
+            message = error["msg"].removeprefix("Value error, ")
+            errors.append(
+                (name, f"the {name} is missing" if error["type"] == "missing" else message)
+            )
+        return None, errors
 
 
 def check_cases(config: models.Config, written: list[Written]) -> list[ConfigProblem]:

@@ -24,8 +24,11 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from rotations.calendar import describe_ranges
+from rotations.config import ConfigError
+from rotations.config.load import source_of
 from rotations.output.html import CSS, year_grid
 from rotations.output.palette import rotation_colors
+from rotations.problem import Problem
 from rotations.publish.site import Feed, feeds
 from rotations.publish.state import State
 from rotations.published import Publication, Unreadable, read_publication
@@ -65,14 +68,19 @@ class Latest:
     grid: tuple | None = None  # (problem, schedule), once a fellow's page asks for it
 
 
-def _stamp(folder: str) -> tuple[int, int] | None:
-    """When and how big a publication's schedule.json is: a damaged publication is tried
-    again only once it changes (restored, say)."""
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """When and how big a file is (None: gone): a damaged publication's schedule.json is
+    tried again, and the program loaded again, only once a file changes."""
     try:
-        found = (Path(folder) / "schedule.json").stat()
+        found = path.stat()
     except OSError:
         return None
     return found.st_mtime_ns, found.st_size
+
+
+def _stamps(problem: Problem) -> tuple:
+    """The stamps of every file the program was read from."""
+    return tuple((path, _stamp(path)) for path in source_of(problem.config).files)
 
 
 class Site:
@@ -90,11 +98,24 @@ class Site:
         self._seen: dict[int, tuple[int, int] | None] = {}  # its schedule.json then: not re-read
         self.republishing: set[int] = set()  # damaged publications a republish was queued for
         problem = program.load()
+        self._program = (_stamps(problem), problem)  # the program and its files' stamps
         self.year = (problem.blocks[0].start, problem.blocks[-1].end)
         self.unpublished = self._by_token(  # the people before anything is published
             [Person(f.id, "fellow", f.name) for f in problem.fellows]
             + [Person(p.id, "faculty", p.name) for p in problem.faculty]
         )
+
+    def problem(self) -> Problem:
+        """The program as its files stand, loaded again only when one of them changed (a stat
+        of each per call); a file edited into an error leaves the last good program (the
+        worker's jobs say what is wrong with it)."""
+        stamps, problem = self._program
+        if any(_stamp(path) != stamp for path, stamp in stamps):
+            with contextlib.suppress(ConfigError):
+                problem = self.program.load()
+                stamps = _stamps(problem)
+            self._program = (stamps, problem)
+        return problem
 
     def _by_token(self, people: list[Person]) -> dict[str, Person]:
         return {self.state.token(p.id): p for p in people}
@@ -112,7 +133,9 @@ class Site:
                     found = cached
                     break
                 self._latest = None
-            if row["id"] in self.damaged and self._seen[row["id"]] == _stamp(row["folder"]):
+            if row["id"] in self.damaged and self._seen[row["id"]] == _stamp(
+                Path(row["folder"]) / "schedule.json"
+            ):
                 continue  # damaged, and not replaced since
             try:
                 found = self._read(row)
@@ -173,7 +196,7 @@ class Site:
         """Note the publication as damaged, with its schedule.json as it is now (it is read
         again only once that changes)."""
         self.damaged[publication] = why
-        self._seen[publication] = _stamp(folder)
+        self._seen[publication] = _stamp(Path(folder) / "schedule.json")
 
     def publication(self) -> Publication | None:
         latest = self.latest()
@@ -272,7 +295,7 @@ async def person_page(request: Request) -> Response:
     return page(
         request,
         "person.html",
-        form_context(site, person, site.program.load())
+        form_context(site, person, site.problem())
         | {
             "person": person,
             "program": published.program.name if published else "",

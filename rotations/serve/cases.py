@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 
-from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from rotations.config import models
-from rotations.config.cases import Written, check_cases
+from rotations.config.cases import Written, check_cases, validate_case
 from rotations.problem import Problem
 from rotations.serve.casefile import cases_file
 from rotations.serve.pages import HEADERS, coordinator_only, page, refused
@@ -36,7 +34,7 @@ FOLLOW_UP_DAYS = 27  # a follow-up case may be discussed for four weeks from its
 def form_context(site, person, problem: Problem) -> dict:
     """What the person's page shows of cases: whether it takes them, the form's choices, and
     the cases they present (with their summaries) or submitted (without)."""
-    if cases_file(site.program.file) is None or not problem.conferences:
+    if cases_file(site.program.file, problem.config) is None or not problem.conferences:
         return {"takes_cases": False}
     published = site.publication()
     placed = {s.case: s for s in published.agenda} if published is not None else {}
@@ -60,16 +58,11 @@ def form_context(site, person, problem: Problem) -> dict:
 
 def _problems(problem: Problem, fields: dict[str, str], queued: list[str]) -> list[str]:
     """What is wrong with a submitted case, in the form's words (empty: nothing)."""
-    values = {k: v for k, v in fields.items() if v != ""}
-    try:
-        case = models.Case.model_validate(values)
-    except ValidationError as exc:
-        return [
-            f"{e['loc'][0] if e['loc'] else 'due'}: {e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()
-        ]
+    case, errors = validate_case(fields)
+    if case is None:
+        return [f"{name}: {message}" for name, message in errors]
     if case.case in queued:
-        return [f"case: '{case.case}' was submitted already and is being added"]
+        return [f"case: '{case.case}' was submitted already"]
     written = [*problem.config._cases, Written(case, None)]
     return [p.message for p in check_cases(problem.config, written)]
 
@@ -85,15 +78,17 @@ async def submit_case(request: Request) -> Response:
     form = await request.form()
     if not hmac.compare_digest(str(form.get("csrf", "")), site.person_csrf(token)):
         return refused(403, "The form has expired: reload the page and send it again.")
-    problem = site.program.load()
-    if cases_file(site.program.file) is None or not problem.conferences:
+    problem = site.problem()
+    if cases_file(site.program.file, problem.config) is None or not problem.conferences:
         return refused(404, "This program takes no cases here.")
     fields = {name: str(form.get(name, "")).strip()[:500] for name in FIELDS}
     fields["needs"] = ";".join(str(n) for n in form.getlist("needs"))
     fields["submitted"] = fields["submitted"] or site.program.today().isoformat()
     if person.role == "fellow" and not fields["presenter"]:
         fields["presenter"] = person.id
-    queued = [r["ref"] for r in site.store.rows("SELECT ref FROM cases WHERE status = 'queued'")]
+    # submitted, and not refused: queued, or added but perhaps not yet in the program read here
+    taken = "SELECT ref FROM cases WHERE status != 'refused'"
+    queued = [r["ref"] for r in site.store.rows(taken)]
     wrong = _problems(problem, fields, queued)
     if wrong:
         return page(
@@ -112,7 +107,7 @@ async def submit_case(request: Request) -> Response:
 async def agenda_page(request: Request, site, session: dict) -> Response:
     """The coming sessions' agendas with the cases' summaries, the cases not on any agenda and
     why, and the past sessions' cases with their outcomes (or a form to record one)."""
-    problem = site.program.load()
+    problem = site.problem()
     published = site.publication()
     today = site.program.today().isoformat()
     cases = {case.ref: case for case in problem.cases}
@@ -146,7 +141,7 @@ async def record_outcome(request: Request, site, session: dict) -> Response:
     ref = request.path_params["ref"]
     published = site.publication()
     slot = next((s for s in published.agenda if s.case == ref), None) if published else None
-    problem = site.program.load()
+    problem = site.problem()
     case = next((c for c in problem.cases if c.ref == ref), None)
     if slot is None or case is None:
         return refused(404, "No such case on an agenda.")

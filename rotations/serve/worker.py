@@ -186,23 +186,27 @@ class Worker(threading.Thread):
         """A submitted case written into a copy of the program's cases file, rescheduled and
         published; only then the program's cases file replaced by the copy's, in one rename.
         A case the program refuses (a reference taken meanwhile, say) is marked so, with why."""
+        file = cases_file(self.program.file, self.program.load().config)
+        if file is None:
+            self.store.case_done(submitted["id"], "refused", "the program names no cases file")
+            return
         with tempfile.TemporaryDirectory() as folder:
             program = self._copy(Path(folder))
-            path = add_case(program, json.loads(submitted["fields"]))
+            path = program.parent / file.relative_to(self.program.file.parent)
+            add_case(path, json.loads(submitted["fields"]))
             outcome = self._reschedule(program, dry_run=False, added=False)
             if "folder" not in outcome:
                 why = "; ".join(outcome["why"]) or "the rules allow no schedule"
                 self.store.case_done(submitted["id"], "refused", why)
                 self.store.log("server", f"case {submitted['ref']} not added: {why}")
                 return
-            target = self.program.file.parent / path.relative_to(program.parent)
-            mode = stat.S_IMODE(target.stat().st_mode)
-            write_private(target, path.read_bytes())  # one rename
-            os.chmod(target, mode)
+            mode = stat.S_IMODE(file.stat().st_mode)
+            write_private(file, path.read_bytes())  # one rename
+            os.chmod(file, mode)
         self.store.case_done(submitted["id"], "added")
         self.store.log(
             submitted["submitted_by"],
-            f"case {submitted['ref']} added to {target.name}, published {outcome['folder']}",
+            f"case {submitted['ref']} added to {file.name}, published {outcome['folder']}",
         )
 
     def _copy(self, folder: Path) -> Path:
@@ -276,7 +280,7 @@ class Worker(threading.Thread):
         count = self.store.row("SELECT COUNT(*) AS n FROM publications")["n"]
         folder = self.program.publications / f"{count + 1:04d}"
         sources = [self.program.file, leave_file(self.program.file)]
-        sources += [path for path in [cases_file(self.program.file)] if path is not None]
+        sources += [path for path in [cases_file(self.program.file, problem.config)] if path]
         write_output(folder, files, sources)
         return folder
 

@@ -8,6 +8,7 @@ import math
 
 from ortools.sat.python import cp_model
 
+from rotations.cases import unnamed
 from rotations.implied import Agenda
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
@@ -98,12 +99,7 @@ def _load(rule: Agenda, problem: Problem, v: Variables, model: cp_model.CpModel)
     out = []
     for c in range(len(problem.conferences)):
         part = rule.of_conference(c, "case_load_weight")
-        free = [
-            case
-            for case in problem.cases
-            if case.presenter is None
-            and any(problem.sessions[i].conference == c for i in case.sessions)
-        ]
+        free = unnamed(problem.cases, problem.sessions, c)
         if part is None or not free:
             continue
         even = math.ceil(len(free) / len(problem.fellows))
