@@ -25,6 +25,7 @@ def check_agenda(rule: Agenda, problem: Problem, schedule: Schedule) -> list[Vio
     out: list[Violation] = []
     by_session: dict[int, list[Slot]] = {}
     by_case: dict[str, list[Slot]] = {}
+    waiting: list[Violation] = []  # listed after the cases not discussed, as the soft costs
     for slot in schedule.agenda:
         by_case.setdefault(slot.case, []).append(slot)
         case = cases.get(slot.case)
@@ -38,7 +39,7 @@ def check_agenda(rule: Agenda, problem: Problem, schedule: Schedule) -> list[Vio
             )
             continue
         out += _slot(rule, problem, schedule, case, i, slot)
-        out += _waiting(rule, problem, case, i, slot)
+        waiting += _waiting(rule, problem, case, i, slot)
     for i, slots in by_session.items():
         out += _session(rule, problem, schedule, problem.sessions[i], slots, cases)
     for case in problem.cases:
@@ -50,7 +51,7 @@ def check_agenda(rule: Agenda, problem: Problem, schedule: Schedule) -> list[Vio
             where = f" ({case.position.file}:{case.position.line})" if case.position else ""
             message = f"{case.ref}{where} is not discussed: {why_not(problem, schedule, case)}"
             out.append(broken(rule.of_case(case.ref), message, case.presenter_id))
-    return out + _load(rule, problem, schedule)
+    return out + waiting + _load(rule, problem, schedule)
 
 
 def _slot(rule, problem: Problem, schedule: Schedule, case: ConferenceCase, i: int, slot: Slot):
