@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rotations.config import models
 from rotations.config.rules import RuleBase
 from rotations.config.source import Path_, Position, SourceMap, format_path
-from rotations.config.types import Range, TargetRange
+from rotations.config.types import Group, Range, TargetRange
 
 if TYPE_CHECKING:
     from rotations.problem import Problem
@@ -143,6 +143,118 @@ class Requirement(Implied):
             fid = problem.fellows[self.fellow].id
             return f"{fid} needs {self.count.describe('blocks')} of {name}"
         return f"every fellow needs {self.count.describe('blocks')} of {name}"
+
+
+@dataclass(frozen=True)
+class GroupRequirement(Implied):
+    """Every fellow takes `count` of the rotations `any_of`, spending at least one block on each
+    (a fellow's own group of the same id replaces the program's for them)."""
+
+    group: str
+    any_of: tuple[str, ...]
+    count: Range
+    fellow: int | None = None
+    type: ClassVar[str] = "requirements"
+    example: ClassVar[dict] = {
+        "requirements": {
+            "electives": {"any_of": ["palliative", "psychiatry", "research"], "count": 2}
+        }
+    }
+
+    @property
+    def path(self) -> Path_:
+        if self.fellow is not None:
+            return ("fellows", self.fellow, "requirements", self.group)
+        return ("requirements", self.group)
+
+    def bound(self, problem: Problem) -> list[int]:
+        """The fellows it binds: its own fellow, or every fellow without a group of their own."""
+        if self.fellow is not None:
+            return [self.fellow]
+        return [f for f, p in enumerate(problem.fellows) if self.group not in p.requirements]
+
+    def describe(self, problem: Problem) -> str:
+        names = ", ".join(problem.rotation(r).name for r in self.any_of)
+        whom = "every fellow" if self.fellow is None else problem.fellows[self.fellow].id
+        return f"{whom} takes {self.count.describe('rotations')} of {names}"
+
+
+@dataclass(frozen=True)
+class SiteStaffing(Implied):
+    """Between `min` and `max` fellows on the rotation at the site in every block (a block's own
+    count, `blocks.<n>`, replaces it there)."""
+
+    rotation: str
+    site: str
+    count: Range | None
+    blocks: tuple[tuple[int, Range], ...] = ()  # (0-based block, count)
+    type: ClassVar[str] = "sites"
+    example: ClassVar[dict] = {
+        "rotations": {
+            "neurology": {
+                "sites": {
+                    "va": {"staffing": {"max": 2}, "blocks": {1: 0}},
+                    "univ": {"staffing": {"min": 1, "max": 3}},
+                }
+            }
+        }
+    }
+
+    @property
+    def path(self) -> Path_:
+        return ("rotations", self.rotation, "sites", self.site)
+
+    def count_in(self, block: int) -> Range | None:
+        return dict(self.blocks).get(block, self.count)
+
+    def describe(self, problem: Problem) -> str:
+        name, site = problem.rotation(self.rotation).name, problem.site_name(self.site)
+        parts = []
+        if self.count is not None:
+            parts.append(f"{self.count.describe('fellows')} in every block")
+        parts += [f"{c.describe('fellows')} in block {b + 1}" for b, c in self.blocks]
+        return f"{name} at {site}: " + (", ".join(parts) or "offered")
+
+
+@dataclass(frozen=True)
+class SiteLimit(Implied):
+    """No fellow spends more than `max_blocks` blocks at the site."""
+
+    site: str
+    max_blocks: int
+    type: ClassVar[str] = "sites"
+    example: ClassVar[dict] = {"sites": {"va": {"name": "VA Medical Center", "max_blocks": 8}}}
+
+    @property
+    def path(self) -> Path_:
+        return ("sites", self.site, "max_blocks")
+
+    def describe(self, problem: Problem) -> str:
+        return f"at most {self.max_blocks} blocks at {problem.site_name(self.site)} per fellow"
+
+
+@dataclass(frozen=True)
+class Allowed(Implied):
+    """The fellow is only on the rotations (and sites) of `fellows[i].allowed`."""
+
+    fellow: int
+    allowed: tuple[str, ...]
+    type: ClassVar[str] = "allowed"
+    example: ClassVar[dict] = {
+        "fellows": [{"id": "ana", "name": "Ana", "allowed": ["procedures", "neurology"]}]
+    }
+
+    @property
+    def path(self) -> Path_:
+        return ("fellows", self.fellow, "allowed")
+
+    def permits(self, rotation: str, site: str | None = None) -> bool:
+        return rotation in self.allowed or (
+            site is not None and f"{rotation}@{site}" in self.allowed
+        )
+
+    def describe(self, problem: Problem) -> str:
+        return f"{problem.fellows[self.fellow].id} only on {', '.join(self.allowed)}"
 
 
 @dataclass(frozen=True)
@@ -564,12 +676,20 @@ def implied_rules(config: models.Config, source: SourceMap) -> list[Implied]:
     out: list[Implied] = [at(Staffing(r, rot.staffing)) for r, rot in rotations if rot.staffing]
     out += [at(Stint(r, rot.stint)) for r, rot in rotations if rot.stint]
     out += [at(LeaveForbidden(r)) for r, rot in rotations if rot.leave == "forbidden"]
-    out += [at(Requirement(r, count)) for r, count in config.requirements.items()]
+    for r, rot in rotations:
+        for s, there in rot.sites.items():
+            by_block = tuple(sorted((n - 1, c) for n, c in there.blocks.items()))
+            out.append(at(SiteStaffing(r, s, there.staffing, by_block)))
     out += [
-        at(Requirement(r, count, f))
+        at(SiteLimit(s, site.max_blocks)) for s, site in config.sites.items() if site.max_blocks
+    ]
+    out += [at(_requirement(r, count)) for r, count in config.requirements.items()]
+    out += [
+        at(_requirement(r, count, f))
         for f, fellow in enumerate(config.fellows)
         for r, count in fellow.requirements.items()
     ]
+    out += [at(Allowed(f, tuple(p.allowed))) for f, p in enumerate(config.fellows) if p.allowed]
     for c, conf in enumerate(config.conferences):
         costs = {"relevance": conf.relevance_weight, "panel_balance": conf.balance_weight}
         parts = {part: at(ConferencePart(c, part, costs.get(part))) for part in CONFERENCE_PARTS}
@@ -590,6 +710,12 @@ def implied_rules(config: models.Config, source: SourceMap) -> list[Implied]:
         for p, target in fellow.targets.items()
     ]
     return out
+
+
+def _requirement(key: str, value: Range | Group, fellow: int | None = None) -> Implied:
+    if isinstance(value, Group):
+        return GroupRequirement(key, tuple(dict.fromkeys(value.any_of)), value.count, fellow)
+    return Requirement(key, value, fellow)
 
 
 def _mentoring(config: models.Config, at: Callable[[Implied], Implied]) -> MentoringRules:
@@ -631,6 +757,10 @@ IMPLIED_CLASSES: tuple[type[Implied], ...] = (
     Stint,
     LeaveForbidden,
     Requirement,
+    GroupRequirement,
+    SiteStaffing,
+    SiteLimit,
+    Allowed,
     ConferenceRules,
     DidacticsRules,
     MentoringRules,

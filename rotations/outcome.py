@@ -120,6 +120,13 @@ def read_schedule(
         if solver.boolean_value(var)
     }
     agenda = _agenda(problem, model, solver)
+    sites = {}
+    for f, fellow in enumerate(problem.fellows if problem.sited else ()):
+        row = []
+        for b, rid in enumerate(assignments[fellow.id]):
+            there = model.vars.y.get((f, b, rid), {})
+            row.append(next((s for s, var in there.items() if solver.boolean_value(var)), None))
+        sites[fellow.id] = row
     return Result(
         stats,
         Schedule(
@@ -128,6 +135,7 @@ def read_schedule(
             lessons=sorted(lessons),
             mentors=mentors,
             agenda=agenda,
+            sites=sites,
             relaxed=options.relax,
             granted_leave=tuple(
                 e for e in problem.requests() if solver.boolean_value(model.vars.leave_literal(e))

@@ -33,7 +33,7 @@ def arithmetic_conflicts(problem: Problem) -> list[Conflict]:
     config = problem.config
     n_blocks, n_fellows = len(problem.blocks), len(problem.fellows)
     rotations = config.rotations
-    requirements = config.requirements
+    requirements = {r: c for r, c in config.requirements.items() if r in rotations}
 
     staffing_of, requirement_of = _implied(problem, Staffing), _implied(problem, Requirement)
 

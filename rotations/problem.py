@@ -99,6 +99,31 @@ class Problem:
         rotations = self.config.rotations
         return rotations[rotation_id].name if rotation_id in rotations else rotation_id
 
+    def site_name(self, site_id: str) -> str:
+        """The site's name (its id when there is no such site)."""
+        sites = self.config.sites
+        return sites[site_id].name if site_id in sites else site_id
+
+    def sites_of(self, rotation_id: str) -> list[str]:
+        """The sites the rotation is offered at, in the order written (none: it has no sites)."""
+        return list(self.config.rotations[rotation_id].sites)
+
+    @property
+    def fairness_weight(self) -> int:
+        """F of the objective: the weight of the worst-off fellow's wish cost."""
+        weight = self.config.program.fairness_weight
+        return len(self.fellows) if weight is None else weight
+
+    def wanted_blocks(self, rule) -> list[int]:
+        """The blocks a `want` rule looks at: those overlapping its dates (default the year)."""
+        first, last = self.blocks[0].start, self.blocks[-1].end
+        return self.blocks_overlapping(rule.start or first, rule.end or last)
+
+    @cached_property
+    def sited(self) -> list[str]:
+        """The rotations offered at sites, in the program's order."""
+        return [r for r in self.rotations if self.config.rotations[r].sites]
+
     def inside(self, fellow: int, day: dt.date) -> bool:
         """Whether `day` lies within the fellow's dates in the program."""
         person = self.fellows[fellow]

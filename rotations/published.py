@@ -226,6 +226,9 @@ class Publication(_Record):
     mentors: dict[str, str] = {}  # fellow id -> mentor's faculty id
     agenda: list[SlotRecord] = []
     files: list[str] = []
+    # Programs with sites only (absent otherwise): site id -> name, and each block's site.
+    site_names: dict[str, str] | None = None
+    sites: dict[str, list[str | None]] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Publication:
@@ -266,6 +269,12 @@ class Publication(_Record):
                 raise ValueError(f"agenda[{i}].conference: unknown conference '{slot.conference}'")
             if slot.presenter not in fellows:
                 raise ValueError(f"agenda[{i}].presenter: unknown presenter '{slot.presenter}'")
+        for fid, row in (self.sites or {}).items():
+            if fid not in fellows or len(row) != len(self.blocks):
+                raise ValueError(f"sites.{fid}: not one of the file's fellows, block by block")
+            unknown = {s for s in row if s is not None} - set(self.site_names or {})
+            if unknown:
+                raise ValueError(f"sites.{fid}: unknown site '{sorted(unknown)[0]}'")
         for fid, mentor in self.mentors.items():
             if fid not in fellows:
                 raise ValueError(f"mentors.{fid}: not one of the file's fellows")
@@ -292,6 +301,7 @@ class Publication(_Record):
                 Lesson(x.date.isoformat(), x.series, x.topic, x.teacher) for x in self.lessons
             ),
             mentors=dict(self.mentors),
+            sites={fid: list(row) for fid, row in (self.sites or {}).items()},
             agenda=sorted(
                 Slot(x.date.isoformat(), x.conference, x.order, x.case, x.presenter)
                 for x in self.agenda
@@ -300,6 +310,9 @@ class Publication(_Record):
 
     def to_json(self) -> bytes:
         data = self.model_dump(mode="json")
+        for key in ("site_names", "sites"):
+            if data[key] is None:
+                del data[key]
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -394,6 +407,8 @@ def publication(
         mentors=schedule.mentors,
         agenda=agenda_rows(problem, schedule),
         files=files or [],
+        site_names={s: site.name for s, site in problem.config.sites.items()} or None,
+        sites=schedule.sites or None,
     )
 
 

@@ -87,7 +87,7 @@ class Slot:
 @dataclass(frozen=True)
 class Schedule:
     """Who is on which rotation in each block: `assignments[fellow_id][block_index]` (None in a
-    block wholly outside the fellow's dates)."""
+    block wholly outside the fellow's dates), and at which site (`sites`)."""
 
     assignments: dict[str, list[str | None]]
     solver: SolverStats
@@ -100,9 +100,16 @@ class Schedule:
     lessons: list[Lesson] = field(default_factory=list)  # seminar sessions held, by date
     mentors: dict[str, str] = field(default_factory=dict)  # fellow id -> mentor's faculty id
     agenda: list[Slot] = field(default_factory=list)  # the cases discussed, by date and order
+    # sites[fellow_id][block_index]: the site of the block's rotation (None: a rotation without
+    # sites, or no rotation); empty when the program has no sites.
+    sites: dict[str, list[str | None]] = field(default_factory=dict)
 
     def rotation_of(self, fellow_id: str, block: int) -> str | None:
         return self.assignments[fellow_id][block]
+
+    def site_of(self, fellow_id: str, block: int) -> str | None:
+        row = self.sites.get(fellow_id)
+        return row[block] if row else None
 
     def roles_on(self, conference: str, date: str) -> list[Role]:
         return [r for r in self.roles if r.conference == conference and r.date == date]

@@ -172,7 +172,7 @@ def plan_for(problem: Problem, model: Model, options: SolveOptions) -> Plan:
 
 def _floor(problem: Problem, model: Model) -> int:
     """The least objective the model's floors prove."""
-    return (model.floors or Floors()).objective(len(problem.fellows))
+    return (model.floors or Floors()).objective(problem.fairness_weight)
 
 
 def _with_floors(

@@ -108,8 +108,16 @@ def run(problem: Problem, time_limit: float = 20.0) -> Result:
     return solve(problem, SolveOptions(time_limit=time_limit, seed=0, workers=2))
 
 
-def hand_schedule(problem: Problem, rows: dict[str, list[str]], default: str = "c") -> Schedule:
-    """A schedule written by hand: given rows, everyone else on `default` all year."""
+def hand_schedule(
+    problem: Problem, rows: dict[str, list[str]], default: str = "c", sites: dict | None = None
+) -> Schedule:
+    """A schedule written by hand: given rows, everyone else on `default` all year; `sites`
+    gives the site of each block of some fellows (None elsewhere)."""
     n = len(problem.blocks)
     assignments = {f.id: list(rows.get(f.id, [default] * n)) for f in problem.fellows}
-    return Schedule(assignments=assignments, solver=SolverStats(status="OPTIMAL"))
+    where = {f.id: list((sites or {}).get(f.id, [None] * n)) for f in problem.fellows}
+    return Schedule(
+        assignments=assignments,
+        solver=SolverStats(status="OPTIMAL"),
+        sites=where if sites else {},
+    )

@@ -41,13 +41,24 @@ def test_builder_and_checker_are_of_one_family(kind: type) -> None:
     assert entry.build.__doc__ and entry.check.__doc__
 
 
+def _implied_type(key: str) -> str:
+    parts = key.split(".")
+    if parts[0] == "rotations":
+        return parts[2]
+    return parts[1] if parts[0].startswith("fellows[") else parts[0]
+
+
+SITES = {"va": {"name": "VA Medical Center"}, "univ": {"name": "University Hospital"}}
+
+
 @pytest.mark.parametrize("kind", rules.RULE_CLASSES, ids=lambda c: c.__name__)
 def test_a_typed_rule_has_a_valid_example_and_describes_itself(kind: type, load) -> None:
     rule = TypeAdapter(rules.Rule).validate_python(kind.example)
     assert type(rule) is kind
-    names = {"procedures", "neurology", "palliative", "elective", "acute"}
+    names = {"procedures", "neurology", "palliative", "elective", "acute", "unassigned"}
     config = program(
         program=YEAR,
+        sites=SITES,
         rotations={r: {"name": r.title()} for r in names},
         fellows=[{"id": "ana", "name": "Ana"}, {"id": "ben", "name": "Ben"}],
         rules=[kind.example],
@@ -60,8 +71,8 @@ def test_a_typed_rule_has_a_valid_example_and_describes_itself(kind: type, load)
 
 @pytest.mark.parametrize("kind", IMPLIED_CLASSES, ids=lambda c: c.__name__)
 def test_an_implied_rule_has_a_valid_example_and_describes_itself(kind: type, load) -> None:
-    names = {"procedures", "neurology", "acute"}
-    base = program(program=YEAR, rotations={r: {"name": r.title()} for r in names})
+    names = {"procedures", "neurology", "acute", "palliative", "psychiatry", "research"}
+    base = program(program=YEAR, sites=SITES, rotations={r: {"name": r.title()} for r in names})
     config = base | {"faculty": FACULTY} | copy.deepcopy(kind.example)
     if "rotations" in kind.example:  # an example rotation keeps its name
         for rid, keys in kind.example["rotations"].items():
@@ -98,11 +109,8 @@ def test_it_has_a_satisfied_and_violated_case(kind: type) -> None:
         assert any(name.startswith("test_") for name in dir(own))
         return
     typed = {case.rule["type"] for case in CASES if case.rule is not None}
-    # rotations.<id>.staffing -> staffing, requirements.<id> -> requirements
-    implied = {
-        case.key.split(".")[-1 if case.key.startswith("rotations") else 0]
-        for case in CASES
-        if case.rule is None
-    }
+    # rotations.<id>.staffing -> staffing, requirements.<id> -> requirements,
+    # rotations.<id>.sites.<site> and sites.<id>.max_blocks -> sites, fellows[i].allowed -> allowed
+    implied = {_implied_type(case.key) for case in CASES if case.rule is None}
     name = getattr(kind, "type", None)
     assert (isinstance(name, str) and name in implied) or kind.example.get("type") in typed

@@ -39,6 +39,7 @@ class Case:
     units: int = 1
     changes: dict = field(default_factory=dict)  # top-level keys of the program
     force_changes: dict = field(default_factory=dict)  # and those that make it break
+    sites: dict = field(default_factory=dict)  # the sites of `broken`, fellow by fellow
 
 
 CASES = [
@@ -224,6 +225,126 @@ CASES = [
         ],
     ),
 ]
+WEEK = {1: "2027-07-05..2027-07-11", 2: "2027-07-12..2027-07-18"}
+SITES = {"x": {"name": "Xavier"}, "y": {"name": "Yates"}}
+
+
+def sited(a: dict, b: dict | None = None, **keys) -> dict:
+    """Program changes with sites x and y, rotation `a` offered at the sites `a` (and `b` at
+    those of `b`)."""
+    rotations = rotations_with(sites=a)["rotations"]
+    if b is not None:
+        rotations["b"]["sites"] = b
+    return {"sites": SITES | keys, "rotations": rotations}
+
+
+def only(**allowed) -> dict:
+    """The fellows, some of them allowed only the rotations given (`ana="b c"`)."""
+    fellows = [
+        {"id": "ana", "name": "Ana"},
+        {"id": "ben", "name": "Ben"},
+        {"id": "cy", "name": "Cy"},
+    ]
+    for f in fellows:
+        if f["id"] in allowed:
+            f["allowed"] = allowed[f["id"]].split()
+    return {"fellows": fellows}
+
+
+CASES += [
+    Case(
+        "before_requires_first",
+        {"type": "before", "first": "a", "then": "b", "requires_first": True},
+        [pin("ana", "b", 1)],
+        {"ana": list("bccccc")},
+        flags=["ana is on Beta in block 1 without Alpha before it"],
+    ),
+    Case(
+        "site_staffing",
+        None,
+        [pin("ana", "a", 1), pin("ben", "a", 1)],
+        {"ana": list("accccc"), "ben": list("accccc")},
+        key="rotations.a.sites.x",
+        changes=sited({"x": {"staffing": {"max": 1}}, "y": {}}),
+        force_changes=only(ana="a@x b c", ben="a@x b c"),
+        sites={"ana": ["x", *[None] * 5], "ben": ["x", *[None] * 5]},
+        flags=[f"2 fellows on Alpha at Xavier in block 1 ({WEEK[1]}), at most 1 fellow wanted"],
+    ),
+    Case(
+        "site_staffing_in_a_block",
+        None,
+        [pin("ana", "a", 2)],
+        {"ana": list("cacccc")},
+        key="rotations.a.sites.x",
+        changes=sited({"x": {"blocks": {2: 0}}}),
+        sites={"ana": [None, "x", *[None] * 4]},
+        flags=[f"1 fellows on Alpha at Xavier in block 2 ({WEEK[2]}), exactly 0 fellows wanted"],
+    ),
+    Case(
+        "site_limit",
+        None,
+        [pin("ana", "a", 1), pin("ana", "b", 2)],
+        {"ana": list("abcccc")},
+        key="sites.x.max_blocks",
+        changes=sited({"x": {}}, {"x": {}}, x={"name": "Xavier", "max_blocks": 1}),
+        sites={"ana": ["x", "x", *[None] * 4]},
+        flags=["ana spends 2 blocks at Xavier, at most 1"],
+    ),
+    Case(
+        "allowed",
+        None,
+        [pin("ana", "a", 1)],
+        {"ana": list("accccc")},
+        key="fellows[0].allowed",
+        changes=only(ana="b c"),
+        flags=["ana is on a in block 1, not among b, c"],
+    ),
+    Case(
+        "requirement_group",
+        None,
+        [pin("ana", "c", 1, 2, 3, 4, 5, 6)],
+        {"ana": list("cccccc"), "ben": list("abcccc"), "cy": list("accccc")},
+        key="requirements.core",
+        changes={"requirements": {"core": {"any_of": ["a", "b"], "count": 2}}},
+        flags=[
+            "ana takes 0 of a, b (none); exactly 2 rotations wanted",
+            "cy takes 1 of a, b (a); exactly 2 rotations wanted",
+        ],
+    ),
+    Case(
+        "want",
+        {"type": "want", "fellow": "ana", "rotation": "a"},
+        [pin("ana", "b", 1, 2, 3, 4, 5, 6)],
+        {"ana": list("bbbbbb")},
+        flags=["ana has no block of Alpha"],
+    ),
+    Case(
+        "prefer_site",
+        {"type": "prefer_site", "fellow": "ana", "site": "x"},
+        [pin("ana", "a", 1)],
+        {"ana": list("accccc")},
+        changes=sited({"x": {}, "y": {}}),
+        force_changes=only(ana="a@y b c"),
+        sites={"ana": ["y", *[None] * 5]},
+        flags=["ana is at Yates in block 1, not at Xavier"],
+    ),
+    Case(
+        "site_change",
+        {"type": "site_change"},
+        [pin("ana", "a", 1), pin("ana", "b", 2)],
+        {"ana": list("abcccc")},
+        changes=sited({"x": {}}, {"y": {}}),
+        sites={"ana": ["x", "y", *[None] * 4]},
+        flags=["ana moves from Xavier to Yates in block 2"],
+    ),
+    Case(
+        "idle",
+        {"type": "idle", "rotation": "c"},
+        [pin("ana", "c", 1), pin("ana", "a", 2)],
+        {"ana": list("caaaaa")},
+        flags=["ana waits on Gamma in block 1 before block 6"],
+    ),
+]
 SOFT = [c for c in CASES if c.rule is not None]
 
 
@@ -266,7 +387,8 @@ def test_soft_rule_violated_costs_its_weight(case: Case, load) -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_checker_flags_hand_written_violation(case: Case, load) -> None:
     problem = load(config_for(case, forced=True))
-    broken = [v for v in check(problem, hand_schedule(problem, case.broken)) if v.key == case.key]
+    schedule = hand_schedule(problem, case.broken, sites=case.sites)
+    broken = [v for v in check(problem, schedule) if v.key == case.key]
     assert [v.message for v in broken] == case.flags
     assert all(v.hard and v.cost == 0 for v in broken)
 

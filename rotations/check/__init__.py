@@ -33,15 +33,29 @@ from rotations.check.sequence import (
     check_gap,
     check_max_consecutive,
 )
+from rotations.check.sites import (
+    check_allowed,
+    check_group_requirement,
+    check_idle,
+    check_prefer_site,
+    check_site_change,
+    check_site_limit,
+    check_site_staffing,
+    check_want,
+)
 from rotations.config import rules
 from rotations.implied import (
     Agenda,
+    Allowed,
     ConferenceRules,
     DidacticsRules,
+    GroupRequirement,
     LeaveEntry,
     LeaveForbidden,
     MentoringRules,
     Requirement,
+    SiteLimit,
+    SiteStaffing,
     Staffing,
     Stint,
     Target,
@@ -54,6 +68,10 @@ CHECKERS: dict[type, Callable] = {
     Stint: check_stint,
     LeaveForbidden: check_leave_forbidden,
     Requirement: check_requirement,
+    GroupRequirement: check_group_requirement,
+    SiteStaffing: check_site_staffing,
+    SiteLimit: check_site_limit,
+    Allowed: check_allowed,
     ConferenceRules: check_conference,
     DidacticsRules: check_didactics,
     Agenda: check_agenda,
@@ -70,6 +88,10 @@ CHECKERS: dict[type, Callable] = {
     rules.Apart: check_apart,
     rules.Prefer: check_prefer,
     rules.Avoid: check_avoid,
+    rules.Want: check_want,
+    rules.PreferSite: check_prefer_site,
+    rules.SiteChange: check_site_change,
+    rules.Idle: check_idle,
 }
 
 

@@ -28,13 +28,20 @@ def check_gap(rule: rules.Gap, problem: Problem, schedule: Schedule) -> list[Vio
 
 
 def check_before(rule: rules.Before, problem: Problem, schedule: Schedule) -> list[Violation]:
-    """No block on `first` comes after a block on `then`."""
+    """No block on `first` comes after a block on `then`; with `requires_first`, none on `then`
+    without one on `first` before it."""
     out = []
     for fid in bound(problem, rule):
         row = schedule.assignments[fid]
         firsts = [b for b, r in enumerate(row) if r == rule.first]
         thens = [b for b, r in enumerate(row) if r == rule.then]
-        if firsts and thens and max(firsts) > min(thens):
+        if rule.requires_first and thens and not firsts:
+            message = (
+                f"{fid} is on {problem.rotation(rule.then).name} in block {min(thens) + 1} "
+                f"without {problem.rotation(rule.first).name} before it"
+            )
+            out.append(broken(rule, message, fid))
+        elif firsts and thens and max(firsts) > min(thens):
             message = (
                 f"{fid} is on {problem.rotation(rule.then).name} in block {min(thens) + 1} "
                 f"before {problem.rotation(rule.first).name} in block {max(firsts) + 1}"

@@ -30,6 +30,7 @@ from rotations.config.types import (
     Line,
     Number,
     Positive,
+    Requirement,
     Strict,
     Target,
     Text,
@@ -76,6 +77,11 @@ class Program(Strict):
         description="a country code (US, or US-CA with a subdivision) or a list of dates",
     )
     organizer: Organizer | None = Field(default=None, description="{name, email}")
+    fairness_weight: Number | None = Field(
+        default=None,
+        description="weight of the worst-off fellow's wish cost in the objective (default: the "
+        "number of fellows; 0: no fairness term)",
+    )
 
     @field_validator("start")
     @classmethod
@@ -116,6 +122,29 @@ class Program(Strict):
         return value
 
 
+class Site(Strict):
+    """A hospital or clinic where rotations are offered, keyed by its id under `sites:`."""
+
+    name: Line = Field(description="shown in calendars, reports and messages")
+    location: Line | None = Field(
+        default=None, description="calendar event location of the rotations there"
+    )
+    max_blocks: Positive | None = Field(
+        default=None, description="blocks a fellow spends at the site at most"
+    )
+
+
+class RotationSite(Strict):
+    """A site a rotation is offered at (`rotations.<id>.sites.<site>`): its staffing there."""
+
+    staffing: Count | None = Field(
+        default=None, description="fellows on the rotation at this site in every block"
+    )
+    blocks: dict[Positive, Count] = Field(
+        default={}, description="block number -> staffing in that block, instead of `staffing`"
+    )
+
+
 class Rotation(Strict):
     """A rotation fellows spend blocks on, keyed by its id under `rotations:`."""
 
@@ -142,6 +171,11 @@ class Rotation(Strict):
         default={},
         description="procedure id -> cases a fellow on it takes part in per 5 working days",
     )
+    sites: dict[str, RotationSite] = Field(
+        default={},
+        description="site id -> its staffing there: a fellow on the rotation is at one of "
+        "them, the same site for a whole run of consecutive blocks",
+    )
 
 
 class Procedure(Strict):
@@ -163,11 +197,23 @@ class Fellow(Strict):
     end: dt.date | None = Field(
         default=None, description="last day in the program, for a fellow who leaves early"
     )
-    requirements: dict[str, Count] = Field(
-        default={}, description="rotation id -> blocks: replaces the program's, key by key"
+    requirements: dict[str, Requirement] = Field(
+        default={},
+        description="rotation id -> blocks, or group id -> {any_of, count}: replaces the "
+        "program's, key by key",
     )
     targets: dict[str, Target] = Field(
         default={}, description="procedure id -> cases: replaces the program's, key by key"
+    )
+    allowed: list[str] = Field(
+        default=[],
+        description="the only rotations the fellow may be on: rotation ids, or rotation@site "
+        "for one site of it (default: every rotation)",
+    )
+    prior_cost: Number = Field(
+        default=0,
+        description="wish cost carried in from before this schedule (e.g. last year's): "
+        "counts when the fairness term finds the worst-off fellow",
     )
 
     @model_validator(mode="after")
@@ -511,8 +557,13 @@ class Config(Strict):
     program: Program = Field(description="the year: id, time zone, start, blocks")
     rotations: dict[str, Rotation] = Field(min_length=1, description="rotation id -> rotation")
     fellows: list[Fellow] = Field(min_length=1, description="the fellows")
-    requirements: dict[str, Count] = Field(
-        default={}, description="rotation id -> blocks every fellow spends on it"
+    sites: dict[str, Site] = Field(
+        default={}, description="site id -> a hospital or clinic rotations are offered at"
+    )
+    requirements: dict[str, Requirement] = Field(
+        default={},
+        description="rotation id -> blocks every fellow spends on it, or group id -> "
+        "{any_of, count}: how many of these rotations every fellow takes",
     )
     leave: list[Leave] = Field(default=[], description="approved or requested leave")
     rules: list[Rule] = Field(default=[], description="typed rules; hard unless weighted")
@@ -546,7 +597,7 @@ class Config(Strict):
     _logged: Any = PrivateAttr(default=())  # the case logs' rows, read by load_config
     _cases: Any = PrivateAttr(default=())  # every case, with where it was written (load_config)
 
-    @field_validator("procedures", "rotations", "case_types")
+    @field_validator("procedures", "rotations", "case_types", "sites")
     @classmethod
     def _ids(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         what = info.field_name.removesuffix("s")

@@ -56,8 +56,9 @@ def partial_config(data: Any) -> models.Config:
             for rid, raw in mapping("rotations").items()
         },
         fellows=fellows,
+        sites={str(sid): valid(models.Site, raw) for sid, raw in mapping("sites").items()},
         requirements={
-            str(rid): valid(types.Count, raw) for rid, raw in mapping("requirements").items()
+            str(rid): valid(types.Requirement, raw) for rid, raw in mapping("requirements").items()
         },
         leave=[valid(models.Leave, raw) for raw in entries("leave")],
         rules=[valid(rules.Rule, raw) for raw in entries("rules")],
@@ -93,6 +94,37 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
     def rotation(path: tuple, rid: str) -> None:
         if rid not in rotations:
             report(path, f"unknown rotation '{rid}'; known: {', '.join(rotations)}")
+
+    sites = config.sites or {}
+
+    def site(path: tuple, sid: str) -> None:
+        if sid not in sites:
+            known = ", ".join(sites) or "none yet: add them under sites:"
+            report(path, f"unknown site '{sid}'; known: {known}")
+
+    def offered(path: tuple, rid: str, sid: str) -> None:
+        """`sid` is a site `rid` is offered at."""
+        rot = rotations.get(rid)
+        if rot is None:
+            return
+        there = getattr(rot, "sites", None) or {}
+        if sid not in there:
+            known = ", ".join(there) or "none: it has no sites"
+            report(path, f"{rid} is not offered at '{sid}' (its sites: {known})")
+
+    def requirement(path: tuple, key: str, value) -> None:
+        if isinstance(value, types.Group):
+            if key in rotations:
+                report(path, f"'{key}' is a rotation; name the group of any_of another way")
+            for j, rid in enumerate(value.any_of):
+                rotation((*path, "any_of", j), rid)
+            if value.count.min is not None and value.count.min > len(set(value.any_of)):
+                report(
+                    (*path, "count"),
+                    f"{value.count.min} of {len(set(value.any_of))} rotations cannot be taken",
+                )
+        else:
+            rotation(path, key)
 
     def procedure(path: tuple, pid: str) -> None:
         if pid not in procedures:
@@ -139,21 +171,35 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
                 "'program' is reserved for calendars/program.ics; pick another id",
             )
         _device_name(report, ("fellows", i, "id"), f.id)
-        for rid in getattr(f, "requirements", {}):
-            rotation(("fellows", i, "requirements", rid), rid)
+        for rid, value in getattr(f, "requirements", {}).items():
+            requirement(("fellows", i, "requirements", rid), rid, value)
+        for j, entry in enumerate(getattr(f, "allowed", [])):
+            rid, _, sid = entry.partition("@")
+            rotation(("fellows", i, "allowed", j), rid)
+            if sid:
+                offered(("fellows", i, "allowed", j), rid, sid)
         for pid in getattr(f, "targets", {}):
             procedure(("fellows", i, "targets", pid), pid)
         start, end = getattr(f, "start", None), getattr(f, "end", None)
         if start or end:
             in_year(("fellows", i), start or end, end or start, f"{f.id}'s dates")
 
-    for rid in config.requirements:
-        rotation(("requirements", rid), rid)
+    for rid, value in config.requirements.items():
+        if value is not None:
+            requirement(("requirements", rid), rid, value)
     for pid in config.targets or {}:
         procedure(("targets", pid), pid)
     for rid, rot in config.rotations.items():
         for pid in getattr(rot, "exposure", None) or {}:
             procedure(("rotations", rid, "exposure", pid), pid)
+        for sid, there in (getattr(rot, "sites", None) or {}).items():
+            site(("rotations", rid, "sites", sid), sid)
+            for number in there.blocks if blocks is not None else ():
+                if number > len(blocks):
+                    report(
+                        ("rotations", rid, "sites", sid, "blocks", number),
+                        f"there is no block {number}: the year has blocks 1..{len(blocks)}",
+                    )
 
     for i, leave in _present(config.leave):
         fellow(("leave", i, "fellow"), leave.fellow)
@@ -181,6 +227,10 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
                     )
         if isinstance(rule, rules.Wish):
             in_year(path, rule.start, rule.end, "the dates")
+        if isinstance(rule, (rules.Want, rules.PreferSite)) and rule.site is not None:
+            site((*path, "site"), rule.site)
+        if isinstance(rule, rules.Want) and rule.site is not None:
+            offered((*path, "site"), rule.rotation, rule.site)
     _check_conferences(config, report, rotation, in_year)
     _check_teaching(config, report, rotation, fellow)
     return problems

@@ -27,6 +27,9 @@ class Program(Protocol):
     def rotation_name(self, rotation_id: str) -> str:
         """The rotation's name (its id when there is no such rotation)."""
 
+    def site_name(self, site_id: str) -> str:
+        """The site's name (its id when there is no such site)."""
+
     def blocks_within(self, not_before: dt.date | None, not_after: dt.date | None) -> list[int]:
         """Blocks lying wholly inside not_before..not_after."""
 
@@ -116,18 +119,22 @@ class Gap(RuleBase):
 
 
 class Before(RuleBase):
-    """All of a fellow's `first` blocks come before any of their `then` blocks."""
+    """All of a fellow's `first` blocks come before any of their `then` blocks; with
+    `requires_first`, a fellow is on `then` only after a block on `first`."""
 
     type: Literal["before"]
     first: str
     then: str
+    requires_first: bool = Field(
+        default=False, description="no `then` block unless a `first` block came before it"
+    )
     example: ClassVar[dict] = {"type": "before", "first": "neurology", "then": "palliative"}
 
     def statement(self, problem: Program) -> str:
-        return (
-            f"all {problem.rotation_name(self.first)} blocks come before any "
-            f"{problem.rotation_name(self.then)} block"
-        )
+        first, then = problem.rotation_name(self.first), problem.rotation_name(self.then)
+        if self.requires_first:
+            return f"{then} only after {first}, and all {first} blocks before any {then} block"
+        return f"all {first} blocks come before any {then} block"
 
 
 class Window(RuleBase):
@@ -294,6 +301,76 @@ class Avoid(Wish):
         return f"not on {problem.rotation_name(self.rotation)} from {self.start} to {self.end}"
 
 
+class Want(SingleFellowRule):
+    """The fellow wants at least one block of `rotation` (at `site`, if given), between `start`
+    and `end` (default: the whole year)."""
+
+    type: Literal["want"]
+    rotation: str
+    site: str | None = Field(default=None, description="the site they want it at")
+    start: dt.date | None = None
+    end: dt.date | None = None
+    wish: ClassVar[bool] = True
+    example: ClassVar[dict] = {
+        "type": "want",
+        "fellow": "ana",
+        "rotation": "palliative",
+        "weight": 4,
+    }
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Want:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    def statement(self, problem: Program) -> str:
+        at = f" at {problem.site_name(self.site)}" if self.site else ""
+        when = ""
+        if self.start or self.end:
+            when = f" between {self.start or 'the start'} and {self.end or 'the end'}"
+        return f"at least one block of {problem.rotation_name(self.rotation)}{at}{when}"
+
+
+class PreferSite(SingleFellowRule):
+    """The fellow wants to be at `site` whenever on a rotation offered at sites: each block
+    they spend at another site counts."""
+
+    type: Literal["prefer_site"]
+    site: str
+    wish: ClassVar[bool] = True
+    example: ClassVar[dict] = {"type": "prefer_site", "fellow": "ben", "site": "va", "weight": 2}
+
+    def statement(self, problem: Program) -> str:
+        return f"every block of a rotation with sites at {problem.site_name(self.site)}"
+
+
+class SiteChange(RuleBase):
+    """A fellow stays at one site: each time their site differs from that of their last block
+    at a site counts (blocks on rotations without sites are passed over)."""
+
+    type: Literal["site_change"]
+    wish: ClassVar[bool] = True
+    example: ClassVar[dict] = {"type": "site_change", "weight": 3}
+
+    def statement(self, problem: Program) -> str:
+        return "no change of site from one rotation to the next"
+
+
+class Idle(RuleBase):
+    """No waiting: each block a fellow spends on `rotation` (time without a rotation) before a
+    later block on another rotation counts."""
+
+    type: Literal["idle"]
+    rotation: str
+    wish: ClassVar[bool] = True
+    example: ClassVar[dict] = {"type": "idle", "rotation": "unassigned", "weight": 1}
+
+    def statement(self, problem: Program) -> str:
+        name = problem.rotation_name(self.rotation)
+        return f"no block on {name} before a block on another rotation"
+
+
 Rule = Annotated[
     Gap
     | Before
@@ -304,7 +381,11 @@ Rule = Annotated[
     | Pin
     | Apart
     | Prefer
-    | Avoid,
+    | Avoid
+    | Want
+    | PreferSite
+    | SiteChange
+    | Idle,
     Field(discriminator="type"),
 ]
 

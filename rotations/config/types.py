@@ -105,6 +105,20 @@ Count = Annotated[
 ]
 
 
+class Group(Strict):
+    """A requirement of the form "k of these rotations": the fellow spends at least one block
+    on `count` of the rotations in `any_of`."""
+
+    any_of: list[str] = Field(min_length=2, description="the rotations the fellow chooses from")
+    count: Count = Field(description="how many of them the fellow takes (a number, or {min, max})")
+
+
+Requirement = Annotated[
+    Count | Group,
+    Field(description="blocks of a rotation (a number or {min, max}), or {any_of, count}"),
+]
+
+
 class TargetRange(Strict):
     """Cases of a procedure a fellow should reach: hard, or soft with a `weight`."""
 

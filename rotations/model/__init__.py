@@ -53,7 +53,9 @@ def build_model(
         if len(wishing) * len(cp.proto.variables) <= ALONE_WORK:
             part = None if deadline is None else deadline.part(ALONE_SHARE)
             floors = replace(floors, alone=_alone_floors(problem, floors, part))
-    worst = add_objective(cp, penalties, len(problem.fellows), floors)
+    worst = add_objective(
+        cp, penalties, problem.fairness_weight, floors, [f.prior_cost for f in problem.fellows]
+    )
     if enforce_hard:
         for key, literal in v.literals.items():
             if v.stands(key):

@@ -2,10 +2,12 @@
 
     minimise  Σ weight × violated  +  F × max over fellows of (that fellow's unmet-wish cost)
 
-where the unmet-wish cost of a fellow is the sum of their violated `prefer`/`avoid` weights and
-F is the number of fellows. With F = number of fellows, taking one unit of unmet wishes off the
-worst-off fellow is worth one extra unit for every other fellow: the schedule spreads
-disappointment instead of piling it on one person, but never buys fairness with more than that.
+where the unmet-wish cost of a fellow is the sum of their violated wishes' weights (`prefer`,
+`avoid`, `want`, ..., requested leave, targets) plus their `prior_cost`, and F is
+`program.fairness_weight`, by default the number of fellows. With F = number of fellows,
+taking one unit of unmet wishes off the worst-off fellow is worth one extra unit for every
+other fellow: the schedule spreads disappointment instead of piling it on one person, but never
+buys fairness with more than that.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ def add_objective(
     penalties: list[Penalty],
     fellows: int,
     floors: Floors | None = None,
+    priors: list[int] | None = None,
 ) -> cp_model.IntVar | None:
-    """Set the objective; return the worst-off fellow's wish cost variable (None if no wishes).
-    `floors`: what the unmet wishes cost at least, from model/bounds.py."""
+    """Set the objective, `fellows` the weight F of the worst-off fellow; return the worst-off
+    fellow's wish cost variable (None if no wishes). `floors`: what the unmet wishes cost at
+    least, from model/bounds.py; `priors`: each fellow's prior cost."""
     floors = floors or Floors()
     soft = [p for p in penalties if not p.hard]
     wishes = wish_penalties(penalties)
@@ -39,16 +43,24 @@ def add_objective(
     if not floors.alone:
         total += _floored(model, relevance, floors.relevance, "relevance_cost")
     total += sum(p.weight * p.literal for p in soft if id(p) not in grouped)
-    per_fellow: dict[int, list[Penalty]] = {}
+    priors = priors or []
+    per_fellow: dict[int, list[Penalty]] = {f: [] for f, prior in enumerate(priors) if prior}
     for p in wishes:
         per_fellow.setdefault(p.fellow, []).append(p)
     worst, bound = None, 0
+
+    def prior(f: int) -> int:
+        return priors[f] if f < len(priors) else 0
+
     if per_fellow:
-        costs = per_fellow.values()
-        bound = max(sum(p.weight * upper_bound(p.literal) for p in ps) for ps in costs)
-        worst = model.new_int_var(floors.worst, bound, "worst_fellow_wish_cost")
+        costs = per_fellow.items()
+        bound = max(
+            prior(f) + sum(p.weight * upper_bound(p.literal) for p in ps) for f, ps in costs
+        )
+        least = max(floors.worst, max(prior(f) for f in per_fellow))
+        worst = model.new_int_var(least, max(least, bound), "worst_fellow_wish_cost")
         for f in sorted(per_fellow):
-            model.add(worst >= sum(p.weight * p.literal for p in per_fellow[f]))
+            model.add(worst >= prior(f) + sum(p.weight * p.literal for p in per_fellow[f]))
         unmet += fellows * worst
         if floors.together > floors.wished(fellows):
             # The two together, from the floor of their sum, which neither's floor shows.

@@ -50,7 +50,8 @@ class Relaxed(NamedTuple):
 def wish_relaxation(problem: Problem) -> Relaxed:
     """The floors of one fellow's wishes (the `rules:` prefer and avoid, the procedure
     targets' missing cases), from the relaxation of the module docstring."""
-    wishes = [r for r in problem.config.rules if r.wish and not r.hard]
+    # The other wishes (want, prefer_site, site_change, idle) cost nothing in it: still floors.
+    wishes = [r for r in problem.config.rules if isinstance(r, rules.Wish) and not r.hard]
     targets = [r for r in problem.rules if isinstance(r, Target)]
     if not wishes and not targets:
         return Relaxed()
@@ -94,7 +95,7 @@ def wish_relaxation(problem: Problem) -> Relaxed:
     worst = cp.new_int_var(highest, max(highest, most), "worst")
     for terms in costs.values():
         cp.add(worst >= sum(terms))
-    fellows = len(problem.fellows)
+    fellows = problem.fairness_weight
     solver, code = _minimise(cp, total, presolve)
     unmet = solved_bound(solver, code)
     if code == cp_model.OPTIMAL and unmet == 0:

@@ -25,7 +25,8 @@ class Penalty:
 
 
 class Variables:
-    """x[f][b][r] = 1 when fellow f is on rotation r in block b; one literal per hard rule."""
+    """x[f][b][r] = 1 when fellow f is on rotation r in block b, y[f, b, r][s] when at site s of
+    it; one literal per hard rule."""
 
     def __init__(
         self,
@@ -49,6 +50,17 @@ class Variables:
             ]
             for f in problem.fellows
         ]
+        # y[f, b, r][s] = 1 when fellow f is on rotation r at site s in block b (rotations with
+        # sites only; their sum is x[f][b][r]).
+        self.y: dict[tuple[int, int, str], dict[str, cp_model.IntVar]] = {
+            (f, b, r): {
+                s: model.new_bool_var(f"y[{fellow.id},{b + 1},{r},{s}]")
+                for s in problem.sites_of(r)
+            }
+            for r in problem.sited
+            for f, fellow in enumerate(problem.fellows)
+            for b in range(len(problem.blocks))
+        }
         # The literal that switches a hard rule on, per (rule key, fellow or None), and the rule
         # of each key: assumptions for explanations, fixed true otherwise.
         self.literals: dict[tuple[str, int | None], cp_model.IntVar] = {}
@@ -60,9 +72,17 @@ class Variables:
         self.discuss: dict[tuple[int, int], cp_model.IntVar] = {}  # (case, session)
         self.case_by: dict[tuple[int, int, int], cp_model.IntVar] = {}  # (case, session, fellow)
         self.present_despite_leave: dict[tuple, cp_model.IntVar] = {}
+        self.taken: dict[tuple, cp_model.IntVar] = {}  # (fellow, rotation, site, blocks)
 
     def on(self, fellow: int, block: int, rotation: str) -> cp_model.IntVar:
         return self.x[fellow][block][self.problem.rotation_index(rotation)]
+
+    def at(self, fellow: int, block: int, site: str) -> list[cp_model.IntVar]:
+        """The literals of the fellow being at `site` in the block, one per rotation there (at
+        most one of them true)."""
+        return [
+            there[site] for r in self.problem.sited if site in (there := self.y[fellow, block, r])
+        ]
 
     def rule_literal(self, rule: ProgramRule, fellow: int | None = None) -> cp_model.IntVar:
         """The literal that switches a hard rule on (for one fellow, when explaining whom a

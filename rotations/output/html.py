@@ -143,12 +143,16 @@ def year_grid(
             leave = block.ranges_within(taken[f])
             title = f"{fellow.name}, block {block.number} ({block.start} to {block.end}): "
             title += problem.rotation(rid).name
+            text, site = abbreviation(rid), schedule.site_of(fellow.id, block.index)
+            if site is not None:
+                title += f" at {problem.site_name(site)}"
+                text += f"/{abbreviation(site)}"
             if leave:
                 title += f"; on leave {describe_ranges(leave)}"
             cells.append(
                 f'<td class="cell{" leave" if leave else ""}" data-rotation="{escape(rid)}" '
                 f'style="background-color:{color};color:{text_color(color)}" '
-                f'title="{escape(title)}">{escape(abbreviation(rid))}</td>'
+                f'title="{escape(title)}">{escape(text)}</td>'
             )
         rows.append("".join(cells) + "</tr>")
     rows.append("</tbody></table>")
@@ -156,6 +160,10 @@ def year_grid(
         f'<span style="background-color:{colors[rid]};color:{text_color(colors[rid])}">'
         f"{escape(abbreviation(rid))} = {escape(problem.rotation(rid).name)}</span>"
         for rid in problem.rotations
+    )
+    legend += "".join(
+        f"<span>{escape(abbreviation(sid))} = {escape(site.name)}</span>"
+        for sid, site in problem.config.sites.items()
     )
     rows.append(
         f'<p class="legend">{legend}<span class="leave-key" '

@@ -106,10 +106,17 @@ def fellow_events(
         if rid is None:  # outside the fellow's dates: no event
             continue
         rotation = problem.rotation(rid)
+        summary, location = rotation.name, rotation.location
         lines = [
             f"Block {block.number} of {len(problem.blocks)}: {block.start} to {block.end}",
             f"{fellow.name}, {program.name}",
         ]
+        site = schedule.site_of(fellow.id, block.index)
+        if site is not None:
+            there = problem.config.sites[site]
+            summary = f"{rotation.name} at {there.name}"
+            location = there.location or rotation.location or there.name
+            lines.insert(1, f"At {there.name}")
         lines += [f"On leave {describe_ranges([days])}" for days in block.ranges_within(leave_days)]
         if rotation.description:
             lines.append(rotation.description)
@@ -118,8 +125,8 @@ def fellow_events(
                 uid=make_uid(program, "fellow", fellow.id, "block", block.number),
                 start=block.start,
                 end=block.end + DAY,
-                summary=rotation.name,
-                location=rotation.location,
+                summary=summary,
+                location=location,
                 description="\n".join(lines),
             )
         )
@@ -138,12 +145,20 @@ def fellow_events(
     return events
 
 
+def _with_site(problem: Problem, schedule: Schedule, fellow, block: int) -> str:
+    """A fellow's name, with the site of their block where it has one."""
+    site = schedule.site_of(fellow.id, block)
+    return fellow.name if site is None else f"{fellow.name} ({problem.site_name(site)})"
+
+
 def program_events(problem: Problem, schedule: Schedule) -> list[EventSpec]:
     events = []
     for block in problem.blocks:
         for rid in problem.rotations:
             names = [
-                f.name for f in problem.fellows if schedule.rotation_of(f.id, block.index) == rid
+                _with_site(problem, schedule, f, block.index)
+                for f in problem.fellows
+                if schedule.rotation_of(f.id, block.index) == rid
             ]
             if not names:
                 continue

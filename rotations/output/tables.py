@@ -17,6 +17,8 @@ from rotations.problem import Meeting, Problem, Seminar
 from rotations.schedule import Lesson, Schedule
 
 SCHEDULE_COLUMNS = ("fellow", "fellow_name", "block", "start", "end", "rotation", "rotation_name")
+# Programs with sites add the site of each block (empty for a rotation without sites).
+SITE_COLUMNS = ("site", "site_name")
 
 
 def schedule_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | int]]:
@@ -37,6 +39,12 @@ def schedule_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | 
                     "rotation_name": problem.rotation(rid).name,
                 }
             )
+            if problem.config.sites:
+                site = schedule.site_of(fellow.id, block.index)
+                rows[-1] |= {
+                    "site": site or "",
+                    "site_name": problem.site_name(site) if site else "",
+                }
     return rows
 
 
@@ -58,8 +66,12 @@ def csv_bytes(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def schedule_columns(problem: Problem) -> tuple[str, ...]:
+    return SCHEDULE_COLUMNS + (SITE_COLUMNS if problem.config.sites else ())
+
+
 def schedule_csv(problem: Problem, schedule: Schedule) -> bytes:
-    return csv_bytes(SCHEDULE_COLUMNS, schedule_rows(problem, schedule))
+    return csv_bytes(schedule_columns(problem), schedule_rows(problem, schedule))
 
 
 CONFERENCE_COLUMNS = (

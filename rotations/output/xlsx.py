@@ -23,13 +23,13 @@ from rotations.output.tables import (
     CONFERENCE_COLUMNS,
     DIDACTICS_COLUMNS,
     EXPOSURE_COLUMNS,
-    SCHEDULE_COLUMNS,
     agenda_rows,
     attendance_counts,
     conference_rows,
     didactics_rows,
     exposure_rows,
     meeting_rows,
+    schedule_columns,
     schedule_rows,
 )
 from rotations.problem import Problem
@@ -94,7 +94,11 @@ def workbook_bytes(problem: Problem, schedule: Schedule) -> bytes:
             rows = [{"fellow": f, "mentor": m} for f, m in schedule.mentors.items()]
             columns = ("fellow", "mentor")
         _table(book.create_sheet("Mentoring"), columns, rows)
-    _table(book.create_sheet("schedule.csv"), SCHEDULE_COLUMNS, schedule_rows(problem, schedule))
+    _table(
+        book.create_sheet("schedule.csv"),
+        schedule_columns(problem),
+        schedule_rows(problem, schedule),
+    )
     for sheet in book.worksheets:
         _text_not_formulas(sheet)
     raw = io.BytesIO()

@@ -7,12 +7,16 @@ from collections.abc import Callable
 from rotations.config import rules
 from rotations.implied import (
     Agenda,
+    Allowed,
     ConferenceRules,
     DidacticsRules,
+    GroupRequirement,
     LeaveEntry,
     LeaveForbidden,
     MentoringRules,
     Requirement,
+    SiteLimit,
+    SiteStaffing,
     Staffing,
     Stint,
     Target,
@@ -37,12 +41,26 @@ from rotations.model.rules.sequence import (
     add_gap,
     add_max_consecutive,
 )
+from rotations.model.rules.sites import (
+    add_allowed,
+    add_group_requirement,
+    add_idle,
+    add_prefer_site,
+    add_site_change,
+    add_site_limit,
+    add_site_staffing,
+    add_want,
+)
 
 BUILDERS: dict[type, Callable] = {
     Staffing: add_staffing,
     Stint: add_stint,
     LeaveForbidden: add_leave_forbidden,
     Requirement: add_requirement,
+    GroupRequirement: add_group_requirement,
+    SiteStaffing: add_site_staffing,
+    SiteLimit: add_site_limit,
+    Allowed: add_allowed,
     ConferenceRules: add_conference,
     DidacticsRules: add_didactics,
     Agenda: add_agenda,
@@ -59,6 +77,10 @@ BUILDERS: dict[type, Callable] = {
     rules.Apart: add_apart,
     rules.Prefer: add_prefer,
     rules.Avoid: add_avoid,
+    rules.Want: add_want,
+    rules.PreferSite: add_prefer_site,
+    rules.SiteChange: add_site_change,
+    rules.Idle: add_idle,
 }
 
 __all__ = ["BUILDERS", "add_one_rotation"]

@@ -11,13 +11,24 @@ from rotations.problem import Problem
 
 def add_one_rotation(problem: Problem, v: Variables, model: cp_model.CpModel) -> None:
     """Every fellow is on exactly one rotation in every block of their dates (what a schedule
-    is), and on none in a block wholly outside them."""
+    is), and on none in a block wholly outside them; on a rotation with sites, at one of them,
+    the same for a whole run of consecutive blocks on it."""
     for f, per_block in enumerate(v.x):
         for b, per_rotation in enumerate(per_block):
             if problem.active(f, b):
                 model.add_exactly_one(per_rotation)
             else:
                 model.add(sum(per_rotation) == 0)
+    for (f, b, r), there in v.y.items():
+        on = v.on(f, b, r)
+        model.add(sum(there.values()) == on)
+        if b == 0 or len(there) < 2:
+            continue
+        before, was = v.y[f, b - 1, r], v.on(f, b - 1, r)
+        for s, lit in there.items():
+            # On r in b - 1 and b: the same site in both.
+            model.add(lit <= before[s] + 1 - was)
+            model.add(before[s] <= lit + 1 - on)
 
 
 def add_staffing(

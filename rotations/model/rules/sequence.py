@@ -31,11 +31,21 @@ def add_gap(
 def add_before(
     rule: rules.Before, problem: Problem, v: Variables, model: cp_model.CpModel
 ) -> list[Penalty]:
-    """No block on `first` comes after a block on `then`."""
+    """No block on `first` comes after a block on `then`; with `requires_first`, none on `then`
+    without one on `first` before it."""
     n, penalties = len(problem.blocks), []
     for f in problem.selected(rule):
         ok, p = v.guard(rule, f)
         penalties += p
+        if rule.requires_first:
+            # done[b] is true only if `first` has happened in blocks 0..b-1.
+            done = [model.new_bool_var(f"done[{rule.key},{f},{b}]") for b in range(n)]
+            model.add(done[0] == 0)
+            for b in range(n):
+                if b:
+                    earlier = [done[b - 1], v.on(f, b - 1, rule.first)]
+                    model.add_bool_or([~done[b], *earlier])
+                model.add_bool_or([~v.on(f, b, rule.then), done[b]]).only_enforce_if(ok)
         # seen[b] is true once `then` has happened in blocks 0..b.
         seen = [model.new_bool_var(f"seen[{rule.key},{f},{b}]") for b in range(n)]
         for b in range(n):
