@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from rotations.config import models
 from rotations.config.rules import RULE_CLASSES
-from rotations.config.types import Range, TargetRange
+from rotations.config.types import Group, Range, TargetRange
 from rotations.implied import IMPLIED_CLASSES
 from rotations.registry import RULE_TYPES, RuleType
 
@@ -20,8 +20,11 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Top level", models.Config),
     ("program", models.Program),
     ("program.organizer", models.Organizer),
+    ("sites.&lt;id&gt;", models.Site),
     ("rotations.&lt;id&gt;", models.Rotation),
+    ("rotations.&lt;id&gt;.sites.&lt;site&gt;", models.RotationSite),
     ("Counts (`staffing`, `stint`, `requirements.<id>`)", Range),
+    ("Requirement groups (`requirements.<group>`, `fellows[].requirements.<group>`)", Group),
     ("fellows[]", models.Fellow),
     ("leave[]", models.Leave),
     ("faculty[]", models.Faculty),
