@@ -289,7 +289,10 @@ def to_program(inst: Instance) -> tuple[dict, int]:
         groups = {}
         for g in range(inst.groups):
             members = [_rotation(d) for d in range(D) if inst.group_of[d] == g]
-            groups[f"group{g + 1}"] = {"any_of": members, "count": inst.counts[s][g]}
+            if len(members) > 1:
+                groups[f"group{g + 1}"] = {"any_of": members, "count": inst.counts[s][g]}
+            elif members:  # a group of one: that rotation, for Duration blocks or none
+                groups[members[0]] = inst.counts[s][g] * L
         fellow = {"id": fid, "name": f"Student {s + 1}", "requirements": groups}
         if allowed != [NONE, *map(_rotation, range(D))]:
             fellow["allowed"] = allowed

@@ -74,7 +74,8 @@ def lift_fellows(
     while budget - spent > 0.1 and failures < FAILURES:
         if deadline is not None and deadline.left() <= 0:
             break
-        costs, theirs, rest = [0] * fellows, [0] * fellows, [0] * fellows
+        costs = [person.prior_cost for person in model.vars.problem.fellows]
+        theirs, rest = [0] * fellows, [0] * fellows
         for p in wishes:
             costs[p.fellow] += p.weight * solution[p.literal.index]
             if isinstance(p.rule, (rules.Wish, Target)):
@@ -148,6 +149,8 @@ class _Steps:
             [var.index for per_rotation in per_block for var in per_rotation]
             for per_block in model.vars.x
         ]
+        for (f, _, _), there in model.vars.y.items():  # and the sites of their blocks
+            self.rows[f] += [var.index for var in there.values()]
         self.free = set(range(len(self.rows)))  # a fresh clone fixes nobody
 
     def model(self, solution: list[int], free: set[int], most: int) -> cp_model.CpModel:
