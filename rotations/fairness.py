@@ -66,6 +66,7 @@ def lift_fellows(
     # The fellows' other soft costs: their soft penalties that are not wishes.
     tidy = [p for p in model.penalties if p.fellow is not None and not p.hard and not p.rule.wish]
     floor = model.floors.worst if model.floors is not None else 0
+    whole = model.floors is not None and model.floors.whole  # own floors of every wish
     fellows = len(model.vars.x)
     solution, objective = list(solver.response_proto.solution), solver.objective_value
     rng = random.Random(seed)
@@ -78,7 +79,7 @@ def lift_fellows(
         theirs, rest = [0] * fellows, [0] * fellows
         for p in wishes:
             costs[p.fellow] += p.weight * solution[p.literal.index]
-            if isinstance(p.rule, (rules.Wish, Target)):
+            if whole or isinstance(p.rule, (rules.Wish, Target)):
                 theirs[p.fellow] += p.weight * solution[p.literal.index]
         for p in tidy:
             rest[p.fellow] += p.weight * solution[p.literal.index]

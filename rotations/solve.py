@@ -199,6 +199,8 @@ def _own_floors(problem: Problem, model: Model) -> tuple[int, ...]:
     their `rules:` wishes and missing cases, or 0 if not proven in time)."""
     if model.worst is None or model.floors is None:
         return ()
+    if model.floors.whole:
+        return model.floors.own
     if problem.plans_procedures:
         return model.floors.own or (0,) * len(problem.fellows)
     return model.floors.own if catches_up(model) else ()

@@ -6,8 +6,12 @@ their numbers from here and decide nothing of their own about which phase runs.
 A solve (solve.solve_model) runs, in this order (`plan` chooses):
 
 1. floors, always, in the model build: the relaxations (RELAXATION_LIMIT a solve) and each
-   fellow alone where ALONE_WORK allows (within ALONE_SHARE of the time left). They prove a
-   bound the complete search alone does not.
+   fellow alone where ALONE_WORK allows (within ALONE_SHARE of the time left); with wishes
+   the relaxations have no floor for (want, prefer_site, site_change, idle), each fellow
+   alone in the program cut down to them (model.each_alone, within ALONE_SHARE), whatever
+   the program's size: then those are every fellow's own floor of all their wishes, which
+   `catch up` brings them down to. They prove a bound the complete search alone does not
+   (the MSS benchmark's I40_12_1: 4479, where the complete search proves 1639 in a minute).
 2. phase 1, on a model of LOCAL_SEARCH_FROM variables or more:
    - `local search` without procedure targets, for FIRST_SCHEDULE_SHARE of the limit at most
      and FIRST_SCHEDULE_PER_VARIABLE a variable (CATCH_UP_PER_VARIABLE before catching up): a

@@ -8,13 +8,15 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from rotations.model.bounds import Floors, alone_floors, wish_floors
+from rotations.config.rules import Idle, PreferSite, SiteChange, Want
+from rotations.model.bounds import Floors, alone_config, alone_floors, wish_floors
 from rotations.model.objective import add_objective, groups
+from rotations.model.relaxation import relaxation_solver, run_relaxations, solved_bound
 from rotations.model.rules import BUILDERS, add_one_rotation
 from rotations.model.variables import Penalty, Variables
-from rotations.problem import Problem
+from rotations.problem import Problem, resolve
 from rotations.runner import Deadline
-from rotations.strategy import ALONE_SHARE, ALONE_WORK
+from rotations.strategy import ALONE_SHARE, ALONE_SIDE_BY_SIDE, ALONE_WORK
 
 
 @dataclass
@@ -53,6 +55,18 @@ def build_model(
         if len(wishing) * len(cp.proto.variables) <= ALONE_WORK:
             part = None if deadline is None else deadline.part(ALONE_SHARE)
             floors = replace(floors, alone=_alone_floors(problem, floors, part))
+    elif floors is not None and enforce_hard and len(problem.fellows) > 1 and _beyond(problem):
+        part = None if deadline is None else deadline.part(ALONE_SHARE)
+        alone = each_alone(problem, part)
+        worst = max(floor + f.prior_cost for floor, f in zip(alone, problem.fellows, strict=True))
+        floors = replace(
+            floors,
+            alone=alone,
+            away=(0,) * len(alone),
+            own=alone,
+            whole=True,
+            worst=max(floors.worst, worst),
+        )
     worst = add_objective(
         cp, penalties, problem.fairness_weight, floors, [f.prior_cost for f in problem.fellows]
     )
@@ -61,6 +75,39 @@ def build_model(
             if v.stands(key):
                 cp.add(literal == 1)
     return Model(cp, v, penalties, worst, floors)
+
+
+def _beyond(problem: Problem) -> bool:
+    """Whether the program has soft wishes the relaxation has no floor for (want, prefer_site,
+    site_change, idle): their floors come from each fellow alone."""
+    return any(
+        isinstance(r, (Want, PreferSite, SiteChange, Idle)) and not r.hard
+        for r in problem.config.rules
+    )
+
+
+def each_alone(problem: Problem, deadline: Deadline | None) -> tuple[int, ...]:
+    """Each fellow's floor of their wishes, from the program cut down to them alone (only
+    their rules, no staffing minimums, no conferences or teaching: whatever ties fellows
+    together falls away, so every schedule of the program is one of it for them). A fellow
+    whose solve the `deadline` stops before it proves anything keeps 0."""
+    alone: list[tuple[int, cp_model.CpModel]] = []
+    for f, fellow in enumerate(problem.fellows):
+        if deadline is not None and deadline.left() <= 0:
+            break
+        model = build_model(resolve(alone_config(problem.config, fellow)))
+        wishes = groups(model.penalties)[2]
+        if wishes:
+            model.cp.minimize(sum(p.weight * p.literal for p in wishes))
+            alone.append((f, model.cp))
+    floors = [0] * len(problem.fellows)
+    for k in range(0, len(alone), ALONE_SIDE_BY_SIDE):
+        batch = alone[k : k + ALONE_SIDE_BY_SIDE]
+        solvers = [relaxation_solver(linear=True) for _ in batch]
+        codes = run_relaxations([cp for _, cp in batch], solvers, deadline)
+        for (f, _), solver, code in zip(batch, solvers, codes, strict=False):
+            floors[f] = solved_bound(solver, code)
+    return tuple(floors)
 
 
 def _alone_floors(problem: Problem, floors: Floors, deadline: Deadline | None) -> tuple[int, ...]:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from rotations.config import models
+from rotations.config.types import Range
 from rotations.implied import ConferenceRules, LeaveEntry, MentoringRules
 from rotations.model.relaxation import (
     least,
@@ -56,6 +58,9 @@ class Floors:
     # together, from the program's model with only that fellow's own rules (model/__init__.py).
     away: tuple[int, ...] = ()
     alone: tuple[int, ...] = ()
+    # Whether `own` covers every wish of a fellow (each fellow alone, model.each_alone), not
+    # only the `rules:` prefer and avoid and the targets.
+    whole: bool = False
 
     def objective(self, fellows: int) -> int:
         """The least objective these floors prove (model/objective.py: each group's total,
@@ -166,6 +171,45 @@ def alone_floors(
         for f, solver, code in zip(solved[k:], solvers, codes, strict=False):
             apart[f] = max(apart[f], solved_bound(solver, code))
     return tuple(apart)
+
+
+def alone_config(config: models.Config, fellow: models.Fellow) -> models.Config:
+    """The program cut down to one fellow (see model.each_alone): their leave, no staffing
+    minimums (of rotations or sites), no conferences, seminars, mentoring or cases."""
+
+    def most(count: Range | None) -> Range | None:
+        return None if count is None or count.max is None else Range(max=count.max)
+
+    rotations = {
+        rid: rot.model_copy(
+            update={
+                "staffing": most(rot.staffing),
+                "sites": {
+                    s: there.model_copy(
+                        update={
+                            "staffing": most(there.staffing),
+                            "blocks": {b: most(c) or Range() for b, c in there.blocks.items()},
+                        }
+                    )
+                    for s, there in rot.sites.items()
+                },
+            }
+        )
+        for rid, rot in config.rotations.items()
+    }
+    cut = config.model_copy(
+        update={
+            "fellows": [fellow],
+            "rotations": rotations,
+            "leave": [entry for entry in config.leave if entry.fellow == fellow.id],
+            "conferences": [],
+            "didactics": [],
+            "mentoring": None,
+            "cases": [],
+        }
+    )
+    cut._cases = ()
+    return cut
 
 
 def _copy(cp: cp_model.CpModel, var: cp_model.IntVar) -> cp_model.IntVar:
