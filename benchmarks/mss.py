@@ -407,7 +407,9 @@ def solve(inst: Instance, folder: Path, time_limit: float) -> dict:
     command = [sys.executable, "-m", "rotations", "solve", str(path), "--out", str(out)]
     command += ["--time-limit", str(time_limit)]
     started = time.monotonic()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # The rotations beside this script (a clean clone's, say), not whichever is installed.
+    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     output = child.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.monotonic() - started
