@@ -13,7 +13,7 @@ from rotations.published import BlockRecord, Publication
 class Change:
     """One cell or one conference seat that differs; `old`/`new` are ids ('' when none)."""
 
-    kind: str  # rotation | presenter | panel | lesson | mentor | agenda
+    kind: str  # rotation (rotation@site at a site) | presenter | panel | lesson | mentor | agenda
     block: int
     start: str
     end: str
@@ -31,6 +31,11 @@ def _block_of(blocks: list[BlockRecord], day: str) -> int:
     return next((b.number for b in blocks if b.start.isoformat() <= day <= b.end.isoformat()), 0)
 
 
+def _at(row: list[str | None], sites: list[str | None]) -> list[str | None]:
+    """A fellow's blocks, `rotation@site` where the block has a site."""
+    return [r if s is None or r is None else f"{r}@{s}" for r, s in zip(row, sites, strict=True)]
+
+
 def diff_publications(old: Publication, new: Publication) -> list[Change]:
     """Every change from the publication `old` to `new` (of the same program and blocks), in
     calendar order."""
@@ -40,7 +45,10 @@ def diff_publications(old: Publication, new: Publication) -> list[Change]:
         before = old.assignments.get(fellow)
         if before is None:
             continue
-        for block, was, now in zip(blocks, before, new.assignments[fellow], strict=True):
+        was_at = (old.sites or {}).get(fellow) or [None] * len(before)
+        now_at = (new.sites or {}).get(fellow) or [None] * len(blocks)
+        cells = zip(blocks, _at(before, was_at), _at(new.assignments[fellow], now_at), strict=True)
+        for block, was, now in cells:
             if was != now:
                 start, end = block.start.isoformat(), block.end.isoformat()
                 change = Change("rotation", block.number, start, end, fellow, was or "", now or "")

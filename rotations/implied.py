@@ -182,7 +182,8 @@ class GroupRequirement(Implied):
 @dataclass(frozen=True)
 class SiteStaffing(Implied):
     """Between `min` and `max` fellows on the rotation at the site in every block (a block's own
-    count, `blocks.<n>`, replaces it there)."""
+    count, `blocks.<n>`, replaces it there); a fellow on the rotation is at one of its sites,
+    the same for a whole run of consecutive blocks (the rotation's first site says so)."""
 
     rotation: str
     site: str

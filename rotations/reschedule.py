@@ -139,15 +139,19 @@ def reschedule(
             if rid is None and not problem.active(f, b):
                 continue  # outside the fellow's dates then and now
             known = rid in problem.config.rotations
-            if known:
-                model.cp.add_hint(v.on(f, b, rid), 1)
+            keep = v.on(f, b, rid) if known else None
+            # At a site: keeping the block is keeping the rotation at that site.
+            site = old.site_of(fellow.id, b)
+            keep = v.y.get((f, b, rid), {}).get(site, keep)
+            if keep is not None:
+                model.cp.add_hint(keep, 1)
             if b < frozen_before:
                 fixed[f, b] = rid
-                if known:
-                    model.cp.add(v.on(f, b, rid) == 1)
+                if keep is not None:
+                    model.cp.add(keep == 1)
             else:
                 weight = change_weight(block.start, freeze_until)
-                kept.append((weight, v.on(f, b, rid) if known else None))
+                kept.append((weight, keep))
     kept += _kept_roles(problem, model, old, freeze_until)
     kept += _kept_teaching(problem, model, old, freeze_until)
     kept += _kept_agenda(problem, model, old, freeze_until)
@@ -190,7 +194,10 @@ def reschedule(
     model.cp.clear_hints()
     for var in _all_vars(model):
         model.cp.add_hint(var, solver.value(var))
-    model.worst = add_objective(model.cp, model.penalties, len(problem.fellows), model.floors)
+    priors = [f.prior_cost for f in problem.fellows]
+    model.worst = add_objective(
+        model.cp, model.penalties, problem.fairness_weight, model.floors, priors
+    )
     spent = solver.deterministic_time
     solver = solver_for(replace(options, time_limit=max(0.1, options.time_limit - spent)))
     if stage is not None:

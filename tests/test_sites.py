@@ -103,3 +103,35 @@ def test_a_program_without_sites_writes_what_it_wrote_before(tmp_path) -> None:
     assert (out / "schedule.csv").read_text().splitlines()[0].endswith(",rotation_name")
     data = json.loads((out / "schedule.json").read_text())
     assert "sites" not in data and "site_names" not in data
+
+
+def test_a_reschedule_keeps_the_past_sites_and_counts_a_move_of_site_as_a_change(tmp_path) -> None:
+    """Ana is on Alpha but in block 4, at the VA (her wish); the VA closes from block 4. The
+    past keeps its site, so does block 3 (one site for a run); blocks 5 and 6 move to the
+    university, each move a change in changes.csv (`a@va` -> `a@univ`)."""
+    rotations = {
+        "a": {"name": "Alpha", "sites": {"va": {}, "univ": {}}},
+        "b": {"name": "Beta"},
+        "c": {"name": "Gamma"},
+    }
+    pin = {"type": "pin", "fellow": "ana", "rotation": "a", "blocks": [1, 2, 3, 5, 6]}
+    wish = {"type": "prefer_site", "fellow": "ana", "site": "va", "weight": 1}
+    first = program(sites=SITES, rotations=rotations, rules=[pin, wish])
+    out = tmp_path / "v1"
+    path = write_yaml(tmp_path, first, "v1.yaml")
+    assert CliRunner().invoke(cli, ["solve", str(path), "--out", str(out)]).exit_code == 0
+    before = json.loads((out / "schedule.json").read_text())["sites"]["ana"]
+    assert before == ["va", "va", "va", None, "va", "va"]
+    closed = {n: 0 for n in range(4, 7)}
+    rotations["a"]["sites"]["va"] = {"blocks": closed}
+    second = write_yaml(tmp_path, program(sites=SITES, rotations=rotations, rules=[pin, wish]))
+    new = tmp_path / "v2"
+    args = ["reschedule", str(second), "--previous", str(out / "schedule.json"), "--out", str(new)]
+    result = CliRunner().invoke(cli, [*args, "--freeze-until", "2027-07-19"])
+    assert result.exit_code == 0, result.output
+    after = json.loads((new / "schedule.json").read_text())
+    assert after["sites"]["ana"] == ["va", "va", "va", None, "univ", "univ"]
+    rows = (new / "changes.csv").read_text().splitlines()
+    assert [r.split(",")[4:] for r in rows if r.startswith("rotation,")] == [
+        ["ana", "a@va", "a@univ"]
+    ] * 2

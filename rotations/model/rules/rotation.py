@@ -11,8 +11,8 @@ from rotations.problem import Problem
 
 def add_one_rotation(problem: Problem, v: Variables, model: cp_model.CpModel) -> None:
     """Every fellow is on exactly one rotation in every block of their dates (what a schedule
-    is), and on none in a block wholly outside them; on a rotation with sites, at one of them,
-    the same for a whole run of consecutive blocks on it."""
+    is), and on none in a block wholly outside them; on a rotation with sites, at one of them
+    (the same for a whole run: model/rules/sites.py)."""
     for f, per_block in enumerate(v.x):
         for b, per_rotation in enumerate(per_block):
             if problem.active(f, b):
@@ -20,15 +20,7 @@ def add_one_rotation(problem: Problem, v: Variables, model: cp_model.CpModel) ->
             else:
                 model.add(sum(per_rotation) == 0)
     for (f, b, r), there in v.y.items():
-        on = v.on(f, b, r)
-        model.add(sum(there.values()) == on)
-        if b == 0 or len(there) < 2:
-            continue
-        before, was = v.y[f, b - 1, r], v.on(f, b - 1, r)
-        for s, lit in there.items():
-            # On r in b - 1 and b: the same site in both.
-            model.add(lit <= before[s] + 1 - was)
-            model.add(before[s] <= lit + 1 - on)
+        model.add(sum(there.values()) == v.on(f, b, r))
 
 
 def add_staffing(

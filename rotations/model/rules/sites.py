@@ -15,8 +15,20 @@ from rotations.problem import Problem
 def add_site_staffing(
     rule: SiteStaffing, problem: Problem, v: Variables, model: cp_model.CpModel
 ) -> list[Penalty]:
-    """Between `min` and `max` fellows on the rotation at the site in every block."""
+    """Between `min` and `max` fellows on the rotation at the site in every block; with the
+    rotation's first site, each fellow at one site for a whole run of blocks on it."""
     fellows, penalties = range(len(problem.fellows)), []
+    sites = problem.sites_of(rule.rotation)
+    for f in fellows if sites[0] == rule.site and len(sites) > 1 else ():
+        ok, p = v.guard(rule, f)
+        penalties += p
+        for b in range(1, len(problem.blocks)):
+            was, on = v.on(f, b - 1, rule.rotation), v.on(f, b, rule.rotation)
+            before, there = v.y[f, b - 1, rule.rotation], v.y[f, b, rule.rotation]
+            for s, lit in there.items():
+                # On the rotation in b - 1 and b: the same site in both.
+                model.add(lit <= before[s] + 1 - was).only_enforce_if(ok)
+                model.add(before[s] <= lit + 1 - on).only_enforce_if(ok)
     for b in range(len(problem.blocks)):
         count = rule.count_in(b)
         if count is None or (not count.min and count.max is None):
