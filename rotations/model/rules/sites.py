@@ -115,7 +115,10 @@ def add_want(
     for f in problem.selected(rule):
         ok, p = v.guard(rule, f)
         penalties += p
-        model.add_implication(ok, taken(v, model, f, rule.rotation, blocks, rule.site))
+        done = taken(v, model, f, rule.rotation, blocks, rule.site)
+        model.add_implication(ok, done)
+        if p:  # soft: the cost exactly when not taken (so the objective is the checker's)
+            model.add_implication(done, ok)
     return penalties
 
 
@@ -134,6 +137,8 @@ def add_prefer_site(
             ok, p = v.guard(rule, f, b)
             penalties += p
             model.add(sum(elsewhere) == 0).only_enforce_if(ok)
+            if p:  # soft: the cost exactly when elsewhere
+                model.add(sum(elsewhere) >= 1).only_enforce_if(~ok)
     return penalties
 
 
@@ -142,6 +147,8 @@ def add_site_change(
 ) -> list[Penalty]:
     """No block at a site other than that of the fellow's last block at a site."""
     sites, penalties = list(problem.config.sites), []
+    if not problem.sited:
+        return penalties  # nobody is ever at a site
     for f in problem.selected(rule):
         # last[s]: the fellow's last block at a site, up to this one, was at s.
         last: dict[str, cp_model.IntVar] | None = None
@@ -156,6 +163,11 @@ def add_site_change(
                         others = [last[o] for o in sites if o != s]
                         # At s now and last at another site: a change.
                         model.add(sum(at[s]) + sum(others) <= 1).only_enforce_if(ok)
+                if p:  # soft: the cost exactly at a change (at a site, not the last one)
+                    model.add(sited >= 1).only_enforce_if(~ok)
+                    model.add(sum(last.values()) >= 1).only_enforce_if(~ok)
+                    for s in sites:
+                        model.add(sum(at[s]) + last[s] <= 1).only_enforce_if(~ok)
             now = {s: model.new_bool_var(f"last[{rule.key},{f},{b},{s}]") for s in sites}
             for s in sites:
                 here = sum(at[s])
@@ -174,16 +186,22 @@ def add_idle(
     """No block on the rotation before a block on another one."""
     n, penalties = len(problem.blocks), []
     for f in problem.selected(rule):
-        # later[b]: on another rotation in some block after b (true at least then).
+        # later[b]: on another rotation in some block after b.
         later = [model.new_bool_var(f"later[{rule.key},{f},{b}]") for b in range(n - 1)]
         for b in reversed(range(n - 1)):
-            model.add(later[b] >= sum(v.x[f][b + 1]) - v.on(f, b + 1, rule.rotation))
+            working = sum(v.x[f][b + 1]) - v.on(f, b + 1, rule.rotation)
+            model.add(later[b] >= working)
             if b + 1 < n - 1:
                 model.add(later[b] >= later[b + 1])
+                model.add(later[b] <= working + later[b + 1])
+            else:
+                model.add(later[b] <= working)
         for b in range(n - 1):
             if not problem.active(f, b):
                 continue
             ok, p = v.guard(rule, f, b)
             penalties += p
             model.add(v.on(f, b, rule.rotation) + later[b] <= 1).only_enforce_if(ok)
+            if p:  # soft: the cost exactly when waiting
+                model.add_bool_and([v.on(f, b, rule.rotation), later[b]]).only_enforce_if(~ok)
     return penalties
