@@ -398,11 +398,26 @@ def best_known(root: Path) -> tuple[dict[str, int], dict[str, int]]:
 # ---- Running -------------------------------------------------------------------------------
 
 
+RULES_PER_FILE = 2000  # a program file is at most 1 MB: the rules go to included files
+
+
+def write_program(program: dict, folder: Path) -> Path:
+    """program.yaml, its rules in files it includes of RULES_PER_FILE rules each."""
+    rules = program["rules"]
+    chunks = [rules[i : i + RULES_PER_FILE] for i in range(0, len(rules), RULES_PER_FILE)]
+    names = [f"rules-{k + 1}.yaml" for k in range(len(chunks))]
+    for name, chunk in zip(names, chunks, strict=True):
+        (folder / name).write_text(yaml.safe_dump({"rules": chunk}, sort_keys=False))
+    main = {"include": names} | {k: v for k, v in program.items() if k != "rules"}
+    path = folder / "program.yaml"
+    path.write_text(yaml.safe_dump(main, sort_keys=False))
+    return path
+
+
 def solve(inst: Instance, folder: Path, time_limit: float) -> dict:
     """Convert, run `rotations solve` on it in a fresh process, evaluate: one row."""
     program, constant = to_program(inst)
-    path = folder / "program.yaml"
-    path.write_text(yaml.safe_dump(program, sort_keys=False))
+    path = write_program(program, folder)
     out = folder / "out"
     command = [sys.executable, "-m", "rotations", "solve", str(path), "--out", str(out)]
     command += ["--time-limit", str(time_limit)]

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.mss import evaluate, instance, plan_of, read_dzn, to_program
+import benchmarks.mss
+from benchmarks.mss import evaluate, instance, plan_of, read_dzn, to_program, write_program
+from rotations.config import load_config
 from tests.conftest import run, write_yaml
 
 DATA = Path(__file__).parent / "data" / "mss"
@@ -67,3 +69,12 @@ def test_a_converted_program_is_a_valid_program(tmp_path, load) -> None:
     assert [f.id for f in problem.fellows] == ["s1", "s2", "s3"]
     assert problem.config.fellows[2].allowed == ["none", "d1@h1", "d3"]
     assert write_yaml(tmp_path, program).exists()
+
+
+def test_a_large_program_is_written_as_files_it_includes(tmp_path, monkeypatch) -> None:
+    inst = instance("stints", (DATA / "stints.dzn").read_text())
+    program, _ = to_program(inst)
+    monkeypatch.setattr(benchmarks.mss, "RULES_PER_FILE", 5)
+    path = write_program(program, tmp_path)
+    assert len(list(tmp_path.glob("rules-*.yaml"))) == -(-len(program["rules"]) // 5) > 1
+    assert len(load_config(path).rules) == len(program["rules"])
