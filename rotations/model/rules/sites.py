@@ -25,10 +25,11 @@ def add_site_staffing(
         for b in range(1, len(problem.blocks)):
             was, on = v.on(f, b - 1, rule.rotation), v.on(f, b, rule.rotation)
             before, there = v.y[f, b - 1, rule.rotation], v.y[f, b, rule.rotation]
-            for s, lit in there.items():
-                # On the rotation in b - 1 and b: the same site in both.
-                model.add(lit <= before[s] + 1 - was).only_enforce_if(ok)
-                model.add(before[s] <= lit + 1 - on).only_enforce_if(ok)
+            # On the rotation in b - 1 and b: the same site in both (the sites numbered: one
+            # constraint per block where one per site took five times the constraints).
+            site = sum(k * lit for k, lit in enumerate(there.values()))
+            earlier = sum(k * lit for k, lit in enumerate(before.values()))
+            model.add(site == earlier).only_enforce_if([ok, was, on])
     for b in range(len(problem.blocks)):
         count = rule.count_in(b)
         if count is None or (not count.min and count.max is None):
