@@ -1,6 +1,6 @@
 """The model and the checker agree on what every soft rule costs, rule by rule, for random
-small programs and random schedules (hypothesis, derandomized): the typed rules, requested
-leave, and soft procedure targets (expected cases from random exposures, leave included).
+small programs (with sites) and random schedules (hypothesis, derandomized): the typed rules,
+requested leave, and soft procedure targets (expected cases from random exposures, leave included).
 
 The schedule is fixed in the model and the model minimised: a violated literal is then 1 only
 where the rule really breaks, so its penalty per rule must equal the checker's cost per rule.
@@ -29,6 +29,8 @@ from tests.conftest import program, write_yaml
 FELLOWS = ["ana", "ben", "cy"]
 ROTATIONS = ["a", "b", "c"]
 START = dt.date(2027, 7, 5)  # six weekly blocks to 2027-08-15
+# Sites: a is offered at x and y, b at x, c at none.
+OFFERED = {"a": ["x", "y"], "b": ["x"], "c": []}
 DAYS = st.integers(min_value=0, max_value=41).map(lambda n: START + dt.timedelta(days=n))
 
 
@@ -57,10 +59,23 @@ def rule(draw, kind: str) -> dict:
         "apart": {"fellows": draw(st.sampled_from([FELLOWS, FELLOWS[:2]])), "rotation": rotation},
         "prefer": {"fellow": fellow, "rotation": rotation, "start": start, "end": end},
         "avoid": {"fellow": fellow, "rotation": rotation, "start": start, "end": end},
+        "want": {"fellow": fellow, "rotation": rotation, "start": start, "end": end}
+        | ({"site": draw(st.sampled_from(OFFERED[rotation]))} if OFFERED[rotation] else {}),
+        "prefer_site": {"fellow": fellow, "site": draw(st.sampled_from(["x", "y"]))},
+        "site_change": {},
+        "idle": {"rotation": rotation},
     }[kind]
-    if kind in ("gap", "before", "window", "max_consecutive", "forbid_sequence") and draw(
-        st.booleans()
-    ):
+    if kind == "before":
+        body["requires_first"] = draw(st.booleans())
+    if kind in (
+        "gap",
+        "before",
+        "window",
+        "max_consecutive",
+        "forbid_sequence",
+        "site_change",
+        "idle",
+    ) and draw(st.booleans()):
         body["fellows"] = draw(st.lists(st.sampled_from(FELLOWS), min_size=1, unique=True))
     return {"type": kind, **body, "weight": draw(st.integers(1, 9))}
 
@@ -86,32 +101,56 @@ def case(draw) -> tuple[dict, dict[str, list[str]]]:
         rules=[draw(rule(kind)) for kind in kinds],
         leave=draw(st.lists(leave(), max_size=3)),
         procedures={"esi": {"name": "ESI"}},
-        rotations={r: {"name": r.upper(), "exposure": {"esi": draw(rates)}} for r in ROTATIONS},
+        sites={"x": {"name": "X"}, "y": {"name": "Y"}},
+        rotations={
+            r: {
+                "name": r.upper(),
+                "exposure": {"esi": draw(rates)},
+                "sites": {s: {} for s in OFFERED[r]},
+            }
+            for r in ROTATIONS
+        },
         fellows=[
             {"id": f, "name": f.title()} | ({"targets": targets[f]} if f in targets else {})
             for f in FELLOWS
         ],
     )
     row = st.lists(st.sampled_from(ROTATIONS), min_size=6, max_size=6)
-    return config, {f: draw(row) for f in FELLOWS}
+    rows = {f: draw(row) for f in FELLOWS}
+    # A site for each block on a rotation with sites, the same for a whole run.
+    sites = {}
+    for f, blocks in rows.items():
+        sites[f] = []
+        for b, r in enumerate(blocks):
+            if not OFFERED[r]:
+                sites[f].append(None)
+            elif b and blocks[b - 1] == r:
+                sites[f].append(sites[f][-1])
+            else:
+                sites[f].append(draw(st.sampled_from(OFFERED[r])))
+    return config, rows, sites
 
 
 @settings(max_examples=60, derandomize=True, deadline=None)
 @given(case())
 def test_model_and_checker_agree_on_every_rules_cost(drawn) -> None:
-    config, rows = drawn
+    config, rows, sites = drawn
     with tempfile.TemporaryDirectory() as folder:
         problem = resolve(load_config(write_yaml(Path(folder), config)))
     model = build_model(problem)
     for f, fellow in enumerate(problem.fellows):
         for b, rid in enumerate(rows[fellow.id]):
             model.cp.add(model.vars.on(f, b, rid) == 1)
+            site = sites[fellow.id][b]
+            if site is not None:
+                model.cp.add(model.vars.y[f, b, rid][site] == 1)
     options = SolveOptions(time_limit=10)
     solver = solver_for(options)
     code = solver.solve(model.cp)
     assert code == cp_model.OPTIMAL
     schedule = read_schedule(problem, model, solver, code, options, 0.0).schedule
     assert schedule.assignments == rows
+    assert schedule.sites == sites
     in_model = Counter()
     for p in model.penalties:
         in_model[p.rule.key] += p.weight * solver.value(p.literal)

@@ -57,11 +57,7 @@ def add_objective(
         bound = max(
             prior(f) + sum(p.weight * upper_bound(p.literal) for p in ps) for f, ps in costs
         )
-        alone = floors.alone  # each fellow's own floor, where known
-        least = max(
-            floors.worst,
-            max(prior(f) + (alone[f] if f < len(alone) else 0) for f in per_fellow),
-        )
+        least = max(floors.worst, max(prior(f) for f in per_fellow))
         worst = model.new_int_var(least, max(least, bound), "worst_fellow_wish_cost")
         for f in sorted(per_fellow):
             model.add(worst >= prior(f) + sum(p.weight * p.literal for p in per_fellow[f]))
