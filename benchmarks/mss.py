@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def read_dzn(text: str) -> dict[str, int | list]:
         if re.fullmatch(r"-?\d+", body):
             values[name] = int(body)
         elif body.startswith("[|"):
-            rows = [r for r in body[2:-2].split("|")]
+            rows = body[2:-2].split("|")
             values[name] = [[int(x) for x in re.findall(r"-?\d+", row)] for row in rows]
         elif body.startswith("array"):
             ranges, flat = body.split("[", 1)
@@ -152,11 +153,11 @@ def evaluate(inst: Instance, plan: list[list[tuple[int, int] | None]]) -> tuple[
     """The MSS score of `plan` and every hard constraint it breaks (in words)."""
     broken: list[str] = []
     S, T, H, D, L = inst.students, inst.horizon, inst.hospitals, inst.disciplines, inst.duration
-    taken = [[0] * D for _ in range(S)]
     total = 0
     worst = None
     for s in range(S):
         row = plan[s]
+        taken = [0] * D
         periods: dict[int, list[tuple[int, int]]] = {}
         for t, cell in enumerate(row):
             if cell is None:
@@ -175,7 +176,7 @@ def evaluate(inst: Instance, plan: list[list[tuple[int, int] | None]]) -> tuple[
                 broken.append(
                     f"student {s + 1}: discipline {d + 1} is not {L} periods at one hospital"
                 )
-            taken[s][d] = len(ts) // L
+            taken[d] = len(ts) // L
             for d1 in range(D):
                 if inst.preceded_by[d][d1] and not any(
                     t1 <= ts[0] for t1, _ in periods.get(d1, [])
@@ -190,14 +191,13 @@ def evaluate(inst: Instance, plan: list[list[tuple[int, int] | None]]) -> tuple[
             if sum(1 for c in row if c is not None and c[0] == h) // L > inst.max_per_hospital:
                 broken.append(f"student {s + 1}: too many disciplines at hospital {h + 1}")
         w = inst.weights[s]
-        sat_disc = sum(w[0] * inst.likes[s][d] * taken[s][d] for d in range(D))
+        sat_disc = sum(w[0] * inst.likes[s][d] * taken[d] for d in range(D))
         sat_hosp = sum(w[1] * inst.likes_hospital[s][c[0]] for c in row if c is not None) // L
-        sat_man = sum(inst.manager[d] * taken[s][d] for d in range(D))
+        sat_man = sum(inst.manager[d] * taken[d] for d in range(D))
         attending = [c is not None for c in row]
         later = [any(attending[t:]) for t in range(T)]
         sat_wait = sum(w[3] * (not attending[t]) * later[t] for t in range(T - 1))
-        last, changes = 0, 0
-        chh = []
+        last, chh = 0, []  # the last hospital attended up to each period (1-based, 0: none)
         for c in row:
             last = c[0] + 1 if c is not None else last
             chh.append(last)
@@ -205,10 +205,11 @@ def evaluate(inst: Instance, plan: list[list[tuple[int, int] | None]]) -> tuple[
         sat = sat_disc + sat_hosp + sat_man + w[2] * changes + sat_wait
         total += sat
         worst = sat if worst is None else min(worst, sat)
+    seats = Counter((cell, t) for row in plan for t, cell in enumerate(row) if cell is not None)
     for h in range(H):
         for d in range(D):
             for t in range(T):
-                n = sum(1 for s in range(S) if plan[s][t] == (h, d))
+                n = seats[(h, d), t]
                 if not inst.least[h][d][t] <= n <= inst.most[h][d][t]:
                     broken.append(
                         f"{n} students at hospital {h + 1}, discipline {d + 1}, period {t + 1}: "

@@ -75,7 +75,7 @@ def lift_fellows(
     while budget - spent > 0.1 and failures < FAILURES:
         if deadline is not None and deadline.left() <= 0:
             break
-        costs = [person.prior_cost for person in model.vars.problem.fellows]
+        costs = list(model.vars.problem.prior_costs)
         theirs, rest = [0] * fellows, [0] * fellows
         for p in wishes:
             costs[p.fellow] += p.weight * solution[p.literal.index]

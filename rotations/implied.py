@@ -110,6 +110,19 @@ class LeaveForbidden(Implied):
         return f"no leave during {problem.rotation(self.rotation).name} blocks"
 
 
+def _own_path(fellow: int | None, key: str, entry: str) -> Path_:
+    """Where a program's entry (`requirements.neurology`) or a fellow's own one is written."""
+    return (key, entry) if fellow is None else ("fellows", fellow, key, entry)
+
+
+def _binds(problem: Problem, fellow: int | None, key: str, entry: str) -> list[int]:
+    """The fellows an entry of `key` binds: its own fellow, or every fellow without an entry of
+    their own there (a fellow's own replaces the program's, key by key)."""
+    if fellow is not None:
+        return [fellow]
+    return [f for f, person in enumerate(problem.fellows) if entry not in getattr(person, key)]
+
+
 @dataclass(frozen=True)
 class Requirement(Implied):
     """Every fellow spends `min`..`max` blocks of the year on the rotation (a fellow's own
@@ -123,19 +136,11 @@ class Requirement(Implied):
 
     @property
     def path(self) -> Path_:
-        if self.fellow is not None:
-            return ("fellows", self.fellow, "requirements", self.rotation)
-        return ("requirements", self.rotation)
+        return _own_path(self.fellow, "requirements", self.rotation)
 
     def bound(self, problem: Problem) -> list[int]:
         """The fellows it binds: its own fellow, or every fellow without a count of their own."""
-        if self.fellow is not None:
-            return [self.fellow]
-        return [
-            f
-            for f, person in enumerate(problem.fellows)
-            if self.rotation not in person.requirements
-        ]
+        return _binds(problem, self.fellow, "requirements", self.rotation)
 
     def describe(self, problem: Problem) -> str:
         name = problem.rotation(self.rotation).name
@@ -163,15 +168,11 @@ class GroupRequirement(Implied):
 
     @property
     def path(self) -> Path_:
-        if self.fellow is not None:
-            return ("fellows", self.fellow, "requirements", self.group)
-        return ("requirements", self.group)
+        return _own_path(self.fellow, "requirements", self.group)
 
     def bound(self, problem: Problem) -> list[int]:
         """The fellows it binds: its own fellow, or every fellow without a group of their own."""
-        if self.fellow is not None:
-            return [self.fellow]
-        return [f for f, p in enumerate(problem.fellows) if self.group not in p.requirements]
+        return _binds(problem, self.fellow, "requirements", self.group)
 
     def describe(self, problem: Problem) -> str:
         names = ", ".join(problem.rotation(r).name for r in self.any_of)
@@ -277,9 +278,7 @@ class Target(Implied):
 
     @property
     def path(self) -> Path_:
-        if self.fellow is not None:
-            return ("fellows", self.fellow, "targets", self.procedure)
-        return ("targets", self.procedure)
+        return _own_path(self.fellow, "targets", self.procedure)
 
     @property
     def weight(self) -> int | None:
@@ -291,11 +290,7 @@ class Target(Implied):
 
     def bound(self, problem: Problem) -> list[int]:
         """The fellows it binds: its own fellow, or every fellow without a target of their own."""
-        if self.fellow is not None:
-            return [self.fellow]
-        return [
-            f for f, person in enumerate(problem.fellows) if self.procedure not in person.targets
-        ]
+        return _binds(problem, self.fellow, "targets", self.procedure)
 
     def describe(self, problem: Problem) -> str:
         name = problem.config.procedures[self.procedure].name

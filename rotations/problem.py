@@ -114,6 +114,11 @@ class Problem:
         weight = self.config.program.fairness_weight
         return len(self.fellows) if weight is None else weight
 
+    @property
+    def prior_costs(self) -> list[int]:
+        """Each fellow's `prior_cost`, by index: counted in the worst-off fellow's cost."""
+        return [f.prior_cost for f in self.fellows]
+
     def wanted_blocks(self, rule) -> list[int]:
         """The blocks a `want` rule looks at: those overlapping its dates (default the year)."""
         first, last = self.blocks[0].start, self.blocks[-1].end

@@ -194,9 +194,8 @@ def reschedule(
     model.cp.clear_hints()
     for var in _all_vars(model):
         model.cp.add_hint(var, solver.value(var))
-    priors = [f.prior_cost for f in problem.fellows]
     model.worst = add_objective(
-        model.cp, model.penalties, problem.fairness_weight, model.floors, priors
+        model.cp, model.penalties, problem.fairness_weight, model.floors, problem.prior_costs
     )
     spent = solver.deterministic_time
     solver = solver_for(replace(options, time_limit=max(0.1, options.time_limit - spent)))

@@ -37,11 +37,13 @@ def build_model(
     per_fellow: bool = False,
     frozen_before: int = 0,
     deadline: Deadline | None = None,
+    floored: bool = True,
 ) -> Model:
     """Build the model; with `enforce_hard` every hard rule literal is fixed true; with `relax`
     hard rules are soft, each broken instance costing more than all soft rules together; with
     `per_fellow` each hard rule has a literal per fellow it binds. The solves for its floors
-    end by the `deadline` at the latest (the fellows alone by ALONE_SHARE of it)."""
+    end by the `deadline` at the latest (the fellows alone by ALONE_SHARE of it); without
+    `floored`, none (a fellow's program alone, whose own floor its solve is)."""
     cp = cp_model.CpModel()
     v = Variables(cp, problem, relax, per_fellow, frozen_before)
     add_one_rotation(problem, v, cp)
@@ -49,27 +51,25 @@ def build_model(
     for rule in problem.rules:
         penalties += BUILDERS[type(rule)](rule, problem, v, cp)
     # Relaxed, or with a frozen past, a hard rule may break, so a wish it bars may be met.
-    floors = None if relax or frozen_before else wish_floors(problem)
+    floors = None if relax or frozen_before or not floored else wish_floors(problem)
     if floors is not None and floors.away and enforce_hard:
         wishing = {p.fellow for p in groups(penalties)[2]}
         if len(wishing) * len(cp.proto.variables) <= ALONE_WORK:
             part = None if deadline is None else deadline.part(ALONE_SHARE)
             floors = replace(floors, alone=_alone_floors(problem, floors, part))
-    elif floors is not None and enforce_hard and len(problem.fellows) > 1 and _beyond(problem):
+    elif floors is not None and enforce_hard and _beyond(problem):
         part = None if deadline is None else deadline.part(ALONE_SHARE)
         alone = each_alone(problem, part)
-        worst = max(floor + f.prior_cost for floor, f in zip(alone, problem.fellows, strict=True))
+        highest = max(f + prior for f, prior in zip(alone, problem.prior_costs, strict=True))
         floors = replace(
             floors,
             alone=alone,
             away=(0,) * len(alone),
             own=alone,
             whole=True,
-            worst=max(floors.worst, worst),
+            worst=max(floors.worst, highest),
         )
-    worst = add_objective(
-        cp, penalties, problem.fairness_weight, floors, [f.prior_cost for f in problem.fellows]
-    )
+    worst = add_objective(cp, penalties, problem.fairness_weight, floors, problem.prior_costs)
     if enforce_hard:
         for key, literal in v.literals.items():
             if v.stands(key):
@@ -95,7 +95,7 @@ def each_alone(problem: Problem, deadline: Deadline | None) -> tuple[int, ...]:
     for f, fellow in enumerate(problem.fellows):
         if deadline is not None and deadline.left() <= 0:
             break
-        model = build_model(resolve(alone_config(problem.config, fellow)))
+        model = build_model(resolve(alone_config(problem.config, fellow)), floored=False)
         wishes = groups(model.penalties)[2]
         if wishes:
             model.cp.minimize(sum(p.weight * p.literal for p in wishes))

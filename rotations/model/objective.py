@@ -23,8 +23,8 @@ def add_objective(
     model: cp_model.CpModel,
     penalties: list[Penalty],
     fellows: int,
-    floors: Floors | None = None,
-    priors: list[int] | None = None,
+    floors: Floors | None,
+    priors: list[int],
 ) -> cp_model.IntVar | None:
     """Set the objective, `fellows` the weight F of the worst-off fellow; return the worst-off
     fellow's wish cost variable (None if no wishes). `floors`: what the unmet wishes cost at
@@ -43,24 +43,19 @@ def add_objective(
     if not floors.alone:
         total += _floored(model, relevance, floors.relevance, "relevance_cost")
     total += sum(p.weight * p.literal for p in soft if id(p) not in grouped)
-    priors = priors or []
     per_fellow: dict[int, list[Penalty]] = {f: [] for f, prior in enumerate(priors) if prior}
     for p in wishes:
         per_fellow.setdefault(p.fellow, []).append(p)
     worst, bound = None, 0
-
-    def prior(f: int) -> int:
-        return priors[f] if f < len(priors) else 0
-
     if per_fellow:
         costs = per_fellow.items()
         bound = max(
-            prior(f) + sum(p.weight * upper_bound(p.literal) for p in ps) for f, ps in costs
+            priors[f] + sum(p.weight * upper_bound(p.literal) for p in ps) for f, ps in costs
         )
-        least = max(floors.worst, max(prior(f) for f in per_fellow))
+        least = max(floors.worst, max(priors[f] for f in per_fellow))
         worst = model.new_int_var(least, max(least, bound), "worst_fellow_wish_cost")
         for f in sorted(per_fellow):
-            model.add(worst >= prior(f) + sum(p.weight * p.literal for p in per_fellow[f]))
+            model.add(worst >= priors[f] + sum(p.weight * p.literal for p in per_fellow[f]))
         unmet += fellows * worst
         if floors.together > floors.wished(fellows):
             # The two together, from the floor of their sum, which neither's floor shows.
