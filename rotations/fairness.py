@@ -127,6 +127,17 @@ def lift_fellows(
     return best, spent
 
 
+def cost_schedule(
+    model: Model, solution: list[int], solver: cp_model.CpSolver, deadline: Deadline | None
+) -> int:
+    """Solve `model` with `solver`, every fellow's rotations and sites fixed to `solution`'s:
+    the least that schedule costs (a schedule found without the objective has its penalties at
+    any value its rules allow). Returns the status code; `solver` then holds the schedule."""
+    cp = _Steps(model).model(solution, set())
+    (code,) = run_solvers(cp, [solver], None, deadline)
+    return code
+
+
 def catches_up(model: Model) -> bool:
     """Whether the catching-up steps apply: some wishes cannot be met, and the fellows' own
     floors add up to the program's, so no two fellows' wishes compete for a seat."""
@@ -145,7 +156,7 @@ class _Steps:
     def __init__(self, model: Model) -> None:
         self.original = model.cp.proto.variables  # the steps change only the clone's domains
         self.cp = model.cp.clone()
-        self.worst = model.worst.index
+        self.worst = None if model.worst is None else model.worst.index
         self.rows = [
             [var.index for per_rotation in per_block for var in per_rotation]
             for per_block in model.vars.x
@@ -154,8 +165,11 @@ class _Steps:
             self.rows[f] += [var.index for var in there.values()]
         self.free = set(range(len(self.rows)))  # a fresh clone fixes nobody
 
-    def model(self, solution: list[int], free: set[int], most: int) -> cp_model.CpModel:
-        """The step's model: `free` re-planned from `solution`, the worst-off at most `most`."""
+    def model(
+        self, solution: list[int], free: set[int], most: int | None = None
+    ) -> cp_model.CpModel:
+        """The step's model: `free` re-planned from `solution`, the worst-off at most `most`
+        (None: as in the model)."""
         variables = self.cp.proto.variables
         for f, row in enumerate(self.rows):
             if (f in free) == (f in self.free):
@@ -165,9 +179,10 @@ class _Steps:
                 domain.clear()
                 domain.extend(self.original[i].domain if f in free else [solution[i]] * 2)
         self.free = set(free)
-        worst = variables[self.worst].domain
-        lowest = self.original[self.worst].domain[0]
-        worst.clear()
-        worst.extend([lowest, most])
+        if self.worst is not None:
+            worst = variables[self.worst].domain
+            worst.clear()
+            original = self.original[self.worst].domain
+            worst.extend(original if most is None else [original[0], most])
         set_hint(self.cp, list(range(len(solution))), solution)
         return self.cp

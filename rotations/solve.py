@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from rotations.fairness import catches_up, lift_fellows
+from rotations.fairness import catches_up, cost_schedule, lift_fellows
 from rotations.model import Model, build_model
 from rotations.model.bounds import Floors
 from rotations.outcome import Result, SolveOptions, read_schedule
@@ -42,6 +42,7 @@ from rotations.strategy import (
     FIRST_SCHEDULE_PER_VARIABLE,
     FIRST_SCHEDULE_SHARE,
     LIFT_SHARE,
+    STEP_LIMIT,
     Plan,
     plan,
 )
@@ -132,15 +133,18 @@ def solve_model(
         return _complete_search(problem, model, options, progress, started, chosen.late_lift)
     catching_up = chosen.steps == CATCH_UP
     if chosen.first == FIRST_SCHEDULE:
-        first, code = _first_schedule(model, options, progress, started)
+        first, code, spent = _first_schedule(model, options, progress, started)
     else:
         first, code = _local_search(model, options, variables, catching_up, progress, started)
-    elapsed = time.monotonic() - started
-    spent = first.deterministic_time
-    # No phase 2 when phase 1 settled it, or when no time is left.
-    if settled(code) or options.time_limit <= spent:
-        return read_schedule(problem, model, first, code, options, elapsed)
+        spent = first.deterministic_time
     found = code == cp_model.FEASIBLE
+    # No phase 2 when phase 1 settled it, or when no time is left.
+    if found and options.time_limit <= spent:
+        return _with_floors(problem, model, first, code, options, started, spent)
+    if settled(code) or options.time_limit <= spent:
+        elapsed = time.monotonic() - started
+        earlier = spent - first.deterministic_time
+        return read_schedule(problem, model, first, code, options, elapsed, earlier)
     share = CATCH_UP_SHARE if catching_up else EARLY_LIFT_SHARE
     if found and chosen.steps is not None:
         own = own if catching_up else ()
@@ -208,23 +212,37 @@ def _own_floors(problem: Problem, model: Model) -> tuple[int, ...]:
 
 def _first_schedule(
     model: Model, options: SolveOptions, progress: Progress | None, started: float
-) -> tuple[cp_model.CpSolver, int]:
-    """Phase 1 of a program with procedure targets: the complete search, to its first
-    schedule (the local search finds none of L-targets in its budget), without presolve.
-
-    Measured on L-targets (benchmarks/RESULTS.md): without presolve its first schedule comes
-    in 11.0 s instead of 21.2 s, about as costly (36,884 against 36,281); the steps from it to
-    0 then take 37 s instead of 30 s: 3 s sooner in all, and half as much of the minute spent
-    where a slow moment of the machine stretches the search. Within FIRST_SCHEDULE_SHARE of
-    the time limit (L-targets: 3.8 deterministic s of 60), so that the complete search, with
-    its presolve, still has the time to prove a program infeasible."""
+) -> tuple[cp_model.CpSolver, int, float]:
+    """Phase 1 of a program with procedure targets: the complete search for a schedule of the
+    hard rules alone (the model without its objective, without presolve), to its first one,
+    within FIRST_SCHEDULE_SHARE of the time limit; then the least that schedule costs, every
+    fellow's rotations fixed (fairness.cost_schedule). The local search finds none of L-targets
+    in its budget; so does the search with the objective on two L programs of ten drawn with
+    targets (benchmarks/RESULTS.md, 2026-12-07, "Issue 30"): L seed 6, none in 30
+    deterministic s (143 s of wall clock) with the objective, one in 11.8 (20 s) without it;
+    seed 4, 13.9 (20.5 s) without; seed 8, 5.9 (10.4 s) with it and 5.4 (7.8 s) without.
+    Within a share of the limit so that the complete search, with its presolve, still has the
+    time to prove a program infeasible; a program the hard rules alone prove infeasible is
+    infeasible whatever its objective."""
+    hard = model.cp.clone()
+    hard.clear_objective()
     solver = solver_for(options)
     solver.parameters.stop_after_first_solution = True
     solver.parameters.cp_model_presolve = False
     solver.parameters.max_deterministic_time = options.time_limit * FIRST_SCHEDULE_SHARE
-    reporter = Reporter(progress, started) if progress is not None else None
-    (code,) = run_solvers(model.cp, [solver], [reporter], options.deadline)
-    return solver, code
+    (code,) = run_solvers(hard, [solver], None, options.deadline)
+    spent = solver.deterministic_time
+    if code != cp_model.OPTIMAL:  # no schedule (UNKNOWN), or proven none (INFEASIBLE)
+        return solver, code, spent
+    left = options.time_limit - spent
+    costed = solver_for(replace(options, time_limit=max(0.0, min(STEP_LIMIT, left))))
+    code = cost_schedule(model, list(solver.response_proto.solution), costed, options.deadline)
+    spent += costed.deterministic_time
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return costed, cp_model.UNKNOWN, spent  # not costed in time: no schedule
+    if progress is not None:
+        progress(time.monotonic() - started, round(costed.objective_value), None)
+    return costed, cp_model.FEASIBLE, spent  # a schedule at its least cost, not the program's
 
 
 def _local_search(
