@@ -41,6 +41,7 @@ from rotations.strategy import (
     FIRST_SCHEDULE,
     FIRST_SCHEDULE_PER_VARIABLE,
     FIRST_SCHEDULE_SHARE,
+    HARD_RULES_SHARE,
     LIFT_SHARE,
     STEP_LIMIT,
     Plan,
@@ -215,10 +216,10 @@ def _first_schedule(
 ) -> tuple[cp_model.CpSolver, int, float]:
     """Phase 1 of a program with procedure targets: the complete search for a schedule of the
     hard rules alone (the model without its objective, without presolve), to its first one,
-    within FIRST_SCHEDULE_SHARE of the time limit; then the least that schedule costs, every
-    fellow's rotations fixed (fairness.cost_schedule). The local search finds none of L-targets
-    in its budget; so does the search with the objective on two L programs of ten drawn with
-    targets (benchmarks/RESULTS.md, 2026-12-07, "Issue 30"): L seed 6, none in 30
+    within HARD_RULES_SHARE of the time limit; then the least that schedule costs, every
+    fellow's rotations fixed (fairness.cost_schedule). The local search finds no schedule of
+    L-targets in its budget, nor does the search with the objective on two L programs of ten
+    drawn with targets (benchmarks/RESULTS.md, 2026-12-07, "Issue 30"): L seed 6, none in 30
     deterministic s (143 s of wall clock) with the objective, one in 11.8 (20 s) without it;
     seed 4, 13.9 (20.5 s) without; seed 8, 5.9 (10.4 s) with it and 5.4 (7.8 s) without.
     Within a share of the limit so that the complete search, with its presolve, still has the
@@ -229,7 +230,7 @@ def _first_schedule(
     solver = solver_for(options)
     solver.parameters.stop_after_first_solution = True
     solver.parameters.cp_model_presolve = False
-    solver.parameters.max_deterministic_time = options.time_limit * FIRST_SCHEDULE_SHARE
+    solver.parameters.max_deterministic_time = options.time_limit * HARD_RULES_SHARE
     (code,) = run_solvers(hard, [solver], None, options.deadline)
     spent = solver.deterministic_time
     if code != cp_model.OPTIMAL:  # no schedule (UNKNOWN), or proven none (INFEASIBLE)

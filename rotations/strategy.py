@@ -16,8 +16,9 @@ A solve (solve.solve_model) runs, in this order (`plan` chooses):
    - `local search` without procedure targets, for FIRST_SCHEDULE_SHARE of the limit at most
      and FIRST_SCHEDULE_PER_VARIABLE a variable (CATCH_UP_PER_VARIABLE before catching up): a
      first schedule several times sooner than the complete search's on large programs;
-   - `first schedule` with procedure targets: the complete search without presolve, to its
-     first schedule, within FIRST_SCHEDULE_SHARE of the limit (the local search finds none).
+   - `first schedule` with procedure targets: the complete search of the hard rules alone
+     (no objective, no presolve) to its first schedule, within HARD_RULES_SHARE of the limit
+     (the local search finds none), then that schedule's least cost.
 3. steps after phase 1 (rotations/fairness.py), from its schedule:
    - `catch up` where every fellow has a floor of their own that all can reach at once
      (fairness.catches_up), or with procedure targets: every fellow brought down to theirs,
@@ -119,6 +120,13 @@ ALONE_SHARE = 0.25
 # lifting at its end).
 LOCAL_SEARCH_FROM = 20_000
 FIRST_SCHEDULE_SHARE = 0.25
+# With procedure targets, the search of the hard rules alone may take half the limit: of the
+# ten L programs (benchmarks/generate.py: FAMILIES), seeds 4 and 6 need 11.7 to 13.9
+# deterministic s of it (13.2 is a quarter of a 60-s command's search; seed 6 took 11.7 in one
+# run and more than 13.6 in the next, CP-SAT's interleaved search not being exactly
+# deterministic across processes), and where it finds none the complete search after it found
+# none either, in 23 s (benchmarks/RESULTS.md, 2026-12-07, "Issue 30").
+HARD_RULES_SHARE = 0.5
 FIRST_SCHEDULE_PER_VARIABLE = 2e-4
 # Where the fellows can catch up (fairness.catches_up): 1 deterministic second per 28,500
 # variables (L: 2.5, XL: 5), enough for a first schedule and its quick early descent; the
