@@ -189,6 +189,36 @@ def test_impossible_panel_exits_1_naming_the_date(tmp_path) -> None:
     assert not out.exists()
 
 
+def test_the_search_for_why_ends_within_the_whole_commands_bound(tmp_path, monkeypatch) -> None:
+    """A search that found nothing in a 30-s command: the look for why ends by 1.1 x 30 s from
+    the command's start (not 20 s past the limit), and a 0.1-s command still gets its 20 s."""
+    import time
+
+    from rotations import cli as cli_module
+    from rotations.outcome import Result
+    from rotations.pipeline import Diagnosis, Solved
+    from rotations.schedule import SolverStats
+
+    ends = []
+
+    def nothing(problem, options, progress, earlier):
+        stats = SolverStats("UNKNOWN", time_limit=options.time_limit, stopped_by="wall clock")
+        return Solved(Result(stats, None))
+
+    def diagnose(problem, result, fixed, deadline):
+        ends.append(time.monotonic() + deadline.left())
+        return Diagnosis(False, None)
+
+    monkeypatch.setattr(cli_module, "solve_program", nothing)
+    monkeypatch.setattr(cli_module, "diagnose", diagnose)
+    for limit, most in (("30", 33.0), ("0.1", 20.0)):
+        started = time.monotonic()
+        args = ["solve", str(EXAMPLE), "--out", str(tmp_path / limit), "--time-limit", limit]
+        result = CliRunner().invoke(cli, args, obj={"started": started})
+        assert result.exit_code == 3, result.output
+        assert abs(ends[-1] - started - most) < 0.01
+
+
 def test_no_schedule_within_the_time_limit_exits_3_and_writes_nothing(tmp_path) -> None:
     out = tmp_path / "out"
     result = invoke("solve", EXAMPLE, "--out", out, "--time-limit", "0.1")
