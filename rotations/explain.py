@@ -97,7 +97,7 @@ def minimal_conflict(
     if leave_out is None:
         leave_out = tuple(problem.leave_rules[e] for e in problem.requests())
     skipped = {rule.key for rule in leave_out}
-    model = build_model(problem, enforce_hard=False, per_fellow=True)
+    model = build_model(problem, enforce_hard=False, per_fellow=True, floored=False)
     model.cp.clear_objective()
     for (f, b), rid in (fixed or {}).items():
         if rid in problem.config.rotations:

@@ -43,7 +43,8 @@ def build_model(
     hard rules are soft, each broken instance costing more than all soft rules together; with
     `per_fellow` each hard rule has a literal per fellow it binds. The solves for its floors
     end by the `deadline` at the latest (the fellows alone by ALONE_SHARE of it); without
-    `floored`, none (a fellow's program alone, whose own floor its solve is)."""
+    `floored`, none (a model whose objective is not searched, or is a floor itself: a
+    conflict's, the source of the fellows alone, a fellow's program alone)."""
     cp = cp_model.CpModel()
     v = Variables(cp, problem, relax, per_fellow, frozen_before)
     add_one_rotation(problem, v, cp)
@@ -113,7 +114,7 @@ def each_alone(problem: Problem, deadline: Deadline | None) -> tuple[int, ...]:
 def _alone_floors(problem: Problem, floors: Floors, deadline: Deadline | None) -> tuple[int, ...]:
     """Each fellow's floor of their wishes and relevance together (bounds.alone_floors), in
     the program's own model with only that fellow's hard rules."""
-    model = build_model(problem, enforce_hard=False, per_fellow=True)
+    model = build_model(problem, enforce_hard=False, per_fellow=True, floored=False)
     wishes: dict[int, list] = {}
     for p in groups(model.penalties)[2]:
         wishes.setdefault(p.fellow, []).append(p)
