@@ -100,9 +100,7 @@ def wish_relaxation(problem: Problem) -> Relaxed:
     both = cp.clone()
     cp.minimize(total)
     both.minimize(total + problem.fairness_weight * worst)
-    solvers = [relaxation_solver(), relaxation_solver()]
-    for solver in solvers:
-        solver.parameters.cp_model_presolve = presolve
+    solvers = [relaxation_solver(presolve=presolve) for _ in range(2)]
     codes = run_relaxations([cp, both], solvers)
     unmet, together = (solved_bound(s, c) for s, c in zip(solvers, codes, strict=True))
     if codes[0] == cp_model.OPTIMAL and unmet == 0:
@@ -233,8 +231,7 @@ def _minimise(
 ) -> tuple[cp_model.CpSolver, int]:
     """One solve of the relaxation for `objective`, with CP-SAT's presolve or without."""
     cp.minimize(objective)
-    solver = relaxation_solver()
-    solver.parameters.cp_model_presolve = presolve
+    solver = relaxation_solver(presolve=presolve)
     (code,) = run_relaxations(cp, [solver])
     return solver, code
 
@@ -250,11 +247,12 @@ def run_relaxations(
         raise Interrupted() from None
 
 
-def relaxation_solver(linear: bool = False) -> cp_model.CpSolver:
+def relaxation_solver(linear: bool = False, presolve: bool = True) -> cp_model.CpSolver:
     """A single-worker solver for a relaxation, within RELAXATION_LIMIT; `linear`: with the
-    full linear relaxation (the counting of _count_runs needs it)."""
+    full linear relaxation (the counting of _count_runs needs it); `presolve`: CP-SAT's."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    solver.parameters.cp_model_presolve = presolve
     if linear:
         # Measured on the example's fellows alone: one presolve pass and no probing halve the
         # wall time of each (its presolve, not its search, is most of it).
