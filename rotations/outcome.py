@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from rotations.model import Model
 from rotations.problem import Problem
 from rotations.runner import Deadline, settled
-from rotations.schedule import Lesson, Role, Schedule, Slot, SolverStats
+from rotations.schedule import Lesson, OnCall, Role, Schedule, Slot, SolverStats
 
 
 @dataclass(frozen=True)
@@ -127,10 +127,20 @@ def read_schedule(
             there = model.vars.y.get((f, b, rid), {})
             row.append(next((s for s, var in there.items() if solver.boolean_value(var)), None))
         sites[fellow.id] = row
+    calls = [
+        OnCall(
+            problem.duties[k].first.isoformat(),
+            problem.config.call[problem.duties[k].call].id,
+            problem.fellows[f].id,
+        )
+        for (k, f), var in model.vars.call.items()
+        if solver.boolean_value(var)
+    ]
     return Result(
         stats,
         Schedule(
             assignments=assignments,
+            calls=sorted(calls),
             roles=sorted(roles),
             lessons=sorted(lessons),
             mentors=mentors,

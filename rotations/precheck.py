@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rotations.config import rules
 from rotations.config.source import SourceMap
+from rotations.duties import CallRules
 from rotations.explain import Conflict, Member, member
 from rotations.implied import (
     LeaveForbidden,
@@ -106,6 +107,7 @@ def arithmetic_conflicts(problem: Problem) -> list[Conflict]:
     found += _dates_conflicts(problem)
     found += _stint_conflicts(problem)
     found += _target_conflicts(problem)
+    found += _call_conflicts(problem)
     return found
 
 
@@ -336,4 +338,42 @@ def _pin_conflicts(problem: Problem) -> list[Conflict]:
                                 "the window that rotation is allowed in.",
                             )
                         )
+    return out
+
+
+def _call_conflicts(problem: Problem) -> list[Conflict]:
+    """A call with more duties in a run of days than its fellows may take there: at most
+    `max_per_fellow.count` each in its weeks, or one each in `min_days_between` days."""
+    out = []
+    rules_of = next((r for r in problem.rules if isinstance(r, CallRules)), None)
+    for c, call in enumerate(problem.config.call):
+        duties = [d for d in problem.duties if d.call == c]
+        limits = []
+        if call.max_per_fellow is not None:
+            most = call.max_per_fellow
+            limits.append(("max_per_fellow", 7 * most.per_weeks, most.count))
+        if call.min_days_between > 1:
+            limits.append(("min_days_between", call.min_days_between, 1))
+        for part, days, most in limits:
+            for i, duty in enumerate(duties):
+                inside = [d for d in duties[i:] if (d.first - duty.first).days < days]
+                fellows = sum(
+                    any(problem.inside(f, d.first) for d in inside)
+                    for f in range(len(problem.fellows))
+                )
+                need = len(inside) * call.per_day
+                if fellows * most >= need:
+                    continue
+                each = (
+                    f"{most} per {call.max_per_fellow.per_weeks} weeks"
+                    if part == "max_per_fellow"
+                    else f"1 per {days} days"
+                )
+                reason = (
+                    f"{fellows} fellows × {each} = {fellows * most} < {need} duties of "
+                    f"{call.name} from {duty.first} to {inside[-1].first}."
+                )
+                involved = [rules_of.of(c, "per_day"), rules_of.of(c, part)]
+                out.append(Conflict([member(rule, problem) for rule in involved], reason))
+                break
     return out

@@ -23,6 +23,7 @@ from rotations.config import ConfigError, models
 from rotations.config.rules import RuleBase, SingleFellowRule
 from rotations.config.source import ConfigProblem, SourceMap
 from rotations.config.types import Range, TagSelector, TargetRange
+from rotations.duties import Duty, call_rules, make_duties
 from rotations.implied import LeaveEntry, ProgramRule, Target, implied_rules
 
 
@@ -77,6 +78,7 @@ class Problem:
     rules: list[ProgramRule] = field(default_factory=list)
     leave_rules: list[LeaveEntry] = field(default_factory=list)  # indexed like config.leave
     cases: list[ConferenceCase] = field(default_factory=list)  # the conferences' cases
+    duties: list[Duty] = field(default_factory=list)  # every call's duties, by call and date
     digest: str = ""
     _fellow_index: dict[str, int] = field(default_factory=dict, repr=False)
     _rotation_index: dict[str, int] = field(default_factory=dict, repr=False)
@@ -389,7 +391,8 @@ def resolve(config: models.Config) -> Problem:
             day += dt.timedelta(days=1)
     sessions = [Session(*when) for when in _meetings_of(config.conferences, blocks, holidays)]
     seminars = [Seminar(*when) for when in _meetings_of(config.didactics, blocks, holidays)]
-    rules = [*implied_rules(config, config._source or SourceMap()), *config.rules]
+    source = config._source or SourceMap()
+    rules = [*implied_rules(config, source), *call_rules(config, source), *config.rules]
     problem = Problem(
         config=config,
         blocks=blocks,
@@ -404,6 +407,7 @@ def resolve(config: models.Config) -> Problem:
         rules=rules,
         leave_rules=[rule for rule in rules if isinstance(rule, LeaveEntry)],
         cases=resolve_cases(config, sessions, index),
+        duties=make_duties(config.call, blocks),
         digest=config_digest(config),
         _fellow_index=index,
         _rotation_index={r: i for i, r in enumerate(config.rotations)},

@@ -17,14 +17,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rotations.config.source import format_path
 from rotations.output.tables import (
     agenda_rows,
+    call_rows,
     conference_rows,
     didactics_rows,
     exposure_rows,
+    hours_rows,
     role_counts,
 )
 from rotations.problem import Problem
 from rotations.reading import TooBig, read_file
-from rotations.schedule import Lesson, Role, Schedule, Slot, SolverStats, Violation
+from rotations.schedule import Lesson, OnCall, Role, Schedule, Slot, SolverStats, Violation
 
 FORMAT = "rotations/schedule@1"
 _MAX_BYTES = 200_000_000
@@ -167,6 +169,31 @@ class SlotRecord(_Record):
     minutes: int
 
 
+class CallRecord(_Record):
+    """A row of call.csv: a fellow on a duty (its first day) and its hours."""
+
+    date: dt.date
+    call: str
+    fellow: str
+    hours: int
+    call_name: str
+    fellow_name: str
+
+
+class WeekRecord(_Record):
+    """A row of duty_hours.csv: a fellow's hours and days off in one week."""
+
+    fellow: str
+    week: int = Field(ge=1)
+    start: dt.date
+    end: dt.date
+    rotation_hours: str
+    call_hours: int
+    hours: str
+    average: str
+    days_off: int
+
+
 class EventRecord(_Record):
     """What a later publication needs of a published event to update it in place."""
 
@@ -225,6 +252,8 @@ class Publication(_Record):
     lessons: list[LessonRecord] = []
     mentors: dict[str, str] = {}  # fellow id -> mentor's faculty id
     agenda: list[SlotRecord] = []
+    calls: list[CallRecord] = []
+    duty_hours: list[WeekRecord] = []
     files: list[str] = []
     # Programs with sites only (absent otherwise): site id -> name, and each block's site.
     site_names: dict[str, str] | None = None
@@ -275,6 +304,9 @@ class Publication(_Record):
             unknown = {s for s in row if s is not None} - set(self.site_names or {})
             if unknown:
                 raise ValueError(f"sites.{fid}: unknown site '{sorted(unknown)[0]}'")
+        for i, duty in enumerate(self.calls):
+            if duty.fellow not in fellows:
+                raise ValueError(f"calls[{i}].fellow: unknown fellow '{duty.fellow}'")
         for fid, mentor in self.mentors.items():
             if fid not in fellows:
                 raise ValueError(f"mentors.{fid}: not one of the file's fellows")
@@ -306,6 +338,7 @@ class Publication(_Record):
                 Slot(x.date.isoformat(), x.conference, x.order, x.case, x.presenter)
                 for x in self.agenda
             ),
+            calls=sorted(OnCall(x.date.isoformat(), x.call, x.fellow) for x in self.calls),
         )
 
     def to_json(self) -> bytes:
@@ -406,6 +439,8 @@ def publication(
         lessons=didactics_rows(problem, schedule),
         mentors=schedule.mentors,
         agenda=agenda_rows(problem, schedule),
+        calls=call_rows(problem, schedule),
+        duty_hours=hours_rows(problem, schedule),
         files=files or [],
         site_names={s: site.name for s, site in problem.config.sites.items()} or None,
         sites=schedule.sites or None,

@@ -10,9 +10,10 @@ import inspect
 import yaml
 from pydantic import BaseModel
 
-from rotations.config import models
+from rotations.config import call, models
 from rotations.config.rules import RULE_CLASSES
 from rotations.config.types import Group, Range, TargetRange
+from rotations.duties import CALL_CLASSES
 from rotations.implied import IMPLIED_CLASSES
 from rotations.registry import RULE_TYPES, RuleType
 
@@ -38,6 +39,14 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("mentoring", models.Mentoring),
     ("mentoring.wishes[]", models.MentorWish),
     ("mentoring.meetings", models.Meetings),
+    ("call[]", call.Call),
+    ("call[].weekend", call.Weekend),
+    ("call[].max_per_fellow", call.PerWeeks),
+    ("call[].wishes[]", call.CallWish),
+    ("call[].avoid[]", call.CallAvoid),
+    ("duty_hours", call.DutyHours),
+    ("duty_hours.max_weekly", call.WeeklyHours),
+    ("duty_hours.one_day_off_in", call.DaysOff),
 ]
 
 
@@ -113,7 +122,7 @@ def reference_markdown() -> str:
         "These are rules too: explanations, reports and the checker name them by their key.",
         "",
     ]
-    for model in IMPLIED_CLASSES:
+    for model in (*IMPLIED_CLASSES, *CALL_CLASSES):
         kind = RULE_TYPES[model]
         example = yaml.safe_dump(model.example, sort_keys=False, default_flow_style=None)
         out += [f"### `{model.type}`", "", _doc(model), "", "```yaml", *example.splitlines()]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rotations.check import CHECKERS
 from rotations.config.rules import RULE_CLASSES
+from rotations.duties import CALL_CLASSES
 from rotations.implied import IMPLIED_CLASSES
 from rotations.model.rules import BUILDERS
 
@@ -34,7 +35,7 @@ class RuleType:
 
 
 def _registry() -> dict[type, RuleType]:
-    classes = (*IMPLIED_CLASSES, *RULE_CLASSES)
+    classes = (*IMPLIED_CLASSES, *CALL_CLASSES, *RULE_CLASSES)
     missing = [c.__name__ for c in classes if c not in BUILDERS or c not in CHECKERS]
     if missing or set(BUILDERS) != set(CHECKERS) or set(BUILDERS) != set(classes):
         raise RuntimeError(f"rule types without a builder or a checker: {', '.join(missing)}")

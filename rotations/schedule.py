@@ -84,6 +84,15 @@ class Slot:
     presenter: str  # fellow id
 
 
+@dataclass(frozen=True, order=True)
+class OnCall:
+    """A fellow on one duty of a call: the duty's first day, the call and the fellow."""
+
+    date: str  # ISO date the duty starts
+    call: str  # call id
+    fellow: str  # fellow id
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Who is on which rotation in each block: `assignments[fellow_id][block_index]` (None in a
@@ -103,6 +112,7 @@ class Schedule:
     # sites[fellow_id][block_index]: the site of the block's rotation (None: a rotation without
     # sites, or no rotation); empty when the program has no sites.
     sites: dict[str, list[str | None]] = field(default_factory=dict)
+    calls: list[OnCall] = field(default_factory=list)  # every duty's fellows, by date and call
 
     def rotation_of(self, fellow_id: str, block: int) -> str | None:
         return self.assignments[fellow_id][block]

@@ -10,6 +10,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from rotations.config import rules
+from rotations.duties import CALL_CLASSES
 from rotations.implied import (
     IMPLIED_CLASSES,
     Agenda,
@@ -30,7 +31,7 @@ ALL = list(RULE_TYPES)
 
 
 def test_the_registry_holds_every_rule_class() -> None:
-    assert set(ALL) == {*IMPLIED_CLASSES, *rules.RULE_CLASSES}
+    assert set(ALL) == {*IMPLIED_CLASSES, *CALL_CLASSES, *rules.RULE_CLASSES}
 
 
 @pytest.mark.parametrize("kind", ALL, ids=lambda c: c.__name__)
@@ -69,7 +70,7 @@ def test_a_typed_rule_has_a_valid_example_and_describes_itself(kind: type, load)
     assert loaded.position is not None and loaded.position.line > 0
 
 
-@pytest.mark.parametrize("kind", IMPLIED_CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("kind", (*IMPLIED_CLASSES, *CALL_CLASSES), ids=lambda c: c.__name__)
 def test_an_implied_rule_has_a_valid_example_and_describes_itself(kind: type, load) -> None:
     names = {"procedures", "neurology", "acute", "palliative", "psychiatry", "research"}
     base = program(program=YEAR, sites=SITES, rotations={r: {"name": r.title()} for r in names})
@@ -103,6 +104,8 @@ def test_it_has_a_satisfied_and_violated_case(kind: type) -> None:
         import tests.test_didactics as own
     elif kind is Agenda:
         import tests.test_cases as own
+    elif kind in CALL_CLASSES:
+        import tests.test_call as own
     else:
         own = None
     if own is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rotations.check.agenda import check_agenda
+from rotations.check.call import check_call, check_duty_hours
 from rotations.check.conferences import check_conference
 from rotations.check.didactics import check_didactics
 from rotations.check.exposure import check_target
@@ -44,6 +45,7 @@ from rotations.check.sites import (
     check_want,
 )
 from rotations.config import rules
+from rotations.duties import CallRules, DutyHoursRules
 from rotations.implied import (
     Agenda,
     Allowed,
@@ -78,6 +80,8 @@ CHECKERS: dict[type, Callable] = {
     MentoringRules: check_mentoring,
     LeaveEntry: check_leave_entry,
     Target: check_target,
+    CallRules: check_call,
+    DutyHoursRules: check_duty_hours,
     rules.Gap: check_gap,
     rules.Before: check_before,
     rules.Window: check_window,

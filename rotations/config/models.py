@@ -19,11 +19,13 @@ from pydantic import (
     model_validator,
 )
 
+from rotations.config.call import Call, DutyHours
 from rotations.config.rules import Rule
 from rotations.config.types import (
     ID_PATTERN,
     MAX_ID,
     MAX_WEIGHT,
+    Clock,
     Count,
     Email,
     Id,
@@ -278,15 +280,6 @@ class Faculty(Strict):
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def _clock(value: Any) -> Any:
-    if isinstance(value, str):
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise ValueError(f'expected a time "HH:MM" (24-hour), got "{value}"')
-        return f"{int(match[1]):02d}:{match[2]}"
-    return value
-
-
 class Series(Strict):
     """What a recurring meeting has: its id and name, and the dates and time it meets (a case
     conference, a seminar series)."""
@@ -296,7 +289,7 @@ class Series(Strict):
     weekday: Literal[
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
     ] = Field(description="the day sessions fall on")
-    time: Annotated[str, BeforeValidator(_clock)] = Field(description='start, quoted: "07:00"')
+    time: Clock = Field(description='start, quoted: "07:00"')
     duration_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 60
     every_weeks: Annotated[int, Field(ge=1, le=52)] = Field(default=1, description="1 = weekly")
     location: Line | None = None
@@ -522,7 +515,7 @@ class Meetings(Strict):
     weekday: Literal[
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
     ] = Field(description="the day meetings fall on")
-    time: Annotated[str, BeforeValidator(_clock)] = Field(description='start, quoted: "15:00"')
+    time: Clock = Field(description='start, quoted: "15:00"')
     duration_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 30
     location: Line | None = None
 
@@ -592,6 +585,12 @@ class Config(Strict):
         default=[],
         description="the case conference's patient cases: CSV or XLSX files (case,type,"
         "submitted,due,needs,presenter,minutes,priority,summary) or cases written here",
+    )
+    call: list[Call] = Field(
+        default=[], description="kinds of call: duties on days or weekends, who takes them"
+    )
+    duty_hours: DutyHours | None = Field(
+        default=None, description="weekly hours per rotation; ACGME's 80 hours and days off"
     )
     _source: Any = PrivateAttr(default=None)
     _logged: Any = PrivateAttr(default=())  # the case logs' rows, read by load_config

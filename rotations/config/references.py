@@ -11,6 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from rotations.calendar import make_blocks
 from rotations.config import models, rules, types
+from rotations.config.call import DAYS, Call, DutyHours
 from rotations.config.source import ConfigProblem, SourceMap
 
 # Names Windows reserves for devices, whatever the extension: `calendars/con.ics` cannot exist.
@@ -70,6 +71,8 @@ def partial_config(data: Any) -> models.Config:
         targets={str(pid): valid(types.Target, raw) for pid, raw in mapping("targets").items()},
         didactics=[valid(models.Didactics, raw) for raw in entries("didactics")],
         mentoring=valid(models.Mentoring, data.get("mentoring")),
+        call=[valid(Call, raw) for raw in entries("call")],
+        duty_hours=valid(DutyHours, data.get("duty_hours")),
     )
 
 
@@ -233,6 +236,7 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
             offered((*path, "site"), rule.rotation, rule.site)
     _check_conferences(config, report, rotation, in_year)
     _check_teaching(config, report, rotation, fellow)
+    _check_call(config, report, rotation, fellow, in_year)
     return problems
 
 
@@ -325,4 +329,45 @@ def _check_teaching(config: models.Config, report, rotation, fellow) -> None:
             ("mentoring", "max_mentees"),
             f"{mentors} mentors with at most {mentoring.max_mentees} mentees each cannot take "
             f"{fellows} fellows; raise max_mentees to {-(-fellows // mentors)} or add mentors",
+        )
+
+
+def _check_call(config: models.Config, report, rotation, fellow, in_year) -> None:
+    """Call and duty hours: their rotations and fellows exist, their dates lie in the year, and
+    every rotation has its weekly hours."""
+    ids = {c.id for _, c in _present(config.conferences)}
+    ids |= {s.id for _, s in _present(config.didactics or [])}
+    for i, call in _present(config.call or []):
+        path = ("call", i)
+        if call.id in ids:
+            report((*path, "id"), f"id '{call.id}' is already used by a call, series or conference")
+        ids.add(call.id)
+        for key in ("eligible_on", "not_before_on"):
+            for j, rid in enumerate(getattr(call, key)):
+                rotation((*path, key, j), rid)
+        starts = call.days if call.days is not None else [call.weekend.from_]
+        for j, wish in enumerate(call.wishes):
+            fellow((*path, "wishes", j, "fellow"), wish.fellow)
+            in_year((*path, "wishes", j), wish.date, wish.date, "the date")
+            day = DAYS[wish.date.weekday()]
+            if day not in starts:
+                report(
+                    (*path, "wishes", j, "date"),
+                    f"no duty of {call.name} starts on {wish.date} (a {day}); its duties start "
+                    f"on {', '.join(starts)}",
+                )
+        for j, avoid in enumerate(call.avoid):
+            fellow((*path, "avoid", j, "fellow"), avoid.fellow)
+            in_year((*path, "avoid", j), avoid.start, avoid.end, "the dates")
+    duty = config.duty_hours
+    if duty is None:
+        return
+    for rid in duty.rotation_hours:
+        rotation(("duty_hours", "rotation_hours", rid), rid)
+    missing = [rid for rid in config.rotations if rid not in duty.rotation_hours]
+    if missing:
+        report(
+            ("duty_hours", "rotation_hours"),
+            f"no weekly hours for {', '.join(missing)}: give every rotation its hours a week "
+            "(0 for none)",
         )

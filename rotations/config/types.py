@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 # Ids name calendar files and workbook sheets; Excel allows 31 characters in a sheet name.
@@ -56,6 +56,18 @@ def _plain_text(value: str) -> str:
 
 Line = Annotated[str, Field(max_length=200), AfterValidator(_one_line)]
 Text = Annotated[str, Field(max_length=4000), AfterValidator(_plain_text)]
+
+
+def _clock(value: object) -> object:
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError(f'expected a time "HH:MM" (24-hour), got "{value}"')
+        return f"{int(match[1]):02d}:{match[2]}"
+    return value
+
+
+Clock = Annotated[str, BeforeValidator(_clock)]
 
 
 class Strict(BaseModel):

@@ -73,6 +73,7 @@ class Variables:
         self.case_by: dict[tuple[int, int, int], cp_model.IntVar] = {}  # (case, session, fellow)
         self.present_despite_leave: dict[tuple, cp_model.IntVar] = {}
         self.taken: dict[tuple, cp_model.IntVar] = {}  # (fellow, rotation, site, blocks)
+        self.call: dict[tuple[int, int], cp_model.IntVar] = {}  # (duty, fellow)
 
     def on(self, fellow: int, block: int, rotation: str) -> cp_model.IntVar:
         return self.x[fellow][block][self.problem.rotation_index(rotation)]

@@ -315,6 +315,37 @@ def meeting_events(
     return events
 
 
+def call_events(problem: Problem, schedule: Schedule, viewer: str | None = None) -> list[EventSpec]:
+    """Call duties as timed events from the call's start for its hours: a fellow's calendar has
+    their own, the program calendar every duty with its fellows."""
+    calls = {call.id: call for call in problem.config.call}
+    names = {f.id: f.name for f in problem.fellows}
+    zone = ZoneInfo(problem.program.timezone)
+    duties: dict[tuple[str, str], list[str]] = {}
+    for x in schedule.calls:
+        if viewer is None or x.fellow == viewer:
+            duties.setdefault((x.date, x.call), []).append(x.fellow)
+    events = []
+    for (date, cid), fellows in sorted(duties.items()):
+        call = calls[cid]
+        first = dt.date.fromisoformat(date)
+        start = dt.datetime.combine(first, call.start_time, zone)
+        end = dt.datetime.combine(*call.ends(first + (call.span - 1) * DAY), zone)
+        whose = ("call",) if viewer is None else ("fellow", viewer, "call")
+        on = ", ".join(names[f] for f in fellows)
+        events.append(
+            EventSpec(
+                uid=make_uid(problem.program, *whose, cid, date),
+                start=start,
+                end=end,
+                summary=call.name if viewer is not None else f"{call.name}: {on}",
+                location=call.location,
+                description=f"On call: {on} ({call.hours} hours)",
+            )
+        )
+    return events
+
+
 @dataclass(frozen=True)
 class Published:
     """An event as it goes out: its content, and the SEQUENCE and DTSTAMP it carries."""
@@ -526,7 +557,8 @@ def calendars(
             fellow_events(problem, schedule, f, taken[f])
             + session_events(problem, schedule, fellow.id)
             + seminar_events(problem, held, fellow.id)
-            + meeting_events(problem, meetings, fellow.id),
+            + meeting_events(problem, meetings, fellow.id)
+            + call_events(problem, schedule, fellow.id),
         )
         for f, fellow in enumerate(problem.fellows)
     ]
@@ -547,7 +579,8 @@ def calendars(
             program.name,
             program_events(problem, schedule)
             + session_events(problem, schedule)
-            + seminar_events(problem, held),
+            + seminar_events(problem, held)
+            + call_events(problem, schedule),
         )
     )
     paths = {path for path, _, _ in owned}

@@ -7,9 +7,11 @@ from rotations.output.html import report_html
 from rotations.output.ics import calendars
 from rotations.output.tables import (
     agenda_csv,
+    call_csv,
     conferences_csv,
     didactics_csv,
     exposure_csv,
+    hours_csv,
     mentors_csv,
     schedule_csv,
 )
@@ -47,6 +49,10 @@ def render(
         files["didactics.csv"] = didactics_csv(problem, schedule)
     if problem.config.mentoring is not None:
         files["mentors.csv"] = mentors_csv(problem, schedule)
+    if problem.config.call:
+        files["call.csv"] = call_csv(problem, schedule)
+    if problem.config.duty_hours is not None:
+        files["duty_hours.csv"] = hours_csv(problem, schedule)
     files["report.html"] = report_html(problem, schedule, violations, requests)
     files["schedule.xlsx"] = workbook_bytes(problem, schedule)
     files |= extra or {}

@@ -1,5 +1,5 @@
 """The CSV tables: schedule.csv (one row per fellow per block), conferences.csv, exposure.csv,
-didactics.csv and mentors.csv, in the column contract of DESIGN.md.
+didactics.csv, mentors.csv, call.csv and duty_hours.csv, in the column contract of DESIGN.md.
 
 A text that starts with = + - @, a tab or a carriage return is written with a leading
 apostrophe ('=HYPERLINK(...)), as OWASP advises, so that a spreadsheet opening the file shows it
@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 
 from rotations.config.models import Didactics
+from rotations.hours import duty_weeks
 from rotations.problem import Meeting, Problem, Seminar
 from rotations.schedule import Lesson, Schedule
 
@@ -305,3 +306,72 @@ def mentors_csv(problem: Problem, schedule: Schedule) -> bytes:
         if f.id in schedule.mentors
     ]
     return csv_bytes(MENTORS_COLUMNS, rows)
+
+
+CALL_COLUMNS = ("date", "call", "fellow", "hours", "call_name", "fellow_name")
+
+
+def call_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | int]]:
+    """One row per fellow on a duty, by date and call: the duty's first day and its hours."""
+    calls = {call.id: call for call in problem.config.call}
+    names = {fellow.id: fellow.name for fellow in problem.fellows}
+    return [
+        {
+            "date": x.date,
+            "call": x.call,
+            "fellow": x.fellow,
+            "hours": calls[x.call].hours,
+            "call_name": calls[x.call].name,
+            "fellow_name": names[x.fellow],
+        }
+        for x in schedule.calls
+    ]
+
+
+def call_csv(problem: Problem, schedule: Schedule) -> bytes:
+    return csv_bytes(CALL_COLUMNS, call_rows(problem, schedule))
+
+
+HOURS_COLUMNS = (
+    "fellow",
+    "week",
+    "start",
+    "end",
+    "rotation_hours",
+    "call_hours",
+    "hours",
+    "average",
+    "days_off",
+)
+
+
+def hours_rows(problem: Problem, schedule: Schedule) -> list[dict[str, str | int]]:
+    """One row per fellow and week inside their dates: rotation and call hours, their sum, the
+    average over the run of weeks that ends with it (max_weekly's; empty before the first full
+    run) and the days off."""
+    duty = problem.config.duty_hours
+    rows = []
+    for fid, weeks in duty_weeks(problem, schedule).items():
+        inside = [w for w in weeks if w.inside]
+        n = duty.max_weekly.averaged_over_weeks
+        for i, week in enumerate(inside):
+            run = inside[i - n + 1 : i + 1] if i + 1 >= n else []
+            average = sum(w.hours for w in run) / n if run else None
+            rows.append(
+                {
+                    "fellow": fid,
+                    "week": week.number,
+                    "start": week.start.isoformat(),
+                    "end": week.end.isoformat(),
+                    "rotation_hours": f"{float(week.rotation):.1f}",
+                    "call_hours": week.call,
+                    "hours": f"{float(week.hours):.1f}",
+                    "average": "" if average is None else f"{float(average):.2f}",
+                    "days_off": week.days_off,
+                }
+            )
+    return rows
+
+
+def hours_csv(problem: Problem, schedule: Schedule) -> bytes:
+    return csv_bytes(HOURS_COLUMNS, hours_rows(problem, schedule))

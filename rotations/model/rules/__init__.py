@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rotations.config import rules
+from rotations.duties import CallRules, DutyHoursRules
 from rotations.implied import (
     Agenda,
     Allowed,
@@ -22,6 +23,7 @@ from rotations.implied import (
     Target,
 )
 from rotations.model.rules.agenda import add_agenda
+from rotations.model.rules.call import add_call, add_duty_hours
 from rotations.model.rules.conferences import add_conference
 from rotations.model.rules.didactics import add_didactics
 from rotations.model.rules.exposure import add_target
@@ -67,6 +69,8 @@ BUILDERS: dict[type, Callable] = {
     MentoringRules: add_mentoring,
     LeaveEntry: add_leave_entry,
     Target: add_target,
+    CallRules: add_call,
+    DutyHoursRules: add_duty_hours,
     rules.Gap: add_gap,
     rules.Before: add_before,
     rules.Window: add_window,

@@ -1,0 +1,155 @@
+"""The daily layer of the config language: call duties (`call:`) and the duty-hour rules they
+keep together with the rotations (`duty_hours:`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from rotations.config.types import Clock, Id, Line, Number, Positive, Strict, Weight
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Hours = Annotated[int, Field(ge=0, le=168)]
+Weeks = Annotated[int, Field(ge=1, le=52)]
+
+
+class Weekend(Strict):
+    """One duty from the `from` day to the `to` day, e.g. Friday to Sunday."""
+
+    from_: Day = Field(alias="from", description="the day it starts")
+    to: Day = Field(description="the day it ends (the same week, or the next)")
+
+    @property
+    def days(self) -> int:
+        """How many days one duty spans."""
+        return (DAYS.index(self.to) - DAYS.index(self.from_)) % 7 + 1
+
+
+class PerWeeks(Strict):
+    """At most `count` in every run of `per_weeks` consecutive weeks."""
+
+    count: Positive
+    per_weeks: Weeks
+
+
+class CallWish(Strict):
+    """A fellow's wish to be on this call on a date (soft: `weight` if not granted)."""
+
+    fellow: str = Field(description="fellow id")
+    date: dt.date = Field(description="the day the duty starts")
+    weight: Weight = 1
+
+
+class CallAvoid(Strict):
+    """Days a fellow asks not to be on this call (soft: `weight` per duty in them)."""
+
+    fellow: str = Field(description="fellow id")
+    start: dt.date = Field(description="first day, inclusive")
+    end: dt.date = Field(description="last day, inclusive")
+    weight: Weight = 1
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CallAvoid:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Call(Strict):
+    """A kind of call: the duties it has (one per `days` day, or one per weekend), who may take
+    them and how often."""
+
+    id: Id
+    name: Line
+    days: list[Day] | None = Field(
+        default=None, description="the days with a duty each, e.g. [mon, tue, wed, thu]"
+    )
+    weekend: Weekend | None = Field(
+        default=None, description="{from: fri, to: sun}: one duty over those days (not with days)"
+    )
+    per_day: Positive = Field(default=1, description="fellows on each duty")
+    hours: Annotated[int, Field(gt=0, le=72)] = Field(
+        description="hours of one duty, counted for duty hours"
+    )
+    start: Clock = Field(default="17:00", description='when a duty starts, quoted: "17:00"')
+    end: Clock = Field(
+        default="08:00",
+        description="when it ends: on its last day if later than start, else the morning after",
+    )
+    location: Line | None = None
+    eligible_on: list[str] = Field(
+        min_length=1, description="rotations whose fellows may take it (the block of its start)"
+    )
+    max_per_fellow: PerWeeks | None = Field(
+        default=None, description="{count, per_weeks}: a fellow's duties in any run of weeks"
+    )
+    min_days_between: Number = Field(
+        default=0,
+        description="days from one duty's start to the same fellow's next (2: not on "
+        "two days running)",
+    )
+    not_before_on: list[str] = Field(
+        default=[], description="rotations: no duty the day before a day on one of them"
+    )
+    post_call_off: bool = Field(
+        default=False, description="the day after a duty the fellow is off: no rotation, no call"
+    )
+    wishes: list[CallWish] = Field(default=[], description="[{fellow, date, weight}]")
+    avoid: list[CallAvoid] = Field(default=[], description="[{fellow, start, end, weight}]")
+
+    @model_validator(mode="after")
+    def _days_or_weekend(self) -> Call:
+        if (self.days is None) == (self.weekend is None):
+            raise ValueError("give either days: [mon, ...] or weekend: {from: fri, to: sun}")
+        if self.days is not None and len(set(self.days)) != len(self.days):
+            raise ValueError("days names a day twice")
+        if self.days == []:
+            raise ValueError("days is empty: name the days with a duty, e.g. [mon, tue]")
+        return self
+
+    @property
+    def start_time(self) -> dt.time:
+        return dt.time.fromisoformat(self.start)
+
+    def ends(self, last: dt.date) -> tuple[dt.date, dt.time]:
+        """The day and time a duty whose last day is `last` ends."""
+        end = dt.time.fromisoformat(self.end)
+        return (last, end) if end > self.start_time else (last + dt.timedelta(days=1), end)
+
+    @property
+    def span(self) -> int:
+        """How many days one duty covers (1 for a night of `days`)."""
+        return self.weekend.days if self.weekend is not None else 1
+
+
+class WeeklyHours(Strict):
+    """At most `hours` a week, averaged over every run of `averaged_over_weeks` weeks."""
+
+    hours: Annotated[int, Field(gt=0, le=168)] = 80
+    averaged_over_weeks: Weeks = 4
+
+
+class DaysOff(Strict):
+    """One day in `days` free of rotation work and call, averaged over every run of
+    `averaged_over_weeks` weeks."""
+
+    days: Annotated[int, Field(ge=2, le=28)] = 7
+    averaged_over_weeks: Weeks = 4
+
+
+class DutyHours(Strict):
+    """Duty hours: a fellow's rotation hours plus call hours, less leave, within ACGME's limits
+    (hard)."""
+
+    rotation_hours: dict[str, Hours] = Field(
+        description="rotation id -> hours a week on it (every rotation; 0 for none)"
+    )
+    max_weekly: WeeklyHours = Field(
+        default=WeeklyHours(), description="{hours, averaged_over_weeks}: ACGME 80 over 4"
+    )
+    one_day_off_in: DaysOff = Field(
+        default=DaysOff(), description="{days, averaged_over_weeks}: ACGME one in 7 over 4"
+    )

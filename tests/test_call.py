@@ -1,0 +1,285 @@
+"""Call and duty hours: every rule of `call:` and `duty_hours:` kept by the model and broken by
+hand for the checker, the soft wishes' costs, an impossible call explained by its lines and
+numbers, and call in the outputs and calendars."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+from dataclasses import replace
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+
+from rotations.check import check
+from rotations.cli import cli
+from rotations.hours import duty_weeks
+from rotations.output.ics import calendars
+from rotations.output.tables import call_csv, hours_csv
+from rotations.precheck import arithmetic_conflicts
+from rotations.schedule import OnCall
+from tests.conftest import hand_schedule, program, run, write_yaml
+
+# The tiny program's six weeks: Monday 2027-07-05 (a holiday, observed) to Sunday 2027-08-15.
+HOURS = {"a": 55, "b": 50, "c": 45}
+
+
+def home(**changes) -> dict:
+    """Home call Monday to Thursday, one fellow, taken by fellows on `a` or `b`."""
+    return {
+        "id": "home",
+        "name": "Home call",
+        "days": ["mon", "tue", "wed", "thu"],
+        "hours": 14,
+        "eligible_on": ["a", "b"],
+    } | changes
+
+
+def weekend(**changes) -> dict:
+    return {
+        "id": "weekend",
+        "name": "Weekend call",
+        "weekend": {"from": "fri", "to": "sun"},
+        "hours": 30,
+        "eligible_on": ["a", "b"],
+    } | changes
+
+
+def with_call(*calls: dict, duty: dict | None = None, **changes) -> dict:
+    config = program(call=list(calls) or [home()], **changes)
+    config["program"] = config["program"] | {"holidays": "US"}
+    if duty is not None:
+        config["duty_hours"] = {"rotation_hours": HOURS} | duty
+    return config
+
+
+def call_violations(problem, schedule) -> list[str]:
+    return [str(v) for v in check(problem, schedule) if v.key.startswith(("call", "duty_hours"))]
+
+
+def on_call(schedule, fellow: str, call: str = "home") -> list[str]:
+    return [x.date for x in schedule.calls if x.fellow == fellow and x.call == call]
+
+
+def test_every_duty_is_taken_by_an_eligible_fellow_not_on_leave(load) -> None:
+    leave = [{"fellow": "ana", "start": "2027-07-12", "end": "2027-07-16"}]
+    problem = load(with_call(home(per_day=2), leave=leave))
+    result = run(problem)
+    schedule = result.schedule
+    assert result.stats.status == "OPTIMAL" and call_violations(problem, schedule) == []
+    assert len(problem.duties) == 24  # four nights a week, six weeks
+    by_day: dict[str, list[str]] = {}
+    for x in schedule.calls:
+        by_day.setdefault(x.date, []).append(x.fellow)
+    assert sorted(by_day) == sorted(d.first.isoformat() for d in problem.duties)
+    assert all(len(fellows) == 2 for fellows in by_day.values())
+    for x in schedule.calls:
+        block = next(d.block for d in problem.duties if d.first.isoformat() == x.date)
+        assert schedule.assignments[x.fellow][block] in ("a", "b")
+    assert not [d for d in on_call(schedule, "ana") if "2027-07-12" <= d <= "2027-07-16"]
+
+
+def test_limits_per_fellow_hold(load) -> None:
+    limits = {"max_per_fellow": {"count": 3, "per_weeks": 1}, "min_days_between": 2}
+    problem = load(with_call(home(**limits)))
+    result = run(problem)
+    schedule = result.schedule
+    assert result.stats.status == "OPTIMAL" and call_violations(problem, schedule) == []
+    for fellow in problem.fellows:
+        days = [dt.date.fromisoformat(d) for d in sorted(on_call(schedule, fellow.id))]
+        assert all((b - a).days >= 2 for a, b in itertools.pairwise(days))
+        for a in days:
+            assert len([b for b in days if 0 <= (b - a).days < 7]) <= 3
+
+
+def test_too_few_fellows_for_the_nights_is_explained_with_its_numbers(load, tmp_path) -> None:
+    """Three fellows, at most four duties each in four weeks: 12 < 16 nights."""
+    config = with_call(home(max_per_fellow={"count": 4, "per_weeks": 4}))
+    problem = load(config)
+    (conflict,) = arithmetic_conflicts(problem)
+    assert [m.key for m in conflict.members] == ["call[0].per_day", "call[0].max_per_fellow"]
+    assert "3 fellows × 4 per 4 weeks = 12 < 16 duties" in conflict.reason
+    result = CliRunner().invoke(
+        cli, ["solve", str(write_yaml(tmp_path, config)), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "program.yaml:" in result.output and "max_per_fellow" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_nobody_eligible_on_some_night_is_a_conflict_of_its_rules(load) -> None:
+    # Everyone pinned to c (not eligible) in block 3: its nights have nobody.
+    pins = [{"type": "pin", "fellow": f, "rotation": "c", "blocks": [3]} for f in ("ana", "ben")]
+    pins.append({"type": "pin", "fellow": "cy", "rotation": "c", "blocks": [3]})
+    problem = load(with_call(rules=pins))
+    assert run(problem).stats.status == "INFEASIBLE"
+
+
+def test_the_checker_names_each_broken_call_rule(load) -> None:
+    limits = {"max_per_fellow": {"count": 2, "per_weeks": 1}, "min_days_between": 2}
+    leave = [{"fellow": "ben", "start": "2027-07-06", "end": "2027-07-06"}]
+    problem = load(
+        with_call(
+            home(**limits, not_before_on=["c"]),
+            weekend(post_call_off=True),
+            leave=leave,
+        )
+    )
+    rows = {"ana": ["a", "a", "c", "a", "a", "a"], "ben": ["b"] * 6, "cy": ["c"] * 6}
+    calls = [
+        OnCall("2027-07-05", "home", "ana"),
+        OnCall("2027-07-06", "home", "ana"),  # two days running
+        OnCall("2027-07-07", "home", "ana"),  # a third in the week
+        OnCall("2027-07-08", "home", "cy"),  # cy is on c: not eligible
+        OnCall("2027-07-06", "home", "ben"),  # a second fellow, on leave
+        OnCall("2027-07-11", "home", "ana"),  # no home call on a Sunday
+        OnCall("2027-07-09", "weekend", "ben"),
+        OnCall("2027-07-12", "home", "ben"),  # the day after his weekend call
+    ]
+    schedule = replace(hand_schedule(problem, rows), calls=sorted(calls))
+    found = call_violations(problem, schedule)
+    assert "call[0].min_days_between: ana on Home call 2027-07-05 and again 2027-07-06" in found
+    assert any(v.startswith("call[0].max_per_fellow: ana has 3 Home call") for v in found)
+    assert "call[0].eligible_on: cy is on Home call 2027-07-08 while on c" in found
+    assert "call[0].per_day: ben is on Home call 2027-07-06 while on leave" in found
+    assert "call[0].per_day: Home call on 2027-07-06 has 2 fellow(s), needs 1" in found
+    assert "call[0].per_day: Home call has no duty starting 2027-07-11" in found
+    assert "call[1].post_call_off: ben on home 2027-07-12, the day after Weekend call" in found
+    # cy's Friday is on c; ana's Tuesday 6 July is followed by a day on `a`
+    assert [v for v in found if "not_before_on" in v] == [
+        "call[0].not_before_on: cy on Home call 2027-07-08, the night before c"
+    ]
+
+
+def test_a_night_before_an_off_site_week_is_flagged(load) -> None:
+    """Sunday night call before ana's week on `c`: flagged; a Thursday of the week before is
+    not the night before a day on `c` (Friday is still on `a`)."""
+    rows = {"ana": ["a", "c", "a", "a", "a", "a"]}
+    problem = load(with_call(home(days=["thu", "sun"], not_before_on=["c"])))
+    for night, flagged in (("2027-07-11", True), ("2027-07-08", False)):
+        schedule = replace(
+            hand_schedule(problem, rows, default="b"), calls=[OnCall(night, "home", "ana")]
+        )
+        found = [v for v in call_violations(problem, schedule) if "not_before_on" in v]
+        expected = f"call[0].not_before_on: ana on Home call {night}, the night before c"
+        assert found == ([expected] if flagged else [])
+
+
+def test_wishes_and_avoid_dates_cost_their_weight(load) -> None:
+    wishes = [{"fellow": "cy", "date": "2027-07-20", "weight": 4}]
+    avoid = [{"fellow": "ana", "start": "2027-07-05", "end": "2027-08-15", "weight": 2}]
+    rules = [{"type": "pin", "fellow": "cy", "rotation": "c", "blocks": [3]}]
+    problem = load(with_call(home(wishes=wishes, avoid=avoid), rules=rules))
+    result = run(problem)
+    schedule = result.schedule
+    # cy is on c in week 3 (pinned): the wish cannot be granted; ana is spared every night.
+    assert result.stats.status == "OPTIMAL"
+    assert result.stats.objective >= 4
+    assert on_call(schedule, "ana") == []
+    costs = {v.key: v.cost for v in check(problem, schedule) if not v.hard}
+    assert costs == {"call[0].wishes[0]": 4}
+
+
+def test_duty_hours_hold_week_by_week(load) -> None:
+    # Rotation hours 55/50/45 and 14-hour nights: at most 80 on average over 4 weeks, and
+    # one day in 7 off: the weekend call takes two of a week's days.
+    problem = load(with_call(home(), weekend(), duty={}))
+    result = run(problem)
+    schedule = result.schedule
+    assert result.stats.status == "OPTIMAL" and call_violations(problem, schedule) == []
+    for fellow, weeks in duty_weeks(problem, schedule).items():
+        for i in range(len(weeks) - 3):
+            assert sum(w.hours for w in weeks[i : i + 4]) <= 4 * 80, fellow
+    # The first week has the 5 July holiday: four working days.
+    ana = duty_weeks(problem, schedule)["ana"][0]
+    rotation = schedule.assignments["ana"][0]
+    assert ana.rotation == HOURS[rotation] * 4 / 5
+
+
+def test_more_hours_than_the_limit_cannot_hold(load) -> None:
+    # Everyone 75 hours a week on `a`, every night and weekend on call: over 80 on average.
+    hours = {"a": 75, "b": 75, "c": 75}
+    config = with_call(home(days=["mon", "tue", "wed", "thu", "fri"]), duty={})
+    config["duty_hours"]["rotation_hours"] = hours
+    assert run(load(config)).stats.status == "INFEASIBLE"
+
+
+def test_the_checker_counts_hours_call_leave_and_post_call(load) -> None:
+    leave = [{"fellow": "ana", "start": "2027-07-20", "end": "2027-07-21"}]
+    problem = load(with_call(home(), weekend(post_call_off=True), duty={}, leave=leave))
+    schedule = replace(
+        hand_schedule(problem, {"ana": ["a"] * 6}),
+        calls=[OnCall("2027-07-16", "weekend", "ana"), OnCall("2027-07-13", "home", "ana")],
+    )
+    weeks = duty_weeks(problem, schedule)["ana"]
+    assert weeks[0].rotation == 44  # 55 a week, 4 working days (5 July observed)
+    assert weeks[1].rotation == 55 and weeks[1].call == 14 + 30
+    assert weeks[1].days_off == 0  # Saturday and Sunday on the weekend call
+    assert weeks[2].rotation == 55 * 2 / 5  # post-call Monday, leave Tuesday and Wednesday
+    assert weeks[2].days_off == 5
+
+
+def test_a_fellow_over_the_weekly_limit_is_flagged(load) -> None:
+    problem = load(with_call(home(), duty={"max_weekly": {"hours": 60, "averaged_over_weeks": 1}}))
+    rows = {"ana": ["a"] * 6}
+    calls = [OnCall("2027-07-13", "home", "ana")]
+    schedule = replace(hand_schedule(problem, rows), calls=calls)
+    found = call_violations(problem, schedule)
+    assert "duty_hours.max_weekly: ana works 69.0 hours a week over weeks 2-2, at most 60" in found
+
+
+def test_outputs_list_every_duty_and_week(load) -> None:
+    problem = load(with_call(home(), duty={}))
+    schedule = run(problem).schedule
+    rows = list(csv.DictReader(io.StringIO(call_csv(problem, schedule).decode())))
+    assert list(rows[0]) == ["date", "call", "fellow", "hours", "call_name", "fellow_name"]
+    assert [(r["date"], r["fellow"]) for r in rows] == [(x.date, x.fellow) for x in schedule.calls]
+    weeks = list(csv.DictReader(io.StringIO(hours_csv(problem, schedule).decode())))
+    assert len(weeks) == 3 * 6
+    assert {r["average"] for r in weeks if r["week"] in ("1", "2", "3")} == {""}
+
+
+def test_calendars_hold_each_fellows_duties_as_timed_events(load) -> None:
+    problem = load(with_call(home(location="Home (pager 4-7246)")))
+    schedule = run(problem).schedule
+    files, _ = calendars(problem, schedule)
+    for fellow in problem.fellows:
+        cal = icalendar.Calendar.from_ical(files[f"calendars/{fellow.id}.ics"])
+        calls = [e for e in cal.walk("VEVENT") if str(e["SUMMARY"]) == "Home call"]
+        starts = sorted(e.decoded("DTSTART").date().isoformat() for e in calls)
+        assert starts == sorted(on_call(schedule, fellow.id))
+        for event in calls:
+            start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+            assert str(start.tzinfo) == "America/Chicago" and start.hour == 17
+            assert (end.date() - start.date()).days == 1 and end.hour == 8
+    program_cal = icalendar.Calendar.from_ical(files["calendars/program.ics"])
+    nights = [e for e in program_cal.walk("VEVENT") if str(e["SUMMARY"]).startswith("Home")]
+    assert len(nights) == len(problem.duties)
+    assert len({str(e["UID"]) for e in nights}) == len(nights)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"eligible_on": ["x"]}, "unknown rotation 'x'"),
+        ({"days": ["mon", "mon"]}, "days names a day twice"),
+        ({"weekend": {"from": "fri", "to": "sun"}}, "give either days"),
+        ({"wishes": [{"fellow": "ana", "date": "2027-07-11"}]}, "no duty of Home call starts"),
+    ],
+)
+def test_bad_call_config_names_its_line(tmp_path, change, message) -> None:
+    path = write_yaml(tmp_path, with_call(home(**change)))
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "program.yaml:" in result.output and message in result.output
+
+
+def test_every_rotation_needs_its_hours(tmp_path) -> None:
+    config = with_call(home(), duty={})
+    del config["duty_hours"]["rotation_hours"]["c"]
+    result = CliRunner().invoke(cli, ["check", str(write_yaml(tmp_path, config))])
+    assert result.exit_code == 1
+    assert "no weekly hours for c" in result.output
