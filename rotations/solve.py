@@ -214,29 +214,29 @@ def _own_floors(problem: Problem, model: Model) -> tuple[int, ...]:
 def _first_schedule(
     model: Model, options: SolveOptions, progress: Progress | None, started: float
 ) -> tuple[cp_model.CpSolver, int, float]:
-    """Phase 1 of a program with procedure targets: the local search for a schedule of the hard
-    rules alone (the model without its objective), within HARD_RULES_SHARE of the time limit,
-    one run (a second beside it would have to run to the end of its budget for the answer not
-    to depend on which was faster, where without an objective the first schedule ends the
-    search); then the least that schedule costs, every fellow's rotations fixed
-    (fairness.cost_schedule). Returns the solver, its status and the deterministic seconds
-    spent.
-
-    Measured on L and XL programs of benchmarks/generate.py's families (benchmarks/RESULTS.md,
-    2026-12-07, "Issue 30"): with the objective, neither the local search (L seed 6: none in 20
-    deterministic s) nor the complete search (none in 30, 143 s of wall clock) finds one of
-    some; without it, the complete search (no presolve) finds one of L seed 6 in 11.7
-    deterministic s, of L seed 4 in 13.9 (20.5 s of wall clock), of XL seed 9 in 18.7 (45 s),
-    and the local search in 8.7 to 11.3, 4.7 to 4.8 (11.6 to 13 s) and 5.6 to 5.8 (13.4 to
-    16.8 s), with seeds 0 and 1."""
+    """Phase 1 of a program with procedure targets: the complete search for a schedule of the
+    hard rules alone (the model without its objective, without presolve), to its first one,
+    within HARD_RULES_SHARE of the time limit; then the least that schedule costs, every
+    fellow's rotations fixed (fairness.cost_schedule). The local search finds no schedule of
+    L-targets in its budget, nor does the search with the objective on two L programs of ten
+    drawn with targets (benchmarks/RESULTS.md, 2026-12-07, "Issue 30"): L seed 6, none in 30
+    deterministic s (143 s of wall clock) with the objective, one in 11.8 (20 s) without it;
+    seed 4, 13.9 (20.5 s) without; seed 8, 5.9 (10.4 s) with it and 5.4 (7.8 s) without.
+    The local search of the hard rules alone, faster by hand on three programs, left L seeds 4,
+    6 and 8 without a schedule in the family's run (2026-12-07, at 30de398). Within a share of
+    the limit so that the complete search, with its presolve, still has the time to prove a
+    program infeasible; a program the hard rules alone prove infeasible is infeasible whatever
+    its objective."""
     hard = model.cp.clone()
     hard.clear_objective()
-    solver = local_search_for(options, len(hard.proto.variables))
+    solver = solver_for(options)
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.cp_model_presolve = False
     solver.parameters.max_deterministic_time = options.time_limit * HARD_RULES_SHARE
     (code,) = run_solvers(hard, [solver], None, options.deadline)
     spent = solver.deterministic_time
-    if code != cp_model.OPTIMAL:  # no schedule of the hard rules
-        return solver, cp_model.UNKNOWN, spent
+    if code != cp_model.OPTIMAL:  # no schedule (UNKNOWN), or proven none (INFEASIBLE)
+        return solver, code, spent
     left = options.time_limit - spent
     costed = solver_for(replace(options, time_limit=max(0.0, min(STEP_LIMIT, left))))
     code = cost_schedule(model, list(solver.response_proto.solution), costed, options.deadline)

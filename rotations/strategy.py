@@ -16,9 +16,9 @@ A solve (solve.solve_model) runs, in this order (`plan` chooses):
    - `local search` without procedure targets, for FIRST_SCHEDULE_SHARE of the limit at most
      and FIRST_SCHEDULE_PER_VARIABLE a variable (CATCH_UP_PER_VARIABLE before catching up): a
      first schedule several times sooner than the complete search's on large programs;
-   - `first schedule` with procedure targets: the local search of the hard rules alone (no
-     objective) to its first schedule, within HARD_RULES_SHARE of the limit (with the
-     objective no search finds one of some), then that schedule's least cost.
+   - `first schedule` with procedure targets: the complete search of the hard rules alone
+     (no objective, no presolve) to its first schedule, within HARD_RULES_SHARE of the limit
+     (the local search finds none), then that schedule's least cost.
 3. steps after phase 1 (rotations/fairness.py), from its schedule:
    - `catch up` where every fellow has a floor of their own that all can reach at once
      (fairness.catches_up), or with procedure targets: every fellow brought down to theirs,
@@ -109,18 +109,23 @@ ALONE_SHARE = 0.25
 # 5,000 variables (L: 14, XL: 29, so 15 under the default limit), more than the slowest single
 # run measured on L and XL, five seeds each (9.3 on L seed 1), yet small enough that a program
 # only the complete search can prove infeasible loses little time to it.
-# With procedure targets, it searches the hard rules alone (the model without its objective:
-# with it, the local search found no first schedule of L-targets in its budget, nor of L seed
-# 6 in 20 deterministic s), and that schedule's least cost is the first schedule; the
-# catching-up steps take it from there (each fellow's own floor for missing cases), then the
-# fellows' other soft costs (see solve._first_schedule and benchmarks/RESULTS.md).
+# Nor does it run on programs with procedure targets: a target sums a fellow's whole year, and
+# the local search found no first schedule of L-targets in its budget, where the complete search
+# alone finds one in 23 s and ends at 11,926 instead of 34,514 (benchmarks/RESULTS.md). There
+# the complete search (without presolve: see _first_schedule) stops at its first schedule, and
+# the catching-up steps take it from there (each fellow's own floor 0 for missing cases), then
+# the fellows' other soft costs: L-targets proven optimal at 0 within a 60-s limit, in 19 to 20 s
+# on a quiet machine and 50 s with three busy loops beside it; on the slowest mornings measured,
+# 13 and 26 in two runs of eight (11,735 to 19,979 for the complete search alone, or with
+# lifting at its end).
 LOCAL_SEARCH_FROM = 20_000
 FIRST_SCHEDULE_SHARE = 0.25
-# With procedure targets, the local search of the hard rules alone may take half the limit:
-# it ends at its first schedule, in 4.7 to 11.3 deterministic s on L seeds 4 and 6 and XL
-# seed 9 (seeds 0 and 1 of it), and where it finds none the complete search after it rarely
-# does (L seeds 4 and 6 when the search with the objective found none: none in 23 s more;
-# benchmarks/RESULTS.md, 2026-12-07, "Issue 30").
+# With procedure targets, the search of the hard rules alone may take half the limit: of the
+# ten L programs (benchmarks/generate.py: FAMILIES), seeds 4 and 6 need 11.7 to 13.9
+# deterministic s of it (13.2 is a quarter of a 60-s command's search; seed 6 took 11.7 in one
+# run and more than 13.6 in the next, CP-SAT's interleaved search not being exactly
+# deterministic across processes), and where it finds none the complete search after it found
+# none either, in 23 s (benchmarks/RESULTS.md, 2026-12-07, "Issue 30").
 HARD_RULES_SHARE = 0.5
 FIRST_SCHEDULE_PER_VARIABLE = 2e-4
 # Where the fellows can catch up (fairness.catches_up): 1 deterministic second per 28,500
