@@ -96,12 +96,13 @@ def generate(
     targets: bool = False,
     seminar: bool = False,
     shape: Shape = Shape(),
+    call: bool = False,
 ) -> dict:
     """A program for `size` (or a number of weekly-block fellows), deterministic for a seed;
     `wishes` one of WISHES; `relevance` ties presenters to their current rotation (weight 1);
     `targets` adds procedure exposure and targets (weekly blocks only); `seminar` a weekly
     12-topic seminar and mentoring (see _teaching); `shape` the rest (the default: the S..XL
-    programs)."""
+    programs); `call` home and weekend call with duty hours (see _call)."""
     if isinstance(size, int):
         size = Size(size, 52, 1, 1, 2)
     rng = random.Random(seed)
@@ -223,6 +224,8 @@ def generate(
         }
     if seminar:
         curriculum |= _teaching(rng, people, faculty)
+    if call:
+        curriculum |= _call(rng, people)
     return curriculum | {
         "program": {
             "id": f"bench-{n}",
@@ -371,11 +374,67 @@ def _teaching(rng: random.Random, people: list[dict], faculty: list[dict]) -> di
 # every family alike (`family`).
 FAMILIES = {
     "L": ((120, 120), (1,), ("random", "unmet")),
+    "L-call": ((120, 120), (1,), ("random", "unmet")),
     "L-compete": ((120, 120), (1,), ("compete",)),
     "XL": ((240, 240), (1,), WISHES),
     "mixed": ((30, 240), (1, 2, 4), WISHES),
 }
 VARIED = ("procedures", "clinic", "acute", "elective")  # rotations whose yearly weeks vary
+
+
+HOURS = {"procedures": 55, "clinic": 50, "acute": 60, "neurology": 45, "psychology": 40}
+HOURS |= {"pt": 40, "palliative": 50, "elective": 30}
+
+
+def _call(rng: random.Random, people: list[dict]) -> dict:
+    """Home call Monday to Thursday (a fellow per 30 on each night) and weekend call (one per
+    40), from the rotations that take it, with ACGME duty hours; a fellow in four wants the
+    Christmas weekend off and a fellow in ten asks for a night of their own, so that wishes
+    compete for the same weekends and nights."""
+    n = len(people)
+    christmas = [
+        {
+            "fellow": p["id"],
+            "start": dt.date(2027, 12, 24),
+            "end": dt.date(2027, 12, 26),
+            "weight": rng.randint(1, 5),
+        }
+        for p in people
+        if rng.random() < 0.25
+    ]
+    nights = [START + dt.timedelta(weeks=w, days=d) for w in range(52) for d in range(4)]
+    wishes = [
+        {"fellow": p["id"], "date": rng.choice(nights), "weight": rng.randint(1, 3)}
+        for p in people
+        if rng.random() < 0.1
+    ]
+    return {
+        "call": [
+            {
+                "id": "home",
+                "name": "Home call",
+                "days": ["mon", "tue", "wed", "thu"],
+                "per_day": max(1, n // 30),
+                "hours": 14,
+                "eligible_on": ["procedures", "clinic", "acute"],
+                "max_per_fellow": {"count": 6, "per_weeks": 4},
+                "min_days_between": 2,
+                "not_before_on": ["neurology", "palliative"],
+                "wishes": wishes,
+            },
+            {
+                "id": "weekend",
+                "name": "Weekend call",
+                "weekend": {"from": "fri", "to": "sun"},
+                "per_day": max(1, n // 40),
+                "hours": 24,
+                "eligible_on": ["procedures", "clinic", "acute", "elective"],
+                "max_per_fellow": {"count": 2, "per_weeks": 4},
+                "avoid": christmas,
+            },
+        ],
+        "duty_hours": {"rotation_hours": dict(HOURS)},
+    }
 
 
 def family(name: str, seed: int) -> dict:
@@ -409,6 +468,7 @@ def family(name: str, seed: int) -> dict:
         targets=weeks == 1 and rng.random() < 0.5,
         seminar=rng.random() < 0.5,
         shape=shape,
+        call=name.endswith("-call"),
     )
     # The vacations are drawn at random: the leave spread allows at least the most that fall
     # in one week (else a drawn program can be infeasible from the start, as mixed seed 9 was).

@@ -1,5 +1,5 @@
 """What changed between two published schedules: rotation cells, conference roles, seminar
-lessons and mentors."""
+lessons, mentors, cases and call duties."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from rotations.published import BlockRecord, Publication
 class Change:
     """One cell or one conference seat that differs; `old`/`new` are ids ('' when none)."""
 
-    kind: str  # rotation (rotation@site at a site) | presenter | panel | lesson | mentor | agenda
+    # rotation (rotation@site at a site) | presenter | panel | lesson | mentor | agenda | call
+    kind: str
     block: int
     start: str
     end: str
     # the fellow (rotation, mentor), "conference" / "conference discipline" (roles), the series
-    # (lesson: old and new are "topic/teacher"), the case (agenda: "conference date/presenter")
+    # (lesson: old and new are "topic/teacher"), the case (agenda: "conference date/presenter"),
+    # the call (call: old and new are the fellows on the duty, `;`-separated)
     subject: str
     old: str
     new: str
@@ -96,6 +98,20 @@ def diff_publications(old: Publication, new: Publication) -> list[Change]:
             date = after_[0] or before_[0]
             block = _block_of(blocks, date)
             changes.append(Change("agenda", block, date, date, case, before_[1], after_[1]))
+
+    def on_call(published: Publication) -> dict[tuple[str, str], list[str]]:
+        out: dict[tuple[str, str], list[str]] = {}
+        for x in published.calls:
+            out.setdefault((x.date.isoformat(), x.call), []).append(x.fellow)
+        return out
+
+    was_call, now_call = on_call(old), on_call(new)
+    for date, call in sorted(set(was_call) | set(now_call)):
+        before_ = ";".join(sorted(was_call.get((date, call), [])))
+        after_ = ";".join(sorted(now_call.get((date, call), [])))
+        if before_ != after_:
+            block = _block_of(blocks, date)
+            changes.append(Change("call", block, date, date, call, before_, after_))
     first = blocks[0].start.isoformat()
     for fellow in [f.id for f in new.fellows]:
         mentor, then = new.mentors.get(fellow, ""), old.mentors.get(fellow)
@@ -132,6 +148,11 @@ def describe_changes(changes: list[Change], names: dict[str, str]) -> list[str]:
         lines.append("cases (conference date/presenter):")
         for c in agenda:
             lines.append(f"  {c.subject}: {c.old or 'not on an agenda'} → {c.new or 'none'}")
+    nights = [c for c in changes if c.kind == "call"]
+    if nights:
+        lines.append("call:")
+        for c in nights:
+            lines.append(f"  {c.start} {c.subject}: {c.old or '-'} → {c.new or '-'}")
     mentors = [c for c in changes if c.kind == "mentor"]
     for c in mentors:
         lines.append(f"{c.subject}'s mentor: {names.get(c.old, c.old)} → {names.get(c.new, c.new)}")
@@ -139,6 +160,7 @@ def describe_changes(changes: list[Change], names: dict[str, str]) -> list[str]:
     teaching = f"; {len(lessons)} seminar(s) changed" if lessons else ""
     teaching += f"; {len(mentors)} mentor(s) changed" if mentors else ""
     teaching += f"; {len(agenda)} case(s) placed or moved" if agenda else ""
+    teaching += f"; {len(nights)} call duty(ies) changed" if nights else ""
     lines.append(
         f"{len(cells)} rotation block(s) changed for {fellows} fellow(s); "
         f"{len(roles)} conference seat(s) changed{teaching}."

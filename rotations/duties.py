@@ -82,9 +82,8 @@ class CallPart(Implied):
 
     @property
     def type(self) -> str:  # type: ignore[override]
-        return {"wishes": "call_wish", "avoid": "call_avoid", "per_day": "call"}.get(
-            self.part, self.part
-        )
+        kinds = {"wishes": "call_wish", "avoid": "call_avoid", "balance_weight": "call_balance"}
+        return kinds.get(self.part, self.part)
 
     @property
     def weight(self) -> int | None:
@@ -115,6 +114,13 @@ class CallPart(Implied):
             return f"{call.min_days_between} days at least between a fellow's {call.name} duties"
         if self.part == "not_before_on":
             return f"no {call.name} the day before a day on {', '.join(call.not_before_on)}"
+        if self.part == "holidays_apart":
+            return f"nobody on {call.name} over both Christmas Day and New Year's Day"
+        if self.part == "balance_weight":
+            return (
+                f"the duties of {call.name} shared evenly: all of them, the weekends and the "
+                "holidays"
+            )
         return f"the day after {call.name} the fellow is off (no rotation work, no call)"
 
 
@@ -227,6 +233,10 @@ def call_rules(config: models.Config, source: SourceMap) -> list[Implied]:
                 parts.append(CallPart(c, "not_before_on"))
             if call.post_call_off:
                 parts.append(CallPart(c, "post_call_off"))
+            if call.holidays_apart:
+                parts.append(CallPart(c, "holidays_apart"))
+            if call.balance_weight:
+                parts.append(CallPart(c, "balance_weight", cost=call.balance_weight))
             for key in ("wishes", "avoid"):
                 parts += [
                     CallPart(c, key, j, entry.weight, index[entry.fellow])
@@ -240,3 +250,45 @@ def call_rules(config: models.Config, source: SourceMap) -> list[Implied]:
 
 
 CALL_CLASSES: tuple[type[Implied], ...] = (CallRules, DutyHoursRules)
+
+
+def christmas_and_new_year(problem: Problem, c: int) -> list[tuple[list[int], list[int]]]:
+    """For each Christmas Day in the year with the New Year's Day after it: the indices of call
+    `c`'s duties covering each."""
+    out = []
+    for year in range(problem.blocks[0].start.year, problem.blocks[-1].end.year):
+        christmas, new_year = dt.date(year, 12, 25), dt.date(year + 1, 1, 1)
+        over = [
+            [k for k, d in enumerate(problem.duties) if d.call == c and d.covers(day)]
+            for day in (christmas, new_year)
+        ]
+        if all(over):
+            out.append((over[0], over[1]))
+    return out
+
+
+def shares(problem: Problem, c: int) -> list[tuple[str, list[int], list[int]]]:
+    """The groups of call `c`'s duties shared evenly (all, weekend, holiday; a group equal to
+    one before it left out), each with every fellow's even share of its seats, rounded up: the
+    seats shared in proportion to the group's duties inside each fellow's dates."""
+    call = problem.config.call[c]
+    mine = [k for k, d in enumerate(problem.duties) if d.call == c]
+    days = {k: problem.duties[k].days() for k in mine}
+    groups = {
+        "all": mine,
+        "weekend": [k for k in mine if any(d.weekday() >= 5 for d in days[k])],
+        "holiday": [k for k in mine if any(d in problem.holidays for d in days[k])],
+    }
+    out, seen = [], []
+    for name, group in groups.items():
+        if not group or group in seen:
+            continue
+        seen.append(group)
+        inside = [
+            sum(all(problem.inside(f, d) for d in problem.duties[k].days()) for k in group)
+            for f in range(len(problem.fellows))
+        ]
+        total, seats = sum(inside), len(group) * call.per_day
+        caps = [-(-seats * n // total) if total else 0 for n in inside]
+        out.append((name, group, caps))
+    return out

@@ -4,8 +4,8 @@ Blocks that start before the freeze date keep their published rotations, session
 keep their presenters and panels, and seminar dates before it their topic and teacher. After
 it, the solver first grants as many leave requests as it can (weighted) and leaves fellows as
 little behind the published plan's procedure cases as it can, then changes as few published
-cells, conference roles, lessons and mentors as it must (a change soon costs more than one
-months away), and only then optimises the usual objective."""
+cells, conference roles, lessons, mentors, cases and call duties as it must (a change soon
+costs more than one months away), and only then optimises the usual objective."""
 
 from __future__ import annotations
 
@@ -155,6 +155,7 @@ def reschedule(
     kept += _kept_roles(problem, model, old, freeze_until)
     kept += _kept_teaching(problem, model, old, freeze_until)
     kept += _kept_agenda(problem, model, old, freeze_until)
+    kept += _kept_calls(problem, model, old, freeze_until)
     _keep_past_requests(problem, model, previous.publication, freeze_until)
     changes = sum(w * (1 - lit) if lit is not None else w for w, lit in kept)
     requests = [p for p in model.penalties if isinstance(p.rule, LeaveEntry)]
@@ -257,7 +258,8 @@ def _all_vars(model: Model) -> list:
     v = model.vars
     out = [var for per_block in v.x for per_rot in per_block for var in per_rot]
     out += [*v.present.values(), *v.panel.values(), *v.teach.values()]
-    return out + list(v.mentor.values()) + list(v.discuss.values()) + list(v.case_by.values())
+    out += list(v.mentor.values()) + list(v.discuss.values()) + list(v.case_by.values())
+    return out + list(v.call.values())
 
 
 # A fellow's mentor changed costs as much as a rotation changed within four weeks.
@@ -350,4 +352,29 @@ def _kept_agenda(problem: Problem, model: Model, old: Schedule, freeze_until: dt
     for key, var in where.items():
         if key[2] < freeze_until.isoformat():
             model.cp.add(var == int(key in announced))
+    return terms
+
+
+def _kept_calls(problem: Problem, model: Model, old: Schedule, freeze_until: dt.date) -> list:
+    """Duties starting before the freeze date keep their published fellows (and nobody else);
+    a later announced duty given to another fellow costs a change."""
+    v = model.vars
+    fellows = {f.id: i for i, f in enumerate(problem.fellows)}
+    duties = {
+        (problem.config.call[d.call].id, d.first.isoformat()): k
+        for k, d in enumerate(problem.duties)
+    }
+    announced = set()
+    terms = []
+    for x in old.calls:
+        k, f = duties.get((x.call, x.date), -1), fellows.get(x.fellow, -1)
+        var = v.call.get((k, f))
+        announced.add((k, f))
+        if var is not None:
+            model.cp.add_hint(var, 1)
+        if x.date >= freeze_until.isoformat():
+            terms.append((change_weight(dt.date.fromisoformat(x.date), freeze_until), var))
+    for (k, f), var in v.call.items():
+        if problem.duties[k].first < freeze_until:
+            model.cp.add(var == int((k, f) in announced))
     return terms

@@ -8,19 +8,31 @@ import csv
 import datetime as dt
 import io
 import itertools
+import json
+import tempfile
+from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 
 import icalendar
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from rotations.check import check
 from rotations.cli import cli
+from rotations.config import load_config
 from rotations.hours import duty_weeks
+from rotations.model import build_model
+from rotations.outcome import SolveOptions, read_schedule
 from rotations.output.ics import calendars
 from rotations.output.tables import call_csv, hours_csv
 from rotations.precheck import arithmetic_conflicts
+from rotations.problem import resolve
 from rotations.schedule import OnCall
+from rotations.solve import solver_for
 from tests.conftest import hand_schedule, program, run, write_yaml
 
 # The tiny program's six weeks: Monday 2027-07-05 (a holiday, observed) to Sunday 2027-08-15.
@@ -52,7 +64,7 @@ def with_call(*calls: dict, duty: dict | None = None, **changes) -> dict:
     config = program(call=list(calls) or [home()], **changes)
     config["program"] = config["program"] | {"holidays": "US"}
     if duty is not None:
-        config["duty_hours"] = {"rotation_hours": HOURS} | duty
+        config["duty_hours"] = {"rotation_hours": dict(HOURS)} | duty
     return config
 
 
@@ -172,7 +184,7 @@ def test_wishes_and_avoid_dates_cost_their_weight(load) -> None:
     wishes = [{"fellow": "cy", "date": "2027-07-20", "weight": 4}]
     avoid = [{"fellow": "ana", "start": "2027-07-05", "end": "2027-08-15", "weight": 2}]
     rules = [{"type": "pin", "fellow": "cy", "rotation": "c", "blocks": [3]}]
-    problem = load(with_call(home(wishes=wishes, avoid=avoid), rules=rules))
+    problem = load(with_call(home(wishes=wishes, avoid=avoid, balance_weight=0), rules=rules))
     result = run(problem)
     schedule = result.schedule
     # cy is on c in week 3 (pinned): the wish cannot be granted; ana is spared every night.
@@ -283,3 +295,124 @@ def test_every_rotation_needs_its_hours(tmp_path) -> None:
     result = CliRunner().invoke(cli, ["check", str(write_yaml(tmp_path, config))])
     assert result.exit_code == 1
     assert "no weekly hours for c" in result.output
+
+
+def test_duties_are_shared_evenly(load) -> None:
+    """24 nights among three fellows: 8 each; the one holiday night (5 July) costs nothing."""
+    problem = load(with_call(home()))
+    result = run(problem)
+    counts = Counter(x.fellow for x in result.schedule.calls)
+    assert result.stats.objective == 0 and sorted(counts.values()) == [8, 8, 8]
+
+
+def test_a_duty_above_the_even_share_costs_balance_weight(load) -> None:
+    problem = load(with_call(home(balance_weight=3)))
+    calls = [OnCall(d.first.isoformat(), "home", "ana") for d in problem.duties[:10]]
+    calls += [OnCall(d.first.isoformat(), "home", "ben") for d in problem.duties[10:]]
+    schedule = replace(hand_schedule(problem, {}, default="a"), calls=calls)
+    costs = [(v.fellow, v.cost) for v in check(problem, schedule) if v.kind == "call_balance"]
+    # ana 10 (share 8), ben 14; the holiday night is ana's alone (share 1).
+    assert sorted(costs) == [("ana", 3 * 2), ("ben", 3 * 6)]
+
+
+def test_nobody_covers_both_christmas_and_new_year(load) -> None:
+    config = with_call(weekend(eligible_on=["a", "b", "c"]))
+    config["program"] |= {"start": "2027-12-13", "blocks": 4}
+    problem = load(config)
+    result = run(problem)
+    over = {x.date: x.fellow for x in result.schedule.calls}
+    christmas, new_year = over["2027-12-24"], over["2027-12-31"]  # Fri-Sun duties over them
+    assert christmas != new_year and call_violations(problem, result.schedule) == []
+    both = [OnCall("2027-12-24", "weekend", "ana"), OnCall("2027-12-31", "weekend", "ana")]
+    schedule = replace(hand_schedule(problem, {}, default="a"), calls=both)
+    assert "call[0].holidays_apart: ana is on Weekend call over Christmas 2027 and New Year" in (
+        call_violations(problem, schedule)
+    )
+
+
+def test_reschedule_keeps_past_duties_and_moves_few(tmp_path) -> None:
+    """Published, then ben takes leave in week 4: duties before the freeze stay as announced,
+    ben has none in his leave, and only his duties there move (changes.csv lists them)."""
+    config = with_call(home(), duty={})
+    runner = CliRunner()
+    first = write_yaml(tmp_path, config, "v1.yaml")
+    assert runner.invoke(cli, ["solve", str(first), "--out", str(tmp_path / "v1")]).exit_code == 0
+    v1 = json.loads((tmp_path / "v1" / "schedule.json").read_text())
+    leave = [{"fellow": "ben", "start": "2027-07-26", "end": "2027-07-30"}]
+    second = write_yaml(tmp_path, config | {"leave": leave}, "v2.yaml")
+    args = ["reschedule", str(second), "--previous", str(tmp_path / "v1" / "schedule.json")]
+    args += ["--freeze-until", "2027-07-19", "--out", str(tmp_path / "v2")]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    v2 = json.loads((tmp_path / "v2" / "schedule.json").read_text())
+    past = [x for x in v1["calls"] if x["date"] < "2027-07-19"]
+    assert [x for x in v2["calls"] if x["date"] < "2027-07-19"] == past
+    assert not [
+        x for x in v2["calls"] if x["fellow"] == "ben" and "2027-07-26" <= x["date"] <= "2027-07-30"
+    ]
+    ben = [x["date"] for x in v1["calls"] if x["fellow"] == "ben"]
+    forced = [d for d in ben if "2027-07-26" <= d <= "2027-07-30"]
+    changes = list(csv.DictReader(io.StringIO((tmp_path / "v2" / "changes.csv").read_text())))
+    calls = [c for c in changes if c["kind"] == "call"]
+    assert {c["start"] for c in calls} >= set(forced)
+    assert not v2["broken_hard_rules"]
+
+
+@st.composite
+def call_case(draw) -> tuple[dict, list[str]]:
+    """A home call with random wishes, avoid-dates and balance, and a random fellow on each of
+    its 24 nights (every fellow on `a` all year, so every hard rule holds)."""
+    fellows = ["ana", "ben", "cy"]
+    nights = st.integers(0, 23)
+    monday = dt.date(2027, 7, 5)
+    night = nights.map(lambda n: monday + dt.timedelta(weeks=n // 4, days=n % 4))
+    wishes = [
+        {
+            "fellow": draw(st.sampled_from(fellows)),
+            "date": draw(night),
+            "weight": draw(st.integers(1, 9)),
+        }
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    avoid = []
+    for _ in range(draw(st.integers(0, 3))):
+        a, b = sorted((draw(night), draw(night)))
+        avoid.append(
+            {
+                "fellow": draw(st.sampled_from(fellows)),
+                "start": a,
+                "end": b,
+                "weight": draw(st.integers(1, 9)),
+            }
+        )
+    call = home(wishes=wishes, avoid=avoid, balance_weight=draw(st.integers(0, 5)))
+    config = with_call(call, fellows=[{"id": f, "name": f.title()} for f in fellows])
+    return config, [draw(st.sampled_from(fellows)) for _ in range(24)]
+
+
+@settings(max_examples=25, derandomize=True, deadline=None)
+@given(call_case())
+def test_model_and_checker_agree_on_the_costs_of_call(drawn) -> None:
+    config, takers = drawn
+    with tempfile.TemporaryDirectory() as folder:
+        problem = resolve(load_config(write_yaml(Path(folder), config)))
+    model = build_model(problem)
+    for f in range(len(problem.fellows)):
+        for b in range(len(problem.blocks)):
+            model.cp.add(model.vars.on(f, b, "a") == 1)
+    for k, fid in enumerate(takers):
+        for f, fellow in enumerate(problem.fellows):
+            model.cp.add(model.vars.call[k, f] == int(fellow.id == fid))
+    options = SolveOptions(time_limit=10)
+    solver = solver_for(options)
+    code = solver.solve(model.cp)
+    assert code == cp_model.OPTIMAL
+    schedule = read_schedule(problem, model, solver, code, options, 0.0).schedule
+    in_model: Counter = Counter()
+    for p in model.penalties:
+        in_model[p.rule.key] += p.weight * solver.value(p.literal)
+    in_checker: Counter = Counter()
+    for v in check(problem, schedule):
+        assert not v.hard, v
+        in_checker[v.key] += v.cost
+    assert +in_model == +in_checker

@@ -82,7 +82,8 @@ def test_example_outputs_follow_the_contract(example_out: Path) -> None:
     seminars = [x for x in state["lessons"] if "ana" in x["attendees"].split(";")]
     meetings = 13  # one every four weeks, the first Friday ana and brooks are both free
     leave = 2  # ana's two leaves (leave.yaml), each an "On leave" event
-    events = 52 + len(sessions) + len(seminars) + meetings + leave
+    duties = [x for x in state["calls"] if x["fellow"] == "ana"]  # each a timed call event
+    events = 52 + len(sessions) + len(seminars) + meetings + leave + len(duties)
     assert len(state["events"]["calendars/ana.ics"]) == events
     names = sorted(p.name for p in (example_out / "calendars").glob("*.ics"))
     assert names == sorted(

@@ -93,9 +93,13 @@ def test_out_of_time_the_clash_is_still_found(tmp_path) -> None:
 
 
 def test_out_of_time_a_program_that_can_hold_says_so(tmp_path) -> None:
+    """The example without its call and duty hours (with them, the look for why of a 0.1-s
+    solve ends before it settles the hard rules: the closest schedule it lists breaks some)."""
+    text = EXAMPLE.read_text()
+    config = _example_with(tmp_path, text[text.index("\ncall:") : text.index("\nrules:")], "")
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        cli, ["solve", str(EXAMPLE), "--out", str(out), "--time-limit", "0.1"]
+        cli, ["solve", str(config), "--out", str(out), "--time-limit", "0.1"]
     )
     assert result.exit_code == 3, result.output
     assert "A schedule that keeps every hard rule exists" in result.output

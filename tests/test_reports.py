@@ -69,6 +69,8 @@ def test_workbook_has_the_grid_fellows_conferences_and_raw_rows(example_out: Pat
         "Seminars",
         "Attendance",
         "Mentoring",
+        "Call",
+        "Duty hours",
         "schedule.csv",
     ]
     grid = book["Year"]

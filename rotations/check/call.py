@@ -10,7 +10,13 @@ from collections import defaultdict
 from rotations.calendar import DAY
 from rotations.check.violations import broken
 from rotations.config.call import DAYS
-from rotations.duties import CallPart, CallRules, DutyHoursRules
+from rotations.duties import (
+    CallPart,
+    CallRules,
+    DutyHoursRules,
+    christmas_and_new_year,
+    shares,
+)
 from rotations.hours import duty_weeks, windows
 from rotations.problem import Problem
 from rotations.schedule import Schedule, Violation
@@ -60,6 +66,36 @@ def check_call(rule: CallRules, problem: Problem, schedule: Schedule) -> list[Vi
         for fellow in problem.fellows:
             out += _limits(rule, problem, schedule, c, fellow.id, sorted(mine[fellow.id]), days_of)
         out += _wishes(rule, problem, c, mine)
+        out += _fairness(rule, problem, schedule, c)
+    return out
+
+
+def _fairness(rule, problem, schedule, c: int) -> list:
+    """Christmas and New Year's Day apart, and each fellow's duties above an even share."""
+    call, out = problem.config.call[c], []
+    cid = call.id
+    whose = {
+        k: {x.fellow for x in schedule.calls if x.call == cid and x.date == d.first.isoformat()}
+        for k, d in enumerate(problem.duties)
+        if d.call == c
+    }
+    if call.holidays_apart:
+        for christmas, new_year in christmas_and_new_year(problem, c):
+            twice = set().union(*(whose[k] for k in christmas))
+            twice &= set().union(*(whose[k] for k in new_year))
+            for fid in sorted(twice):
+                first = problem.duties[christmas[0]]
+                message = f"{fid} is on {call.name} over Christmas {first.first.year} and New Year"
+                out.append(broken(rule.of(c, "holidays_apart"), message, fid))
+    part = rule.of(c, "balance_weight")
+    for name, group, caps in shares(problem, c) if part is not None else []:
+        for f, fellow in enumerate(problem.fellows):
+            n = sum(fellow.id in whose[k] for k in group)
+            if n > caps[f]:
+                kind = "" if name == "all" else f"{name} "
+                message = f"{fellow.id} has {n} {kind}duties of {call.name}, even share {caps[f]}"
+                cost = part.weight * (n - caps[f])
+                out.append(Violation(part, message, fellow.id, None, cost))
     return out
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from rotations.config.types import Clock, Id, Line, Number, Positive, Strict, Weight
+from rotations.config.types import MAX_WEIGHT, Clock, Id, Line, Number, Positive, Strict, Weight
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -96,6 +96,15 @@ class Call(Strict):
     )
     post_call_off: bool = Field(
         default=False, description="the day after a duty the fellow is off: no rotation, no call"
+    )
+    balance_weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = Field(
+        default=2,
+        description="cost per duty a fellow takes above an even share: of all its duties, of its "
+        "weekend duties and of its holiday duties; 0 turns this wish off",
+    )
+    holidays_apart: bool = Field(
+        default=True,
+        description="no fellow on its duties over both Christmas Day and New Year's Day",
     )
     wishes: list[CallWish] = Field(default=[], description="[{fellow, date, weight}]")
     avoid: list[CallAvoid] = Field(default=[], description="[{fellow, start, end, weight}]")

@@ -175,7 +175,7 @@ def alone_floors(
 
 def alone_config(config: models.Config, fellow: models.Fellow) -> models.Config:
     """The program cut down to one fellow (see model.each_alone): their leave, no staffing
-    minimums (of rotations or sites), no conferences, seminars, mentoring or cases."""
+    minimums (of rotations or sites), no conferences, seminars, mentoring, cases or call."""
 
     def most(count: Range | None) -> Range | None:
         return None if count is None or count.max is None else Range(max=count.max)
@@ -206,6 +206,8 @@ def alone_config(config: models.Config, fellow: models.Fellow) -> models.Config:
             "didactics": [],
             "mentoring": None,
             "cases": [],
+            "call": [],
+            "duty_hours": None,
         }
     )
     cut._cases = ()

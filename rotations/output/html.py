@@ -7,6 +7,8 @@ from html import escape
 
 from rotations.calendar import describe_ranges
 from rotations.output.agenda import agenda_section
+from rotations.output.oncall import CSS as CALL_CSS
+from rotations.output.oncall import call_section, hours_section
 from rotations.output.palette import abbreviation, rotation_colors, text_color
 from rotations.output.tables import (
     attendance_counts,
@@ -67,11 +69,12 @@ def report_html(
     """The report as UTF-8 bytes; deterministic for the same schedule."""
     program = problem.program
     colors = rotation_colors(problem)
+    daily = problem.config.call or problem.config.duty_hours is not None
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(program.name)}: schedule</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS}{CALL_CSS if daily else ''}</style></head><body>",
         f"<h1>{escape(program.name)}</h1>",
         f'<div class="meta">{problem.blocks[0].start} to {problem.blocks[-1].end} · '
         f"{len(problem.blocks)} blocks of {escape(program.block_length)} · "
@@ -99,6 +102,10 @@ def report_html(
         parts.append(_seminars(problem, schedule))
     if schedule.mentors:
         parts.append(_mentoring(problem, schedule))
+    if problem.config.call:
+        parts.append(call_section(problem, schedule))
+    if problem.config.duty_hours is not None:
+        parts.append(hours_section(problem, schedule))
     parts.append(_soft(violations, requests or []))
     parts.append("</body></html>\n")
     return "\n".join(parts).encode("utf-8")

@@ -3,9 +3,12 @@ fellow, and every soft rule that was not met."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.console import Console
 from rich.table import Table
 
+from rotations.hours import duty_weeks, windows
 from rotations.output.tables import attendance_counts, meeting_rows, role_counts
 from rotations.problem import Problem
 from rotations.published import LeaveAnswer
@@ -112,6 +115,32 @@ def teaching_lines(problem: Problem, schedule: Schedule) -> list[str]:
         if rows:
             meetings = f"; {len(rows) - missed} meetings, {missed} period(s) without one"
         lines.append(f"Mentors: {pairs}{meetings}")
+    return lines + call_lines(problem, schedule)
+
+
+def call_lines(problem: Problem, schedule: Schedule) -> list[str]:
+    """A line per call (its duties and how many each fellow takes) and one for duty hours (the
+    highest average against the limit)."""
+    lines = []
+    for call in problem.config.call:
+        counts = Counter(x.fellow for x in schedule.calls if x.call == call.id)
+        each = ", ".join(f"{f.id} {counts.get(f.id, 0)}" for f in problem.fellows)
+        lines.append(f"{call.name}: {sum(counts.values())} fellow-duties: {each} (call.csv)")
+    duty = problem.config.duty_hours
+    if duty is not None:
+        most, n = duty.max_weekly, duty.max_weekly.averaged_over_weeks
+        highest = max(
+            (
+                sum(w.hours for w in run) / len(run)
+                for weeks in duty_weeks(problem, schedule).values()
+                for run in windows(weeks, n)
+            ),
+            default=0,
+        )
+        lines.append(
+            f"Duty hours: highest {n}-week average {float(highest):.1f} of at most {most.hours} "
+            "(duty_hours.csv)"
+        )
     return lines
 
 

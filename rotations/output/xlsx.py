@@ -1,5 +1,5 @@
 """schedule.xlsx: the year as a coloured grid, a sheet per fellow, the conferences, exposure,
-seminars and their attendance, mentoring, the raw rows.
+seminars and their attendance, mentoring, call and duty hours, the raw rows.
 
 Every text is stored as text, never as a formula, whatever it starts with (a name such as
 `=HYPERLINK(...)` stays a name). openpyxl stamps the save time into the file; the workbook is
@@ -20,14 +20,18 @@ from rotations.calendar import describe_ranges
 from rotations.output.palette import abbreviation, rotation_colors, text_color
 from rotations.output.tables import (
     AGENDA_COLUMNS,
+    CALL_COLUMNS,
     CONFERENCE_COLUMNS,
     DIDACTICS_COLUMNS,
     EXPOSURE_COLUMNS,
+    HOURS_COLUMNS,
     agenda_rows,
     attendance_counts,
+    call_rows,
     conference_rows,
     didactics_rows,
     exposure_rows,
+    hours_rows,
     meeting_rows,
     schedule_columns,
     schedule_rows,
@@ -94,6 +98,10 @@ def workbook_bytes(problem: Problem, schedule: Schedule) -> bytes:
             rows = [{"fellow": f, "mentor": m} for f, m in schedule.mentors.items()]
             columns = ("fellow", "mentor")
         _table(book.create_sheet("Mentoring"), columns, rows)
+    if problem.config.call:
+        _table(book.create_sheet("Call"), CALL_COLUMNS, call_rows(problem, schedule))
+    if problem.config.duty_hours is not None:
+        _table(book.create_sheet("Duty hours"), HOURS_COLUMNS, hours_rows(problem, schedule))
     _table(
         book.create_sheet("schedule.csv"),
         schedule_columns(problem),
@@ -122,6 +130,8 @@ _OWN_SHEETS = (
     "seminars",
     "attendance",
     "mentoring",
+    "call",
+    "duty hours",
     "schedule.csv",
 )
 

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from rotations.calendar import DAY
-from rotations.duties import CallPart, CallRules, DutyHoursRules, duty_weeks
+from rotations.duties import (
+    CallPart,
+    CallRules,
+    DutyHoursRules,
+    christmas_and_new_year,
+    duty_weeks,
+    shares,
+)
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
 
@@ -52,6 +59,7 @@ def add_call(rule: CallRules, problem: Problem, v: Variables, model: cp_model.Cp
                 model.add(sum(on) >= 1).only_enforce_if([var, ok])
         penalties += _limits(rule, c, problem, v, model, taken)
         penalties += _wishes(rule, c, problem, v, model)
+        penalties += _fairness(rule, c, problem, v, model)
     one = rule.parts["call"]
     for f, days in taken.items():
         for ks in days.values():
@@ -143,6 +151,30 @@ def _wishes(rule, c: int, problem: Problem, v: Variables, model) -> list[Penalty
                 ok, pen = v.guard(part, f, duty.block)
                 penalties += pen
                 model.add_implication(ok, ~v.call[k, f])
+    return penalties
+
+
+def _fairness(rule, c: int, problem: Problem, v: Variables, model) -> list[Penalty]:
+    """Nobody over both Christmas and New Year's Day; soft: each fellow's duties above an even
+    share (of all, of the weekends, of the holidays) cost balance_weight each."""
+    penalties: list[Penalty] = []
+    apart = rule.of(c, "holidays_apart")
+    for christmas, new_year in christmas_and_new_year(problem, c) if apart is not None else []:
+        for f in range(len(problem.fellows)):
+            both = [v.call[k, f] for k in christmas + new_year if (k, f) in v.call]
+            if len(both) > 1:
+                ok, pen = v.guard(apart, f)
+                penalties += pen
+                model.add(sum(both) <= 1).only_enforce_if(ok)
+    balance = rule.of(c, "balance_weight")
+    for name, group, caps in shares(problem, c) if balance is not None else []:
+        for f, fellow in enumerate(problem.fellows):
+            mine = [v.call[k, f] for k in group if (k, f) in v.call]
+            if len(mine) <= caps[f]:
+                continue
+            above = model.new_int_var(0, len(mine), f"above[{fellow.id},{c},{name}]")
+            model.add(above >= sum(mine) - caps[f])
+            penalties.append(Penalty(above, balance.weight, balance, f))
     return penalties
 
 
