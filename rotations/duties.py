@@ -106,7 +106,8 @@ class CallPart(Implied):
         if self.part == "per_day":
             return f"{call.per_day} fellow(s) on every duty of {call.name}, none on leave"
         if self.part == "eligible_on":
-            return f"{call.name} is taken by fellows on {', '.join(call.eligible_on)}"
+            who = "" if call.fellows is None else " among its fellows"
+            return f"{call.name} is taken by fellows on {', '.join(call.eligible_on)}{who}"
         if self.part == "max_per_fellow":
             most = call.max_per_fellow
             return f"at most {most.count} {call.name} per fellow in any {most.per_weeks} weeks"

@@ -416,3 +416,11 @@ def test_model_and_checker_agree_on_the_costs_of_call(drawn) -> None:
         assert not v.hard, v
         in_checker[v.key] += v.cost
     assert +in_model == +in_checker
+
+
+def test_only_a_calls_fellows_take_it(load) -> None:
+    problem = load(with_call(home(fellows=["ana", "ben"])))
+    schedule = run(problem).schedule
+    assert {x.fellow for x in schedule.calls} == {"ana", "ben"}
+    taken = replace(schedule, calls=[OnCall(schedule.calls[0].date, "home", "cy")])
+    assert any(v.endswith("but is not one of its fellows") for v in call_violations(problem, taken))

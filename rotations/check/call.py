@@ -116,6 +116,9 @@ def _duty(rule, problem, schedule, c: int, day: dt.date, fellows: list[str], awa
             out.append(broken(per_day, message, fid, b))
         elif any(d in away[f] for d in span):
             out.append(broken(per_day, f"{fid} is on {call.name} {day} while on leave", fid, b))
+        if not call.takes(fid, problem.fellows[f].tags):
+            message = f"{fid} is on {call.name} {day} but is not one of its fellows"
+            out.append(broken(rule.of(c, "eligible_on"), message, fid, b))
         rid = schedule.assignments[fid][b]
         if rid not in call.eligible_on:
             message = f"{fid} is on {call.name} {day} while on {rid}"

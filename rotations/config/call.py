@@ -8,7 +8,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from rotations.config.types import MAX_WEIGHT, Clock, Id, Line, Number, Positive, Strict, Weight
+from rotations.config.types import (
+    MAX_WEIGHT,
+    Clock,
+    Id,
+    Line,
+    Number,
+    Positive,
+    Selector,
+    Strict,
+    TagSelector,
+    Weight,
+)
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -83,6 +94,9 @@ class Call(Strict):
     eligible_on: list[str] = Field(
         min_length=1, description="rotations whose fellows may take it (the block of its start)"
     )
+    fellows: Selector | None = Field(
+        default=None, description="who may take it: fellow ids or {tags: [...]} (default: all)"
+    )
     max_per_fellow: PerWeeks | None = Field(
         default=None, description="{count, per_weeks}: a fellow's duties in any run of weeks"
     )
@@ -123,6 +137,14 @@ class Call(Strict):
     def start_time(self) -> dt.time:
         return dt.time.fromisoformat(self.start)
 
+    def takes(self, fellow_id: str, tags: list[str]) -> bool:
+        """Whether the fellow may take its duties (its `fellows`, by id or tag)."""
+        if self.fellows is None:
+            return True
+        if isinstance(self.fellows, TagSelector):
+            return bool(set(self.fellows.tags) & set(tags))
+        return fellow_id in self.fellows
+
     def ends(self, last: dt.date) -> tuple[dt.date, dt.time]:
         """The day and time a duty whose last day is `last` ends."""
         end = dt.time.fromisoformat(self.end)
@@ -161,4 +183,13 @@ class DutyHours(Strict):
     )
     one_day_off_in: DaysOff = Field(
         default=DaysOff(), description="{days, averaged_over_weeks}: ACGME one in 7 over 4"
+    )
+
+
+class Swaps(Strict):
+    """Call duties fellows swap among themselves on their pages (`rotations serve`)."""
+
+    approval: bool = Field(
+        default=False,
+        description="a swap two fellows agree on waits for the coordinator's approval",
     )

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from rotations.config.call import Call, DutyHours
+from rotations.config.call import Call, DutyHours, Swaps
 from rotations.config.rules import Rule
 from rotations.config.types import (
     ID_PATTERN,
@@ -591,6 +591,9 @@ class Config(Strict):
     )
     duty_hours: DutyHours | None = Field(
         default=None, description="weekly hours per rotation; ACGME's 80 hours and days off"
+    )
+    swaps: Swaps = Field(
+        default=Swaps(), description="{approval}: call duties fellows swap on their pages"
     )
     _source: Any = PrivateAttr(default=None)
     _logged: Any = PrivateAttr(default=())  # the case logs' rows, read by load_config

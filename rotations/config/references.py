@@ -236,7 +236,7 @@ def check_references(config: models.Config, source: SourceMap) -> list[ConfigPro
             offered((*path, "site"), rule.rotation, rule.site)
     _check_conferences(config, report, rotation, in_year)
     _check_teaching(config, report, rotation, fellow)
-    _check_call(config, report, rotation, fellow, in_year)
+    _check_call(config, report, rotation, fellow, in_year, selector)
     return problems
 
 
@@ -332,7 +332,7 @@ def _check_teaching(config: models.Config, report, rotation, fellow) -> None:
         )
 
 
-def _check_call(config: models.Config, report, rotation, fellow, in_year) -> None:
+def _check_call(config: models.Config, report, rotation, fellow, in_year, selector) -> None:
     """Call and duty hours: their rotations and fellows exist, their dates lie in the year, and
     every rotation has its weekly hours."""
     ids = {c.id for _, c in _present(config.conferences)}
@@ -345,6 +345,7 @@ def _check_call(config: models.Config, report, rotation, fellow, in_year) -> Non
         for key in ("eligible_on", "not_before_on"):
             for j, rid in enumerate(getattr(call, key)):
                 rotation((*path, key, j), rid)
+        selector((*path, "fellows"), call.fellows)
         starts = call.days if call.days is not None else [call.weekend.from_]
         for j, wish in enumerate(call.wishes):
             fellow((*path, "wishes", j, "fellow"), wish.fellow)

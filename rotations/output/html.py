@@ -113,6 +113,11 @@ def report_html(
 
 def _status(schedule: Schedule) -> str:
     s = schedule.solver
+    if s.status == "SWAPPED":
+        return (
+            '<p class="status other">The published schedule with call duties fellows swapped '
+            f"(not solved again; the solver's bound before: {s.bound})</p>"
+        )
     kind = "optimal" if s.optimal else "other"
     gap = "proven optimal" if s.optimal else s.not_proven()
     return (

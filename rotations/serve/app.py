@@ -32,6 +32,7 @@ from rotations.problem import Problem
 from rotations.publish.site import Feed, feeds
 from rotations.publish.state import State
 from rotations.published import Publication, Unreadable, read_publication
+from rotations.serve import swaps
 from rotations.serve.cases import agenda_page, form_context, record_outcome, submit_case
 from rotations.serve.pages import HEADERS, coordinator_only, page, refused
 from rotations.serve.store import PUBLICATION, Store
@@ -291,6 +292,18 @@ async def person_page(request: Request) -> Response:
     requests = site.store.rows(
         "SELECT * FROM requests WHERE fellow = ? ORDER BY id DESC", person.id
     )
+    calls = {c.id: c.name for c in site.problem().config.call}
+    mine = [
+        (x.call, x.date.isoformat(), calls.get(x.call, x.call))
+        for x in (published.calls if published is not None else [])
+        if x.fellow == person.id and x.date.isoformat() >= today
+    ]
+    offers = site.store.rows("SELECT * FROM swaps WHERE status = 'offered' ORDER BY date, id")
+    swaps = site.store.rows(
+        "SELECT * FROM swaps WHERE offered_by = ? OR taken_by = ? ORDER BY id DESC",
+        person.id,
+        person.id,
+    )
     feed = str(request.url_for("feed", token=token))
     return page(
         request,
@@ -303,6 +316,14 @@ async def person_page(request: Request) -> Response:
             "duties": duties[:20],
             "mentoring": mentoring,
             "requests": requests if person.role == "fellow" else [],
+            "calls": calls,
+            "my_calls": mine if person.role == "fellow" else [],
+            "offers": [o for o in offers if o["offered_by"] != person.id]
+            if person.role == "fellow"
+            else [],
+            "offered": {(o["call"], o["date"]) for o in offers if o["offered_by"] == person.id},
+            "swaps": swaps if person.role == "fellow" else [],
+            "took": request.query_params.get("took"),
             "csrf": site.person_csrf(token),
             "token": token,
             "feed": feed,
@@ -417,6 +438,7 @@ async def coordinator_page(request: Request, site: Site, session: dict) -> Respo
         {
             "csrf": session["csrf"],
             "pending": [(r, _preview(r), for_preview.get(r["id"])) for r in pending],
+            "swaps": store.rows("SELECT * FROM swaps WHERE status = 'waiting' ORDER BY id"),
             "decided": store.rows(
                 "SELECT * FROM requests WHERE status != 'pending' ORDER BY id DESC LIMIT 50"
             ),
@@ -543,6 +565,8 @@ def create_app(site: Site) -> Starlette:
         Route("/p/{token}", person_page),
         Route("/p/{token}/requests", new_request, methods=["POST"]),
         Route("/p/{token}/cases", submit_case, methods=["POST"]),
+        Route("/p/{token}/swaps", swaps.offer, methods=["POST"]),
+        Route("/p/{token}/swaps/{id:int}/{action:str}", swaps.answer, methods=["POST"]),
         Route("/feeds/{token}.ics", feed, name="feed"),
         Route("/signin/{token}", signin),
         Route("/coordinator", coordinator_page),
@@ -551,6 +575,7 @@ def create_app(site: Site) -> Starlette:
         Route("/coordinator/agenda", agenda_page),
         Route("/coordinator/cases/{ref:str}/outcome", record_outcome, methods=["POST"]),
         Route("/coordinator/requests/{id:int}/{action:str}", act, methods=["POST"]),
+        Route("/coordinator/swaps/{id:int}/{action:str}", swaps.decide, methods=["POST"]),
         Route("/coordinator/{action:str}", act, methods=["POST"]),
         Route("/report", report),
     ]

@@ -1,7 +1,8 @@
 """The web application's state in SQLite: leave requests, cases submitted and their outcomes,
-jobs for the worker, publications, sign-in links and the audit log. The program's YAML (and its
-cases file) stays the source of truth for rules, approved leave and cases; publications are
-folders the pipeline writes; outcomes live here only, never in a feed.
+call duties swapped, jobs for the worker, publications, sign-in links and the audit log. The
+program's YAML (and its cases file) stays the source of truth for rules, approved leave and
+cases; publications are folders the pipeline writes (a swap lives in them from its publication
+on); outcomes live here only, never in a feed.
 
 The schema carries a version (`PRAGMA user_version`); `MIGRATIONS[n]` takes a database from
 version n to n + 1, so an older database is brought up to date when the server starts."""
@@ -116,6 +117,41 @@ MIGRATIONS = [
     DROP TABLE jobs;
     ALTER TABLE jobs_new RENAME TO jobs;
     """,
+    # Call duties fellows swap: offered by one, taken by another, applied by a job (after the
+    # coordinator's approval where the program asks for it). Status: offered, waiting (for the
+    # coordinator), queued (for the job), applied, refused, denied, withdrawn.
+    """
+    CREATE TABLE swaps (
+        id INTEGER PRIMARY KEY,
+        call TEXT NOT NULL,
+        date TEXT NOT NULL,
+        offered_by TEXT NOT NULL,
+        taken_by TEXT,
+        status TEXT NOT NULL DEFAULT 'offered',
+        message TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        decided TEXT
+    );
+    CREATE TABLE jobs_new (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL
+            CHECK (kind IN ('preview', 'approve', 'solve', 'republish', 'case', 'swap')),
+        request INTEGER REFERENCES requests(id),
+        status TEXT NOT NULL DEFAULT 'queued',
+        progress TEXT NOT NULL DEFAULT '',
+        error TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        finished TEXT,
+        submission INTEGER REFERENCES cases(id),
+        swap INTEGER REFERENCES swaps(id)
+    );
+    INSERT INTO jobs_new (id, kind, request, status, progress, error, created, finished,
+                          submission)
+        SELECT id, kind, request, status, progress, error, created, finished, submission
+        FROM jobs;
+    DROP TABLE jobs;
+    ALTER TABLE jobs_new RENAME TO jobs;
+    """,
 ]
 
 
@@ -177,13 +213,41 @@ class Store:
             now(),
         )
 
-    def queue(self, kind: str, request: int | None = None, submission: int | None = None) -> int:
+    def queue(
+        self,
+        kind: str,
+        request: int | None = None,
+        submission: int | None = None,
+        swap: int | None = None,
+    ) -> int:
         return self.execute(
-            "INSERT INTO jobs (kind, request, submission, created) VALUES (?, ?, ?, ?)",
+            "INSERT INTO jobs (kind, request, submission, swap, created) VALUES (?, ?, ?, ?, ?)",
             kind,
             request,
             submission,
+            swap,
             now(),
+        )
+
+    def offer_swap(self, call: str, date: str, fellow: str) -> int:
+        return self.execute(
+            "INSERT INTO swaps (call, date, offered_by, created) VALUES (?, ?, ?, ?)",
+            call,
+            date,
+            fellow,
+            now(),
+        )
+
+    def set_swap(self, number: int, status: str, message: str = "", taken_by: str | None = None):
+        """A swap's new state (taken_by kept unless given)."""
+        self.execute(
+            "UPDATE swaps SET status = ?, message = ?, taken_by = COALESCE(?, taken_by), "
+            "decided = ? WHERE id = ?",
+            status,
+            message,
+            taken_by,
+            now(),
+            number,
         )
 
     def add_case(self, ref: str, fields: dict, who: str) -> int:

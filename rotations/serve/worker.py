@@ -1,12 +1,12 @@
 """The worker: one thread that runs the queued jobs one at a time, in order — a preview (a dry
 run of the reschedule with a request added), an approval (the request written into the leave
 file, rescheduled and published), a case submitted (written into the cases file, rescheduled and
-published), a full solve, and a republish (the program as it stands,
-published again when the latest publication cannot be read). Jobs live in the database, so a
-page reload or a server restart loses none; a job that fails or is interrupted publishes
-nothing and leaves the program's files as they were. When the server stops (Ctrl-C, SIGTERM,
-SIGHUP) the running job is abandoned unless it is already publishing, and runs again at the
-next start."""
+published), a swap of call duties (checked and published), a full solve, and a republish (the
+program as it stands, published again when the latest publication cannot be read). Jobs live
+in the database, so a page reload or a server restart loses none; a job that fails or is
+interrupted publishes nothing and leaves the program's files as they were. When the server
+stops (Ctrl-C, SIGTERM, SIGHUP) the running job is abandoned unless it is already publishing,
+and runs again at the next start."""
 
 from __future__ import annotations
 
@@ -20,22 +20,28 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rotations.check import check
 from rotations.config import ConfigError, load_config
+from rotations.diff import changes_csv, diff_publications
 from rotations.explain import format_members
 from rotations.outcome import SolveOptions
 from rotations.output.folder import write_output
+from rotations.output.ics import republication_stamp
+from rotations.output.render import render
 from rotations.pipeline import command_options, diagnose, reschedule_program, solve_program
 from rotations.problem import Problem, resolve
 from rotations.publish.state import write_private
-from rotations.published import Unreadable, read_publication
+from rotations.published import Unreadable, publication, read_publication
 from rotations.reschedule import load_previous
 from rotations.runner import Interrupted
+from rotations.schedule import SolverStats
 from rotations.serve.casefile import add_case, cases_file
 from rotations.serve.leavefile import add_leave, leave_file
 from rotations.serve.store import Store
+from rotations.serve.swaps import published_schedule, swapped
 
 
 @dataclass
@@ -107,6 +113,9 @@ class Worker(threading.Thread):
             return
         if job["kind"] == "case":
             self.add_case(self.store.row("SELECT * FROM cases WHERE id = ?", job["submission"]))
+            return
+        if job["kind"] == "swap":
+            self.swap(self.store.row("SELECT * FROM swaps WHERE id = ?", job["swap"]))
             return
         request = self.store.row("SELECT * FROM requests WHERE id = ?", job["request"])
         if job["kind"] == "preview":
@@ -208,6 +217,40 @@ class Worker(threading.Thread):
             submitted["submitted_by"],
             f"case {submitted['ref']} added to {file.name}, published {outcome['folder']}",
         )
+
+    def swap(self, row) -> None:
+        """A swap both fellows agreed on, checked again against the program as it stands and
+        the latest publication, then published: the rest of the schedule as it was, the
+        calendars updated in place (the duty cancelled in the giver's feed, new in the
+        taker's, its SEQUENCE up in the program's). One that would now break a hard rule is
+        refused, with the rule."""
+        problem = self.program.load()
+        earlier = self._latest_readable(read_publication)
+        if earlier is None:
+            raise RuntimeError("no publication can be read: nothing was published")
+        before = published_schedule(problem, earlier)
+        giver, taker = row["offered_by"], row["taken_by"]
+        result = swapped(problem, before, row["call"], row["date"], giver, taker)
+        if result.broken:
+            self.store.set_swap(row["id"], "refused", "; ".join(result.broken))
+            self.store.log("server", f"swap {row['id']} refused: {'; '.join(result.broken)}")
+            return
+        stats = SolverStats(status="SWAPPED", bound=before.solver.bound)
+        schedule = replace(result.schedule, solver=stats)
+        violations = check(problem, schedule)
+        changes = diff_publications(earlier, publication(problem, schedule, violations))
+        stamp = republication_stamp(problem, earlier.events, self.program.freeze(problem))
+        extra = {"changes.csv": changes_csv(changes)}
+        files = render(
+            problem, schedule, violations, earlier.leave_requests, earlier.events, stamp, extra
+        )
+        self._go_on()
+        folder = self._publish(problem, files)
+        summary = f"swap {row['id']}: {row['call']} {row['date']} {giver} -> {taker}"
+        rows = [change.__dict__ for change in changes]
+        self.store.add_publication(str(folder), summary, rows, files["schedule.json"])
+        self.store.set_swap(row["id"], "applied", f"published {folder.name}")
+        self.store.log("server", f"{summary}, published {folder.name}")
 
     def _copy(self, folder: Path) -> Path:
         """A copy of the program's folder (without its publications) in `folder`: its

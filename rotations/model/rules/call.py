@@ -24,13 +24,16 @@ FIFTHS = 5  # duty hours are counted in fifths of an hour: a rotation's week ove
 
 
 def add_call(rule: CallRules, problem: Problem, v: Variables, model: cp_model.CpModel):
-    """A variable per duty and fellow who could take it; each duty taken by `per_day` fellows
-    not on leave, on a rotation of `eligible_on`, at most one duty a day; each call's limits
-    per fellow; the wishes and avoid-dates as soft terms."""
+    """A variable per duty and fellow who could take it (inside their dates, one of its
+    `fellows`); each duty taken by `per_day` fellows not on leave, on a rotation of
+    `eligible_on`, at most one duty a day; each call's limits per fellow; the wishes and
+    avoid-dates as soft terms."""
     penalties: list[Penalty] = []
     for k, duty in enumerate(problem.duties):
+        call = problem.config.call[duty.call]
         for f, fellow in enumerate(problem.fellows):
-            if all(problem.inside(f, day) for day in duty.days()):
+            inside = all(problem.inside(f, day) for day in duty.days())
+            if inside and call.takes(fellow.id, fellow.tags):
                 v.call[k, f] = model.new_bool_var(f"call[{fellow.id},{k}]")
     taken = _by_fellow(problem, v)
     for c, call in enumerate(problem.config.call):
