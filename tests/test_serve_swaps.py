@@ -81,9 +81,9 @@ def free(site, fellow: str, date: str) -> bool:
     return published.assignments[fellow][block - 1] in ("a", "b") and not near
 
 
-def test_a_swap_moves_the_duty_between_the_two_feeds(served) -> None:
-    client, site = served
-    giver, date, taker = next(
+def swappable(site) -> tuple[str, str, str]:
+    """A coming duty (giver, date) and a fellow free to take it."""
+    return next(
         (g, d, t)
         for g in ("ana", "ben", "cy")
         for d in duties(site, g)
@@ -91,6 +91,11 @@ def test_a_swap_moves_the_duty_between_the_two_feeds(served) -> None:
         for t in ("ana", "ben", "cy")
         if t != g and free(site, t, d)
     )
+
+
+def test_a_swap_moves_the_duty_between_the_two_feeds(served) -> None:
+    client, site = served
+    giver, date, taker = swappable(site)
     page = client.get(f"/p/{token(site, giver)}").text
     assert "Offer for a swap" in page and date in page
     assert offer(client, site, giver, date).status_code == 303
@@ -151,14 +156,7 @@ def test_only_ones_own_coming_duty_can_be_offered(served) -> None:
 
 def test_with_approval_the_coordinator_decides(tmp_path) -> None:
     for client, site in serving(tmp_path, make_program(tmp_path / "program", approval=True)):
-        giver, date, taker = next(
-            (g, d, t)
-            for g in ("ana", "ben", "cy")
-            for d in duties(site, g)
-            if d >= "2027-07-12"
-            for t in ("ana", "ben", "cy")
-            if t != g and free(site, t, d)
-        )
+        giver, date, taker = swappable(site)
         offer(client, site, giver, date)
         assert take(client, site, taker, 1).status_code == 303
         settle(site)

@@ -34,7 +34,7 @@ from rotations.publish.state import State
 from rotations.published import Publication, Unreadable, read_publication
 from rotations.serve import swaps
 from rotations.serve.cases import agenda_page, form_context, record_outcome, submit_case
-from rotations.serve.pages import HEADERS, coordinator_only, page, refused
+from rotations.serve.pages import HEADERS, coordinator_only, fellow_form, page, refused
 from rotations.serve.store import PUBLICATION, Store
 from rotations.serve.worker import Program, Worker
 
@@ -338,14 +338,10 @@ async def person_page(request: Request) -> Response:
 
 
 async def new_request(request: Request) -> Response:
-    site: Site = request.app.state.site
-    token = request.path_params["token"]
-    person = site.person(token)
-    if person is None or person.role != "fellow":
-        return refused(404, "No such page.")
-    form = await request.form()
-    if not hmac.compare_digest(str(form.get("csrf", "")), site.person_csrf(token)):
-        return refused(403, "The form has expired: reload the page and send it again.")
+    posted = await fellow_form(request)
+    if isinstance(posted, Response):
+        return posted
+    site, token, person, form = posted
     try:
         start = dt.date.fromisoformat(str(form.get("start", "")))
         end = dt.date.fromisoformat(str(form.get("end", "")))

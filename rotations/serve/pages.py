@@ -3,6 +3,7 @@ request that is not allowed, and the guard of the coordinator's pages."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +35,20 @@ def coordinator_only(handler: Callable) -> Callable:
         return await handler(request, site, session)
 
     return guarded
+
+
+async def fellow_form(request: Request):
+    """The site, the page's token, the fellow and the form they posted; or the refusal (no
+    such fellow, or a form without the page's CSRF token)."""
+    site = request.app.state.site
+    token = request.path_params["token"]
+    person = site.person(token)
+    if person is None or person.role != "fellow":
+        return refused(404, "No such page.")
+    form = await request.form()
+    if not hmac.compare_digest(str(form.get("csrf", "")), site.person_csrf(token)):
+        return refused(403, "The form has expired: reload the page and send it again.")
+    return site, token, person, form
 
 
 def page(request: Request, name: str, context: dict, status: int = 200) -> Response:

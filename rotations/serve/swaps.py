@@ -16,7 +16,7 @@ from rotations.check import check
 from rotations.problem import Problem
 from rotations.published import Publication
 from rotations.schedule import OnCall, Schedule
-from rotations.serve.pages import HEADERS, coordinator_only, refused
+from rotations.serve.pages import HEADERS, coordinator_only, fellow_form, refused
 
 
 @dataclass(frozen=True)
@@ -58,28 +58,12 @@ def swapped(problem: Problem, before: Schedule, call: str, date: str, giver: str
     return Swapped(after, broken, soft - sum(v.cost for v in check(problem, before) if not v.hard))
 
 
-def _person(request: Request):
-    site = request.app.state.site
-    token = request.path_params["token"]
-    person = site.person(token)
-    return site, token, person
-
-
-async def _form(request: Request, site, token: str):
-    form = await request.form()
-    if not hmac.compare_digest(str(form.get("csrf", "")), site.person_csrf(token)):
-        return None
-    return form
-
-
 async def offer(request: Request) -> Response:
     """A fellow offers one of their coming duties."""
-    site, token, person = _person(request)
-    if person is None or person.role != "fellow":
-        return refused(404, "No such page.")
-    form = await _form(request, site, token)
-    if form is None:
-        return refused(403, "The form has expired: reload the page and send it again.")
+    posted = await fellow_form(request)
+    if isinstance(posted, Response):
+        return posted
+    site, token, person, form = posted
     published = site.publication()
     call, date = str(form.get("call", "")), str(form.get("date", ""))
     if published is None or not any(
@@ -104,12 +88,10 @@ async def offer(request: Request) -> Response:
 async def answer(request: Request) -> Response:
     """Another fellow takes an offered duty (checked against every hard rule at once), or the
     fellow who offered it withdraws it."""
-    site, token, person = _person(request)
-    if person is None or person.role != "fellow":
-        return refused(404, "No such page.")
-    form = await _form(request, site, token)
-    if form is None:
-        return refused(403, "The form has expired: reload the page and send it again.")
+    posted = await fellow_form(request)
+    if isinstance(posted, Response):
+        return posted
+    site, token, person, _ = posted
     row = site.store.row("SELECT * FROM swaps WHERE id = ?", request.path_params["id"])
     if row is None or row["status"] != "offered":
         return refused(404, "No such offer.")
