@@ -83,6 +83,7 @@ class CallPart(Implied):
     @property
     def type(self) -> str:  # type: ignore[override]
         kinds = {"wishes": "call_wish", "avoid": "call_avoid", "balance_weight": "call_balance"}
+        kinds |= {"short_weight": "call_short", "extra_weight": "call_extra"}
         return kinds.get(self.part, self.part)
 
     @property
@@ -104,7 +105,14 @@ class CallPart(Implied):
             avoid = call.avoid[self.index]
             return f"{avoid.fellow} asks for no {call.name} {avoid.start}..{avoid.end}"
         if self.part == "per_day":
-            return f"{call.per_day} fellow(s) on every duty of {call.name}, none on leave"
+            dates = f" ({len(call.per_date)} date(s) apart)" if call.per_date else ""
+            return f"{call.per_day} fellow(s) on every duty of {call.name}{dates}, none on leave"
+        if self.part == "short_weight":
+            return f"each fellow too few on a duty of {call.name}"
+        if self.part == "extra_weight":
+            return f"each fellow more than needed on a duty of {call.name}"
+        if self.part == "not_after":
+            return f"no {call.name} the day after {', '.join(call.not_after)}"
         if self.part == "eligible_on":
             who = "" if call.fellows is None else " among its fellows"
             return f"{call.name} is taken by fellows on {', '.join(call.eligible_on)}{who}"
@@ -234,6 +242,11 @@ def call_rules(config: models.Config, source: SourceMap) -> list[Implied]:
                 parts.append(CallPart(c, "not_before_on"))
             if call.post_call_off:
                 parts.append(CallPart(c, "post_call_off"))
+            if call.not_after:
+                parts.append(CallPart(c, "not_after"))
+            for key in ("short_weight", "extra_weight"):
+                if getattr(call, key) is not None:
+                    parts.append(CallPart(c, key, cost=getattr(call, key)))
             if call.holidays_apart:
                 parts.append(CallPart(c, "holidays_apart"))
             if call.balance_weight:
@@ -289,7 +302,7 @@ def shares(problem: Problem, c: int) -> list[tuple[str, list[int], list[int]]]:
             sum(all(problem.inside(f, d) for d in problem.duties[k].days()) for k in group)
             for f in range(len(problem.fellows))
         ]
-        total, seats = sum(inside), len(group) * call.per_day
+        total, seats = sum(inside), sum(call.need(problem.duties[k].first) for k in group)
         caps = [-(-seats * n // total) if total else 0 for n in inside]
         out.append((name, group, caps))
     return out

@@ -349,6 +349,8 @@ def _call_conflicts(problem: Problem) -> list[Conflict]:
     for c, call in enumerate(problem.config.call):
         duties = [d for d in problem.duties if d.call == c]
         limits = []
+        if call.short_weight is not None:  # too few is allowed, at a cost
+            continue
         if call.max_per_fellow is not None:
             most = call.max_per_fellow
             limits.append(("max_per_fellow", 7 * most.per_weeks, most.count))
@@ -361,7 +363,7 @@ def _call_conflicts(problem: Problem) -> list[Conflict]:
                     any(problem.inside(f, d.first) for d in inside)
                     for f in range(len(problem.fellows))
                 )
-                need = len(inside) * call.per_day
+                need = sum(call.need(d.first) for d in inside)
                 if fellows * most >= need:
                     continue
                 each = (

@@ -359,9 +359,10 @@ def test_reschedule_keeps_past_duties_and_moves_few(tmp_path) -> None:
 
 
 @st.composite
-def call_case(draw) -> tuple[dict, list[str]]:
+def call_case(draw) -> tuple[dict, list[list[str]]]:
     """A home call with random wishes, avoid-dates and balance, and a random fellow on each of
-    its 24 nights (every fellow on `a` all year, so every hard rule holds)."""
+    its 24 nights (every fellow on `a` all year, so every hard rule holds), or with soft cover
+    and any fellows on each night."""
     fellows = ["ana", "ben", "cy"]
     nights = st.integers(0, 23)
     monday = dt.date(2027, 7, 5)
@@ -386,8 +387,15 @@ def call_case(draw) -> tuple[dict, list[str]]:
             }
         )
     call = home(wishes=wishes, avoid=avoid, balance_weight=draw(st.integers(0, 5)))
+    if draw(st.booleans()):  # soft cover: any number of fellows on a night, each off costing
+        call |= {"short_weight": draw(st.integers(1, 9)), "extra_weight": draw(st.integers(1, 9))}
+        call["per_date"] = {draw(night): draw(st.integers(0, 3))}
+        some = st.lists(st.sampled_from(fellows), max_size=3, unique=True)
+        takers = [draw(some) for _ in range(24)]
+    else:
+        takers = [[draw(st.sampled_from(fellows))] for _ in range(24)]
     config = with_call(call, fellows=[{"id": f, "name": f.title()} for f in fellows])
-    return config, [draw(st.sampled_from(fellows)) for _ in range(24)]
+    return config, takers
 
 
 @settings(max_examples=25, derandomize=True, deadline=None)
@@ -400,9 +408,9 @@ def test_model_and_checker_agree_on_the_costs_of_call(drawn) -> None:
     for f in range(len(problem.fellows)):
         for b in range(len(problem.blocks)):
             model.cp.add(model.vars.on(f, b, "a") == 1)
-    for k, fid in enumerate(takers):
+    for k, on in enumerate(takers):
         for f, fellow in enumerate(problem.fellows):
-            model.cp.add(model.vars.call[k, f] == int(fellow.id == fid))
+            model.cp.add(model.vars.call[k, f] == int(fellow.id in on))
     options = SolveOptions(time_limit=10)
     solver = solver_for(options)
     code = solver.solve(model.cp)
@@ -424,3 +432,45 @@ def test_only_a_calls_fellows_take_it(load) -> None:
     assert {x.fellow for x in schedule.calls} == {"ana", "ben"}
     taken = replace(schedule, calls=[OnCall(schedule.calls[0].date, "home", "cy")])
     assert any(v.endswith("but is not one of its fellows") for v in call_violations(problem, taken))
+
+
+def test_a_date_of_its_own_and_soft_cover(load) -> None:
+    """Two fellows on 7 July; too few elsewhere costs short_weight each, too many extra_weight."""
+    problem = load(with_call(home(per_date={"2027-07-07": 2}, balance_weight=0)))
+    schedule = run(problem).schedule
+    on = Counter(x.date for x in schedule.calls)
+    assert on["2027-07-07"] == 2 and all(n == 1 for d, n in on.items() if d != "2027-07-07")
+    soft = load(with_call(home(short_weight=7, extra_weight=2, balance_weight=0)))
+    calls = [OnCall("2027-07-05", "home", "ana"), OnCall("2027-07-05", "home", "ben")]
+    schedule = replace(hand_schedule(soft, {}, default="a"), calls=calls)
+    costs = Counter()
+    for v in check(soft, schedule):
+        costs[v.kind] += v.cost
+    assert costs == {"call_short": 7 * 23, "call_extra": 2}
+    # cy on c all year, ana and ben pinned off the eligible rotations in week 2: nobody for its
+    # four nights, which cost 7 each when shortfalls are allowed.
+    pins = [{"type": "pin", "fellow": f, "rotation": "c", "blocks": [2]} for f in ("ana", "ben")]
+    pins.append({"type": "pin", "fellow": "cy", "rotation": "c", "blocks": [1, 2, 3, 4, 5, 6]})
+    short = load(with_call(home(short_weight=7, balance_weight=0), rules=pins))
+    result = run(short)
+    assert result.stats.status == "OPTIMAL" and result.stats.objective >= 4 * 7
+    assert not [x for x in result.schedule.calls if "2027-07-12" <= x.date <= "2027-07-18"]
+
+
+def test_no_duty_the_day_after_another_call_it_may_not_follow(load) -> None:
+    late = home(id="late", name="Late call", days=["mon", "tue", "wed", "thu", "fri"])
+    early = home(id="early", name="Early call", days=["mon", "tue", "wed", "thu", "fri"])
+    early["not_after"] = ["late"]
+    problem = load(with_call(late, early))
+    result = run(problem)
+    assert result.stats.status == "OPTIMAL" and call_violations(problem, result.schedule) == []
+    lates = {(x.fellow, x.date) for x in result.schedule.calls if x.call == "late"}
+    for x in result.schedule.calls:
+        if x.call == "early":
+            before = (dt.date.fromisoformat(x.date) - dt.timedelta(days=1)).isoformat()
+            assert (x.fellow, before) not in lates
+    calls = [OnCall("2027-07-06", "late", "ana"), OnCall("2027-07-07", "early", "ana")]
+    schedule = replace(hand_schedule(problem, {}, default="a"), calls=calls)
+    assert "call[1].not_after: ana on Early call 2027-07-07, the day after late" in (
+        call_violations(problem, schedule)
+    )

@@ -105,9 +105,20 @@ def _duty(rule, problem, schedule, c: int, day: dt.date, fellows: list[str], awa
     call = problem.config.call[c]
     b = next(x.index for x in problem.blocks if x.start <= day <= x.end)
     per_day, out = rule.of(c, "per_day"), []
-    if len(fellows) != call.per_day:
-        message = f"{call.name} on {day} has {len(fellows)} fellow(s), needs {call.per_day}"
-        out.append(broken(per_day, message, block=b))
+    need = call.need(day)
+    message = f"{call.name} on {day} has {len(fellows)} fellow(s), needs {need}"
+    for side, part in (
+        (len(fellows) < need, "short_weight"),
+        (len(fellows) > need, "extra_weight"),
+    ):
+        if not side:
+            continue
+        soft = rule.of(c, part)
+        if soft is None:
+            out.append(broken(per_day, message, block=b))
+        else:
+            cost = soft.weight * abs(len(fellows) - need)
+            out.append(Violation(soft, message, None, b + 1, cost))
     span = [day + i * DAY for i in range(call.span)]
     for fid in fellows:
         f = problem.fellow_index(fid)
@@ -145,6 +156,17 @@ def _limits(rule, problem, schedule, c: int, fid: str, days: list[dt.date], days
             if (b - a).days < call.min_days_between:
                 message = f"{fid} on {call.name} {a} and again {b}"
                 out.append(broken(rule.of(c, "min_days_between"), message, fid, block_of[b]))
+    if call.not_after:
+        spans = {x.id: x.span for x in problem.config.call}
+        ended = {
+            (dt.date.fromisoformat(x.date) + (spans[x.call] - 1) * DAY, x.call)
+            for x in schedule.calls
+            if x.fellow == fid and x.call in call.not_after
+        }
+        for start in days:
+            for on in sorted({cid for day, cid in ended if day == start - DAY}):
+                message = f"{fid} on {call.name} {start}, the day after {on}"
+                out.append(broken(rule.of(c, "not_after"), message, fid, block_of[start]))
     for start in days:
         after = start + call.span * DAY
         if after not in block_of:

@@ -82,6 +82,17 @@ class Call(Strict):
         default=None, description="{from: fri, to: sun}: one duty over those days (not with days)"
     )
     per_day: Positive = Field(default=1, description="fellows on each duty")
+    per_date: dict[dt.date, Number] = Field(
+        default={}, description="date -> fellows on the duty starting that day, instead of per_day"
+    )
+    short_weight: Weight | None = Field(
+        default=None,
+        description="makes too few fellows on a duty soft: the cost of each one missing",
+    )
+    extra_weight: Weight | None = Field(
+        default=None,
+        description="allows more fellows than needed on a duty: the cost of each one more",
+    )
     hours: Annotated[int, Field(gt=0, le=72)] = Field(
         description="hours of one duty, counted for duty hours"
     )
@@ -107,6 +118,9 @@ class Call(Strict):
     )
     not_before_on: list[str] = Field(
         default=[], description="rotations: no duty the day before a day on one of them"
+    )
+    not_after: list[str] = Field(
+        default=[], description="call ids: no duty of this the day after a duty of one of them"
     )
     post_call_off: bool = Field(
         default=False, description="the day after a duty the fellow is off: no rotation, no call"
@@ -136,6 +150,10 @@ class Call(Strict):
     @property
     def start_time(self) -> dt.time:
         return dt.time.fromisoformat(self.start)
+
+    def need(self, first: dt.date) -> int:
+        """Fellows on the duty starting `first`."""
+        return self.per_date.get(first, self.per_day)
 
     def takes(self, fellow_id: str, tags: list[str]) -> bool:
         """Whether the fellow may take its duties (its `fellows`, by id or tag)."""

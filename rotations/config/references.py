@@ -339,6 +339,7 @@ def _check_call(config: models.Config, report, rotation, fellow, in_year, select
     ids |= {s.id for _, s in _present(config.didactics or [])}
     for i, call in _present(config.call or []):
         path = ("call", i)
+        starts = call.days if call.days is not None else [call.weekend.from_]
         if call.id in ids:
             report((*path, "id"), f"id '{call.id}' is already used by a call, series or conference")
         ids.add(call.id)
@@ -346,7 +347,18 @@ def _check_call(config: models.Config, report, rotation, fellow, in_year, select
             for j, rid in enumerate(getattr(call, key)):
                 rotation((*path, key, j), rid)
         selector((*path, "fellows"), call.fellows)
-        starts = call.days if call.days is not None else [call.weekend.from_]
+        calls = [x.id for _, x in _present(config.call or [])]
+        for j, cid in enumerate(call.not_after):
+            if cid not in calls:
+                report((*path, "not_after", j), f"unknown call '{cid}'; known: {', '.join(calls)}")
+        for day in call.per_date:
+            in_year((*path, "per_date", day), day, day, "the date")
+            if DAYS[day.weekday()] not in starts:
+                report(
+                    (*path, "per_date", day),
+                    f"no duty of {call.name} starts on {day} (a {DAYS[day.weekday()]}); its "
+                    f"duties start on {', '.join(starts)}",
+                )
         for j, wish in enumerate(call.wishes):
             fellow((*path, "wishes", j, "fellow"), wish.fellow)
             in_year((*path, "wishes", j), wish.date, wish.date, "the date")

@@ -45,10 +45,8 @@ def add_call(rule: CallRules, problem: Problem, v: Variables, model: cp_model.Cp
             ok, pen = v.guard(per_day, None, duty.block)
             penalties += pen
             takers = [v.call[k, f] for f in range(len(problem.fellows)) if (k, f) in v.call]
-            if takers:
-                model.add(sum(takers) == call.per_day).only_enforce_if(ok)
-            else:
-                model.add_bool_or([~ok])
+            need = call.need(duty.first)
+            penalties += _cover(rule, c, call, need, takers, ok, model)
             for f in range(len(problem.fellows)):
                 var = v.call.get((k, f))
                 if var is None:
@@ -73,6 +71,31 @@ def add_call(rule: CallRules, problem: Problem, v: Variables, model: cp_model.Cp
     return penalties
 
 
+def _cover(rule, c: int, call, need: int, takers: list, ok, model) -> list[Penalty]:
+    """One duty has its `need` fellows: exactly, or with each one short (short_weight) or
+    more (extra_weight) at a cost."""
+    penalties: list[Penalty] = []
+    total = sum(takers)
+    short, extra = rule.of(c, "short_weight"), rule.of(c, "extra_weight")
+    low = high = total
+    if short is not None and need:
+        missing = model.new_int_var(0, need, f"short[{call.id},{len(penalties)}]")
+        penalties.append(Penalty(missing, short.weight, short))
+        low = total + missing
+    if extra is not None and takers:
+        more = model.new_int_var(0, len(takers), f"extra[{call.id}]")
+        penalties.append(Penalty(more, extra.weight, extra))
+        high = total - more
+    if not takers and short is None and need:
+        model.add_bool_or([~ok])  # nobody may take it: the rule cannot hold
+        return penalties
+    if need and (takers or short is not None):
+        model.add(low >= need).only_enforce_if(ok)
+    if takers:
+        model.add(high <= need).only_enforce_if(ok)
+    return penalties
+
+
 def _by_fellow(problem: Problem, v: Variables) -> dict[int, dict[dt.date, list[int]]]:
     """Per fellow, per day: the duties covering that day they could take."""
     out: dict[int, dict[dt.date, list[int]]] = {}
@@ -83,8 +106,8 @@ def _by_fellow(problem: Problem, v: Variables) -> dict[int, dict[dt.date, list[i
 
 
 def _limits(rule, c: int, problem: Problem, v: Variables, model, taken) -> list[Penalty]:
-    """One call's limits per fellow: max_per_fellow, min_days_between, not_before_on and
-    post_call_off."""
+    """One call's limits per fellow: max_per_fellow, min_days_between, not_after,
+    not_before_on and post_call_off."""
     call = problem.config.call[c]
     penalties: list[Penalty] = []
     duties = [k for k, duty in enumerate(problem.duties) if duty.call == c]
@@ -106,6 +129,20 @@ def _limits(rule, c: int, problem: Problem, v: Variables, model, taken) -> list[
                     ok, pen = v.guard(part, f, problem.duties[k].block)
                     penalties += pen
                     model.add(sum(v.call[j, f] for j in inside) <= most).only_enforce_if(ok)
+    after_these = rule.of(c, "not_after")
+    if after_these is not None:
+        ids = set(call.not_after)
+        ending: dict[dt.date, list[int]] = {}
+        for j, d in enumerate(problem.duties):
+            if problem.config.call[d.call].id in ids:
+                ending.setdefault(d.last, []).append(j)
+        for k in duties:
+            for j in ending.get(problem.duties[k].first - DAY, []):
+                for f in range(len(problem.fellows)):
+                    if (k, f) in v.call and (j, f) in v.call:
+                        ok, pen = v.guard(after_these, f, problem.duties[k].block)
+                        penalties += pen
+                        model.add(v.call[k, f] + v.call[j, f] <= 1).only_enforce_if(ok)
     before = rule.of(c, "not_before_on")
     off = rule.of(c, "post_call_off")
     last = problem.blocks[-1].end
