@@ -133,12 +133,42 @@ class CallPart(Implied):
         return f"the day after {call.name} the fellow is off (no rotation work, no call)"
 
 
+LIMITS = ("duties", "hours", "days_running", "days_off_running", "weekends")
+
+
+@dataclass(frozen=True)
+class CallLimitPart(Implied):
+    """One limit (`part`: one of LIMITS) of the entry `call_limits[index]`."""
+
+    index: int
+    part: str
+
+    @property
+    def path(self) -> Path_:
+        return ("call_limits", self.index, self.part)
+
+    @property
+    def type(self) -> str:  # type: ignore[override]
+        return f"call_limits.{self.part}"
+
+    def describe(self, problem: Problem) -> str:
+        limit = problem.config.call_limits[self.index]
+        whom = "every fellow" if limit.fellows is None else "its fellows"
+        calls = "call" if limit.calls is None else ", ".join(limit.calls)
+        value = getattr(limit, self.part)
+        if self.part == "days_off_running":
+            return f"{whom}: at least {value} days without {calls} between two runs with it"
+        unit = {"duties": "duties", "hours": "hours", "days_running": "days running"}
+        unit |= {"weekends": "weekends"}
+        return f"{whom}: {value.describe(unit[self.part])} of {calls}"
+
+
 @dataclass(frozen=True)
 class CallRules(Implied):
     """Call: every duty taken by `per_day` fellows on a rotation that may take it, within each
     call's limits; built and checked together (the parts share the duty variables)."""
 
-    parts: dict[str, CallPart] = field(compare=False, hash=False)
+    parts: dict[str, CallPart | CallLimitPart] = field(compare=False, hash=False)
     type: ClassVar[str] = "call"
     example: ClassVar[dict] = {
         "call": [
@@ -160,6 +190,9 @@ class CallRules(Implied):
 
     def of(self, call: int, part: str) -> CallPart | None:
         return self.parts.get(CallPart(call, part).key)
+
+    def limits(self) -> list[CallLimitPart]:
+        return [p for p in self.parts.values() if isinstance(p, CallLimitPart)]
 
     def describe(self, problem: Problem) -> str:
         return f"the duties of {len(problem.config.call)} call(s)"
@@ -256,6 +289,12 @@ def call_rules(config: models.Config, source: SourceMap) -> list[Implied]:
                     CallPart(c, key, j, entry.weight, index[entry.fellow])
                     for j, entry in enumerate(getattr(call, key))
                 ]
+        parts += [
+            CallLimitPart(i, key)
+            for i, limit in enumerate(config.call_limits)
+            for key in LIMITS
+            if getattr(limit, key) is not None
+        ]
         out.append(at(CallRules({part.key: at(part) for part in parts})))
     if config.duty_hours is not None:
         parts = [DutyHoursPart("max_weekly"), DutyHoursPart("one_day_off_in")]

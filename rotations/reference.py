@@ -47,6 +47,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("duty_hours", call.DutyHours),
     ("duty_hours.max_weekly", call.WeeklyHours),
     ("duty_hours.one_day_off_in", call.DaysOff),
+    ("call_limits[]", call.CallLimit),
     ("swaps", call.Swaps),
 ]
 

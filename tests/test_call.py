@@ -474,3 +474,50 @@ def test_no_duty_the_day_after_another_call_it_may_not_follow(load) -> None:
     assert "call[1].not_after: ana on Early call 2027-07-07, the day after late" in (
         call_violations(problem, schedule)
     )
+
+
+def test_limits_on_some_fellows_duties_hold_and_are_checked(load) -> None:
+    """Home call every night; ana at most 5 duties and 42 hours, runs of 2 nights at most with
+    2 nights off between; nobody on more than three of the six weekends."""
+    every = home(days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"], balance_weight=0)
+    limits = [
+        {
+            "fellows": ["ana"],
+            "duties": {"max": 5},
+            "hours": {"max": 42},
+            "days_running": {"max": 2},
+            "days_off_running": 2,
+        },
+        {"weekends": {"max": 3}},
+        {"fellows": ["cy"], "days_running": {"min": 2}},
+    ]
+    problem = load(with_call(every, call_limits=limits))
+    result = run(problem)
+    assert result.stats.status == "OPTIMAL" and call_violations(problem, result.schedule) == []
+    assert len([x for x in result.schedule.calls if x.fellow == "ana"]) <= 3  # 42 hours
+    calls = [OnCall(d, "home", "ana") for d in ("2027-07-05", "2027-07-06", "2027-07-07")]
+    calls += [OnCall("2027-07-09", "home", "ana"), OnCall("2027-07-10", "home", "ana")]
+    saturdays = ("2027-07-17", "2027-07-24", "2027-07-31", "2027-08-07")
+    calls += [OnCall(d, "home", "ben") for d in saturdays]
+    calls += [OnCall("2027-07-20", "home", "cy"), OnCall("2027-08-15", "home", "cy")]
+    found = call_violations(problem, replace(hand_schedule(problem, {}, default="a"), calls=calls))
+    prefix = "call_limits[0]"
+    assert (
+        f"{prefix}.days_running: ana has 3 days running with a duty from 2027-07-05, at most 2 days"
+        in found
+    )
+    assert (
+        f"{prefix}.days_off_running: ana has 1 days running without one from 2027-07-08, "
+        "at least 2 days" in found
+    )
+    assert f"{prefix}.hours: ana has 70 hours, at most 42 hours allowed" in found
+    # cy's lone night inside the year is too short; the one on the year's last day may be
+    assert [v for v in found if v.startswith("call_limits[2]")] == [
+        "call_limits[2].days_running: cy has 1 days running with a duty from 2027-07-20, "
+        "at least 2 days"
+    ]
+    assert not [v for v in found if v.startswith(f"{prefix}.duties")]  # 5: not more than 5
+    assert (
+        "call_limits[1].weekends: ben has 4 weekends with a duty, at most 3 weekends with a "
+        "duty allowed" in found
+    )

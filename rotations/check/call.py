@@ -10,6 +10,7 @@ from collections import defaultdict
 from rotations.calendar import DAY
 from rotations.check.violations import broken
 from rotations.config.call import DAYS
+from rotations.config.types import Range
 from rotations.duties import (
     CallPart,
     CallRules,
@@ -67,6 +68,64 @@ def check_call(rule: CallRules, problem: Problem, schedule: Schedule) -> list[Vi
             out += _limits(rule, problem, schedule, c, fellow.id, sorted(mine[fellow.id]), days_of)
         out += _wishes(rule, problem, c, mine)
         out += _fairness(rule, problem, schedule, c)
+    for part in rule.limits():
+        out += _call_limit(part, problem, schedule)
+    return out
+
+
+def _call_limit(part, problem, schedule) -> list:
+    """One limit of a `call_limits` entry, for each fellow it binds."""
+    limit = problem.config.call_limits[part.index]
+    calls = {call.id: call for call in problem.config.call}
+    first, last = problem.blocks[0].start, problem.blocks[-1].end
+    days = [first + i * DAY for i in range((last - first).days + 1)]
+    out = []
+    for fellow in problem.fellows:
+        if not limit.binds(fellow.id, fellow.tags):
+            continue
+        mine = [x for x in schedule.calls if x.fellow == fellow.id and limit.counts(x.call)]
+        on = {
+            dt.date.fromisoformat(x.date) + i * DAY for x in mine for i in range(calls[x.call].span)
+        }
+        worked = [day in on for day in days]
+        found = []
+        if part.part == "duties":
+            found = _outside(len(mine), limit.duties, "duties")
+        elif part.part == "hours":
+            found = _outside(sum(calls[x.call].hours for x in mine), limit.hours, "hours")
+        elif part.part == "weekends":
+            weekends = sum(
+                worked[i] or worked[i + 1] for i, day in enumerate(days[:-1]) if day.weekday() == 5
+            )
+            found = _outside(weekends, limit.weekends, "weekends with a duty")
+        elif part.part == "days_running":
+            found = _bad_runs(worked, days, limit.days_running, "days running with a duty")
+        else:
+            least = Range(min=limit.days_off_running)
+            found = _bad_runs([not w for w in worked], days, least, "days running without one")
+        out += [broken(part, f"{fellow.id} has {text}", fellow.id) for text in found]
+    return out
+
+
+def _outside(n: int, count: Range, unit: str) -> list[str]:
+    if (count.min and n < count.min) or (count.max is not None and n > count.max):
+        return [f"{n} {unit}, {count.describe(unit)} allowed"]
+    return []
+
+
+def _bad_runs(on: list[bool], days: list[dt.date], count: Range, unit: str) -> list[str]:
+    """The runs of `on` longer than count.max, or shorter than count.min inside the year."""
+    out, start = [], None
+    for i, yes in enumerate([*on, False]):
+        if yes and start is None:
+            start = i
+        elif not yes and start is not None:
+            length, inside = i - start, start > 0 and i < len(on)
+            if (count.max is not None and length > count.max) or (
+                inside and count.min and length < count.min
+            ):
+                out.append(f"{length} {unit} from {days[start]}, {count.describe('days')}")
+            start = None
     return out
 
 

@@ -15,6 +15,7 @@ from rotations.config.types import (
     Line,
     Number,
     Positive,
+    Range,
     Selector,
     Strict,
     TagSelector,
@@ -211,3 +212,39 @@ class Swaps(Strict):
         default=False,
         description="a swap two fellows agree on waits for the coordinator's approval",
     )
+
+
+class CallLimit(Strict):
+    """Limits on the duties of some fellows (all by default) over the year, of some calls (all
+    by default): how many, their hours, how many days running, the days off between two runs,
+    and the weekends with a duty (hard)."""
+
+    name: Line | None = None
+    fellows: Selector | None = Field(
+        default=None, description="fellow ids or {tags: [...]} (default: every fellow)"
+    )
+    calls: list[str] | None = Field(default=None, description="call ids (default: every call)")
+    duties: Range | None = Field(default=None, description="{min, max}: duties over the year")
+    hours: Range | None = Field(default=None, description="{min, max}: call hours over the year")
+    days_running: Range | None = Field(
+        default=None,
+        description="{min, max}: days in a row with a duty (a run at the year's first or last "
+        "day may be shorter than min)",
+    )
+    days_off_running: Positive | None = Field(
+        default=None,
+        description="days in a row without a duty, at least, between two runs with one",
+    )
+    weekends: Range | None = Field(
+        default=None, description="{min, max}: weekends with a duty on Saturday or Sunday"
+    )
+
+    def binds(self, fellow_id: str, tags: list[str]) -> bool:
+        if self.fellows is None:
+            return True
+        if isinstance(self.fellows, TagSelector):
+            return bool(set(self.fellows.tags) & set(tags))
+        return fellow_id in self.fellows
+
+    def counts(self, call: str) -> bool:
+        return self.calls is None or call in self.calls

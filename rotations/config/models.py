@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from rotations.config.call import Call, DutyHours, Swaps
+from rotations.config.call import Call, CallLimit, DutyHours, Swaps
 from rotations.config.rules import Rule
 from rotations.config.types import (
     ID_PATTERN,
@@ -591,6 +591,9 @@ class Config(Strict):
     )
     duty_hours: DutyHours | None = Field(
         default=None, description="weekly hours per rotation; ACGME's 80 hours and days off"
+    )
+    call_limits: list[CallLimit] = Field(
+        default=[], description="limits on some fellows' duties over the year (hard)"
     )
     swaps: Swaps = Field(
         default=Swaps(), description="{approval}: call duties fellows swap on their pages"

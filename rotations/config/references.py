@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from rotations.calendar import make_blocks
 from rotations.config import models, rules, types
-from rotations.config.call import DAYS, Call, DutyHours
+from rotations.config.call import DAYS, Call, CallLimit, DutyHours
 from rotations.config.source import ConfigProblem, SourceMap
 
 # Names Windows reserves for devices, whatever the extension: `calendars/con.ics` cannot exist.
@@ -72,6 +72,7 @@ def partial_config(data: Any) -> models.Config:
         didactics=[valid(models.Didactics, raw) for raw in entries("didactics")],
         mentoring=valid(models.Mentoring, data.get("mentoring")),
         call=[valid(Call, raw) for raw in entries("call")],
+        call_limits=[valid(CallLimit, raw) for raw in entries("call_limits")],
         duty_hours=valid(DutyHours, data.get("duty_hours")),
     )
 
@@ -372,6 +373,13 @@ def _check_call(config: models.Config, report, rotation, fellow, in_year, select
         for j, avoid in enumerate(call.avoid):
             fellow((*path, "avoid", j, "fellow"), avoid.fellow)
             in_year((*path, "avoid", j), avoid.start, avoid.end, "the dates")
+    calls = [x.id for _, x in _present(config.call or [])]
+    for i, limit in _present(config.call_limits or []):
+        selector(("call_limits", i, "fellows"), limit.fellows)
+        for j, cid in enumerate(limit.calls or []):
+            if cid not in calls:
+                known = ", ".join(calls) or "none: add them under call:"
+                report(("call_limits", i, "calls", j), f"unknown call '{cid}'; known: {known}")
     duty = config.duty_hours
     if duty is None:
         return

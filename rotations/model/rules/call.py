@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from rotations.calendar import DAY
+from rotations.config.types import Range
 from rotations.duties import (
     CallPart,
     CallRules,
@@ -61,6 +62,8 @@ def add_call(rule: CallRules, problem: Problem, v: Variables, model: cp_model.Cp
         penalties += _limits(rule, c, problem, v, model, taken)
         penalties += _wishes(rule, c, problem, v, model)
         penalties += _fairness(rule, c, problem, v, model)
+    for part in rule.limits():
+        penalties += _call_limit(part, problem, v, model)
     one = rule.parts["call"]
     for f, days in taken.items():
         for ks in days.values():
@@ -192,6 +195,73 @@ def _wishes(rule, c: int, problem: Problem, v: Variables, model) -> list[Penalty
                 penalties += pen
                 model.add_implication(ok, ~v.call[k, f])
     return penalties
+
+
+def _call_limit(part, problem: Problem, v: Variables, model) -> list[Penalty]:
+    """One limit of a `call_limits` entry, for each fellow it binds: over the year's days, the
+    duties of its calls covering each day (at most one: one duty a day)."""
+    limit = problem.config.call_limits[part.index]
+    calls = problem.config.call
+    first, last = problem.blocks[0].start, problem.blocks[-1].end
+    days = [first + i * DAY for i in range((last - first).days + 1)]
+    penalties: list[Penalty] = []
+    for f, fellow in enumerate(problem.fellows):
+        if not limit.binds(fellow.id, fellow.tags):
+            continue
+        mine = [
+            (k, var)
+            for (k, g), var in v.call.items()
+            if g == f and limit.counts(calls[problem.duties[k].call].id)
+        ]
+        ok, pen = v.guard(part, f)
+        penalties += pen
+        if part.part in ("duties", "hours"):
+            total = sum(
+                (calls[problem.duties[k].call].hours if part.part == "hours" else 1) * var
+                for k, var in mine
+            )
+            _within(model, total, getattr(limit, part.part), ok)
+            continue
+        on: dict[dt.date, list] = {}
+        for k, var in mine:
+            for day in problem.duties[k].days():
+                on.setdefault(day, []).append(var)
+        worked = [sum(on.get(day, [])) for day in days]
+        if part.part == "weekends":
+            weekends = []
+            for i, day in enumerate(days[:-1]):
+                if day.weekday() == 5:
+                    either = model.new_bool_var(f"weekend[{fellow.id},{day}]")
+                    model.add(either >= worked[i])
+                    model.add(either >= worked[i + 1])
+                    model.add(either <= worked[i] + worked[i + 1])
+                    weekends.append(either)
+            _within(model, sum(weekends), limit.weekends, ok)
+        elif part.part == "days_running":
+            _runs(model, worked, limit.days_running, ok)
+        else:
+            _runs(model, [1 - w for w in worked], Range(min=limit.days_off_running), ok)
+    return penalties
+
+
+def _within(model, total, count: Range, ok) -> None:
+    if count.min:
+        model.add(total >= count.min).only_enforce_if(ok)
+    if count.max is not None:
+        model.add(total <= count.max).only_enforce_if(ok)
+
+
+def _runs(model, on: list, count: Range, ok) -> None:
+    """Every run of days with `on` 1 is at most `count.max` long, and at least `count.min`
+    unless it touches the first or the last day."""
+    n = len(on)
+    if count.max is not None:
+        for i in range(n - count.max):
+            model.add(sum(on[i : i + count.max + 1]) <= count.max).only_enforce_if(ok)
+    for length in range(1, count.min or 0):
+        for i in range(1, n - length):  # the run on[i .. i + length - 1], inside the year
+            outside = on[i - 1] + on[i + length]
+            model.add(sum(on[i : i + length]) - outside <= length - 1).only_enforce_if(ok)
 
 
 def _fairness(rule, c: int, problem: Problem, v: Variables, model) -> list[Penalty]:
