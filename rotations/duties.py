@@ -37,14 +37,13 @@ class Duty:
 def make_duties(calls: list[Call], blocks: list[Block]) -> list[Duty]:
     """Every duty of every call that starts in the year and ends in it, by call then date."""
     first, last = blocks[0].start, blocks[-1].end
+    block_of = {day: b.index for b in blocks for day in b.days()}
     out = []
     for c, call in enumerate(calls):
-        starts = call.days if call.days is not None else [call.weekend.from_]
         day = first
         while day + (call.span - 1) * DAY <= last:
-            if DAYS[day.weekday()] in starts:
-                block = next(b.index for b in blocks if b.start <= day <= b.end)
-                out.append(Duty(c, day, day + (call.span - 1) * DAY, block))
+            if DAYS[day.weekday()] in call.starts:
+                out.append(Duty(c, day, day + (call.span - 1) * DAY, block_of[day]))
             day += DAY
     return out
 

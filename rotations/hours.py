@@ -38,7 +38,7 @@ def duty_weeks(problem: Problem, schedule: Schedule) -> dict[str, list[Week]]:
         return {}
     calls = {call.id: call for call in problem.config.call}
     away = problem.leave_taken(schedule.granted_leave)
-    block_of = {day: b.index for b in problem.blocks for day in b.days()}
+    block_of = problem.block_of
     first, last = problem.blocks[0].start, problem.blocks[-1].end
     out: dict[str, list[Week]] = {}
     for f, fellow in enumerate(problem.fellows):

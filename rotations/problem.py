@@ -127,6 +127,11 @@ class Problem:
         return self.blocks_overlapping(rule.start or first, rule.end or last)
 
     @cached_property
+    def block_of(self) -> dict[dt.date, int]:
+        """The 0-based block of every day of the year."""
+        return {day: b.index for b in self.blocks for day in b.days()}
+
+    @cached_property
     def sited(self) -> list[str]:
         """The rotations offered at sites, in the program's order."""
         return [r for r in self.rotations if self.config.rotations[r].sites]

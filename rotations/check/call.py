@@ -30,7 +30,7 @@ def check_call(rule: CallRules, problem: Problem, schedule: Schedule) -> list[Vi
     out: list[Violation] = []
     calls = {call.id: (c, call) for c, call in enumerate(problem.config.call)}
     away = problem.leave_taken(schedule.granted_leave)
-    block_of = {day: b.index for b in problem.blocks for day in b.days()}
+    block_of = problem.block_of
     first, last = problem.blocks[0].start, problem.blocks[-1].end
     taken: dict[tuple[str, dt.date], list[str]] = defaultdict(list)  # (call, day) -> fellows
     days_of: dict[str, dict[dt.date, str]] = defaultdict(dict)  # fellow -> day -> call
@@ -47,16 +47,14 @@ def check_call(rule: CallRules, problem: Problem, schedule: Schedule) -> list[Vi
     for x in sorted(set(taken)):
         cid, day = x
         c, call = calls[cid]
-        starts = call.days if call.days is not None else [call.weekend.from_]
         end = day + (call.span - 1) * DAY
-        if DAYS[day.weekday()] not in starts or day < first or end > last:
+        if DAYS[day.weekday()] not in call.starts or day < first or end > last:
             message = f"{call.name} has no duty starting {day}"
             out.append(broken(rule.of(c, "per_day"), message, block=block_of.get(day)))
     day = first
     while day <= last:
         for c, call in enumerate(problem.config.call):
-            starts = call.days if call.days is not None else [call.weekend.from_]
-            if DAYS[day.weekday()] in starts and day + (call.span - 1) * DAY <= last:
+            if DAYS[day.weekday()] in call.starts and day + (call.span - 1) * DAY <= last:
                 out += _duty(rule, problem, schedule, c, day, taken[call.id, day], away)
         day += DAY
     for c, call in enumerate(problem.config.call):
@@ -133,11 +131,11 @@ def _fairness(rule, problem, schedule, c: int) -> list:
     """Christmas and New Year's Day apart, and each fellow's duties above an even share."""
     call, out = problem.config.call[c], []
     cid = call.id
-    whose = {
-        k: {x.fellow for x in schedule.calls if x.call == cid and x.date == d.first.isoformat()}
-        for k, d in enumerate(problem.duties)
-        if d.call == c
-    }
+    on: dict[str, set[str]] = defaultdict(set)  # date -> its fellows, read once
+    for x in schedule.calls:
+        if x.call == cid:
+            on[x.date].add(x.fellow)
+    whose = {k: on[d.first.isoformat()] for k, d in enumerate(problem.duties) if d.call == c}
     if call.holidays_apart:
         for christmas, new_year in christmas_and_new_year(problem, c):
             twice = set().union(*(whose[k] for k in christmas))
@@ -162,7 +160,7 @@ def _duty(rule, problem, schedule, c: int, day: dt.date, fellows: list[str], awa
     """The duty of call `c` starting `day`: its number of fellows, their dates, leave and
     rotations."""
     call = problem.config.call[c]
-    b = next(x.index for x in problem.blocks if x.start <= day <= x.end)
+    b = problem.block_of[day]
     per_day, out = rule.of(c, "per_day"), []
     need = call.need(day)
     message = f"{call.name} on {day} has {len(fellows)} fellow(s), needs {need}"
@@ -199,7 +197,7 @@ def _duty(rule, problem, schedule, c: int, day: dt.date, fellows: list[str], awa
 def _limits(rule, problem, schedule, c: int, fid: str, days: list[dt.date], days_of) -> list:
     """One fellow's duties of call `c` (their first days, in order) against its limits."""
     call, out = problem.config.call[c], []
-    block_of = {day: b.index for b in problem.blocks for day in b.days()}
+    block_of = problem.block_of
     most = call.max_per_fellow
     if most is not None:
         for i, start in enumerate(days):
@@ -244,7 +242,7 @@ def _limits(rule, problem, schedule, c: int, fid: str, days: list[dt.date], days
 def _wishes(rule, problem, c: int, mine: dict[str, list[dt.date]]) -> list:
     """A fellow's wish to be on a duty, and their avoid-dates (one violation per duty)."""
     call, out = problem.config.call[c], []
-    block_of = {day: b.index for b in problem.blocks for day in b.days()}
+    block_of = problem.block_of
     for j, wish in enumerate(call.wishes):
         if wish.date not in mine[wish.fellow]:
             part = rule.parts[CallPart(c, "wishes", j).key]

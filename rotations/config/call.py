@@ -18,8 +18,8 @@ from rotations.config.types import (
     Range,
     Selector,
     Strict,
-    TagSelector,
     Weight,
+    selects,
 )
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -158,11 +158,12 @@ class Call(Strict):
 
     def takes(self, fellow_id: str, tags: list[str]) -> bool:
         """Whether the fellow may take its duties (its `fellows`, by id or tag)."""
-        if self.fellows is None:
-            return True
-        if isinstance(self.fellows, TagSelector):
-            return bool(set(self.fellows.tags) & set(tags))
-        return fellow_id in self.fellows
+        return selects(self.fellows, fellow_id, tags)
+
+    @property
+    def starts(self) -> list[str]:
+        """The days its duties start on."""
+        return self.days if self.days is not None else [self.weekend.from_]
 
     def ends(self, last: dt.date) -> tuple[dt.date, dt.time]:
         """The day and time a duty whose last day is `last` ends."""
@@ -240,11 +241,7 @@ class CallLimit(Strict):
     )
 
     def binds(self, fellow_id: str, tags: list[str]) -> bool:
-        if self.fellows is None:
-            return True
-        if isinstance(self.fellows, TagSelector):
-            return bool(set(self.fellows.tags) & set(tags))
-        return fellow_id in self.fellows
+        return selects(self.fellows, fellow_id, tags)
 
     def counts(self, call: str) -> bool:
         return self.calls is None or call in self.calls

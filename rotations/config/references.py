@@ -340,7 +340,7 @@ def _check_call(config: models.Config, report, rotation, fellow, in_year, select
     ids |= {s.id for _, s in _present(config.didactics or [])}
     for i, call in _present(config.call or []):
         path = ("call", i)
-        starts = call.days if call.days is not None else [call.weekend.from_]
+        starts = call.starts
         if call.id in ids:
             report((*path, "id"), f"id '{call.id}' is already used by a call, series or conference")
         ids.add(call.id)

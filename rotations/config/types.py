@@ -158,3 +158,12 @@ class TagSelector(Strict):
 
 
 Selector = list[str] | TagSelector
+
+
+def selects(selector: Selector | None, fellow_id: str, tags: list[str]) -> bool:
+    """Whether a selector (fellow ids, or {tags}; None: every fellow) picks the fellow."""
+    if selector is None:
+        return True
+    if isinstance(selector, TagSelector):
+        return bool(set(selector.tags) & set(tags))
+    return fellow_id in selector

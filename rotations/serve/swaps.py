@@ -21,13 +21,11 @@ from rotations.serve.pages import HEADERS, coordinator_only, fellow_form, refuse
 
 @dataclass(frozen=True)
 class Swapped:
-    """The published schedule with one duty given to another fellow: the hard rules it would
-    break that the published one keeps (none: it may be applied), and what it does to the
-    soft costs."""
+    """The published schedule with one duty given to another fellow, and the hard rules it
+    would break that the published one keeps (none: it may be applied)."""
 
     schedule: Schedule
     broken: list[str]
-    cost: int  # soft cost after, less before
 
 
 def published_schedule(problem: Problem, published: Publication) -> Schedule:
@@ -46,16 +44,14 @@ def swapped(problem: Problem, before: Schedule, call: str, date: str, giver: str
     """`before` with the duty of `call` on `date` given from `giver` to `taker`, checked."""
     duty = OnCall(date, call, giver)
     if duty not in before.calls:
-        return Swapped(before, [f"{giver} is not on {call} {date} any more"], 0)
+        return Swapped(before, [f"{giver} is not on {call} {date} any more"])
     if OnCall(date, call, taker) in before.calls:
-        return Swapped(before, [f"{taker} is already on {call} {date}"], 0)
+        return Swapped(before, [f"{taker} is already on {call} {date}"])
     calls = sorted([x for x in before.calls if x != duty] + [OnCall(date, call, taker)])
     after = replace(before, calls=calls)
     old = {(v.key, v.message) for v in check(problem, before) if v.hard}
-    found = check(problem, after)
-    broken = [str(v) for v in found if v.hard and (v.key, v.message) not in old]
-    soft = sum(v.cost for v in found if not v.hard)
-    return Swapped(after, broken, soft - sum(v.cost for v in check(problem, before) if not v.hard))
+    broken = [str(v) for v in check(problem, after) if v.hard and (v.key, v.message) not in old]
+    return Swapped(after, broken)
 
 
 async def offer(request: Request) -> Response:

@@ -153,7 +153,7 @@ def _limits(rule, c: int, problem: Problem, v: Variables, model, taken) -> list[
         after = problem.duties[k].last + DAY
         if after > last:
             continue
-        block = next(b.index for b in problem.blocks if b.start <= after <= b.end)
+        block = problem.block_of[after]
         for f in range(len(problem.fellows)):
             var = v.call.get((k, f))
             if var is None:
@@ -295,7 +295,7 @@ def add_duty_hours(rule: DutyHoursRules, problem: Problem, v: Variables, model):
     average over every run of its weeks."""
     duty = problem.config.duty_hours
     weeks = duty_weeks(problem.blocks)
-    block_of = {day: b.index for b in problem.blocks for day in b.days()}
+    block_of = problem.block_of
     penalties: list[Penalty] = []
     most, off = rule.parts["duty_hours.max_weekly"], rule.parts["duty_hours.one_day_off_in"]
     for f in range(len(problem.fellows)):
