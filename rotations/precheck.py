@@ -1,12 +1,16 @@
 """Necessary conditions checked with arithmetic before any solve: when one fails, the rules
 that make it fail and the numbers that show it (requirements against the year, staffing against
-requirements, windows and who is present, pins against leave, windows and each other)."""
+requirements, windows and who is present, pins against leave, windows and each other, a call's
+duties against its fellows' limits, and the least work of a run of weeks against duty hours)."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+from rotations.calendar import DAY
 from rotations.config import rules
 from rotations.config.source import SourceMap
-from rotations.duties import CallRules
+from rotations.duties import CallRules, DutyHoursRules, duty_weeks
 from rotations.explain import Conflict, Member, member
 from rotations.implied import (
     LeaveForbidden,
@@ -108,6 +112,7 @@ def arithmetic_conflicts(problem: Problem) -> list[Conflict]:
     found += _stint_conflicts(problem)
     found += _target_conflicts(problem)
     found += _call_conflicts(problem)
+    found += _duty_hours_conflicts(problem)
     return found
 
 
@@ -379,3 +384,72 @@ def _call_conflicts(problem: Problem) -> list[Conflict]:
                 out.append(Conflict([member(rule, problem) for rule in involved], reason))
                 break
     return out
+
+
+def _duty_hours_conflicts(problem: Problem) -> list[Conflict]:
+    """A run of weeks whose least work is more than every fellow together may do in it: the
+    lightest rotation's hours on every working day each fellow is present, and the hours of
+    every duty a call must cover (less a post-call day's rotation hours), above `max_weekly`
+    for all of them over `averaged_over_weeks` weeks. Only when every fellow is in the program
+    all year, so that each of them is held to the same runs of weeks."""
+    duty, rules_of, calls_rules = problem.config.duty_hours, None, None
+    for rule in problem.rules:
+        if isinstance(rule, DutyHoursRules):
+            rules_of = rule
+        elif isinstance(rule, CallRules):
+            calls_rules = rule
+    first, last = problem.blocks[0].start, problem.blocks[-1].end
+    fellows = range(len(problem.fellows))
+    if rules_of is None or not all(
+        problem.inside(f, first) and problem.inside(f, last) for f in fellows
+    ):
+        return []
+    rates = duty.rotation_hours
+    least = min(rates[r] for r in problem.rotations)
+    cut = max(rates[r] for r in problem.rotations)  # a post-call day's rotation hours at most
+    covered = [
+        (d, problem.config.call[d.call])
+        for d in problem.duties
+        if problem.config.call[d.call].short_weight is None
+    ]
+    weeks = duty_weeks(problem.blocks)
+    n = duty.max_weekly.averaged_over_weeks
+    runs = [weeks] if len(weeks) <= n else [weeks[i : i + n] for i in range(len(weeks) - n + 1)]
+    for run in runs:
+        start, end = run[0][0], run[-1][1]
+        days = [start + i * DAY for i in range((end - start).days + 1)]
+        present = sum(
+            day in problem.working_days[problem.block_of[day]] and not problem.on_leave(f, day)
+            for f in fellows
+            for day in days
+        )
+        inside = [(d, call) for d, call in covered if start <= d.first <= end]
+        duties = sum(call.need(d.first) for d, call in inside)
+        call_hours = sum(call.hours * call.need(d.first) for d, call in inside)
+        rest = sum(  # post-call days off in the run, of duties that start before it too
+            call.need(d.first)
+            for d, call in covered
+            if call.post_call_off and start <= d.last + DAY <= end
+        )
+        need = Fraction(least * present - cut * rest, 5) + call_hours
+        cap = len(problem.fellows) * duty.max_weekly.hours * len(run)
+        if need <= cap:
+            continue
+        daily = _hours(Fraction(least, 5))
+        reason = (
+            f"{len(problem.fellows)} fellows × {duty.max_weekly.hours} hours × {len(run)} "
+            f"weeks = {cap} < {_hours(need)} hours from {start} to {end}: {present} days at "
+            f"work × {daily} hours (the lightest rotation's {least} a week) = "
+            f"{_hours(Fraction(least * present, 5))}, and {duties} duties = {call_hours}"
+            + (f", less {rest} post-call days off × {_hours(Fraction(cut, 5))}" if rest else "")
+            + "."
+        )
+        involved = [calls_rules.of(c, "per_day") for c in sorted({d.call for d, _ in inside})]
+        involved.append(rules_of.parts["duty_hours.max_weekly"])
+        return [Conflict([member(rule, problem) for rule in involved], reason)]
+    return []
+
+
+def _hours(value: Fraction) -> str:
+    """Hours as a whole number, or with one decimal."""
+    return str(int(value)) if value.denominator == 1 else f"{float(value):.1f}"
