@@ -22,7 +22,7 @@ from rotations.config import ConfigError, load_config
 from rotations.config.load import source_of
 from rotations.diff import describe_changes, diff_publications
 from rotations.explain import format_conflict, format_members
-from rotations.imported import import_schedule, read_roles
+from rotations.imported import import_schedule, read_calls, read_roles
 from rotations.outcome import Result
 from rotations.output.folder import Refused, output_target, write_output
 from rotations.output.terminal import print_summary
@@ -390,6 +390,13 @@ def reschedule_command(
     help="Conference roles in the shape of conferences.csv [default: solved around the schedule].",
 )
 @click.option(
+    "--call",
+    "call_file",
+    default=None,
+    type=A_FILE,
+    help="Call duties in the shape of call.csv [default: solved around the schedule].",
+)
+@click.option(
     "--out",
     "out_dir",
     default=None,
@@ -403,6 +410,7 @@ def score_command(
     schedule_file: Path,
     sheet: str | None,
     roster_file: Path | None,
+    call_file: Path | None,
     out_dir: Path | None,
     with_calendars: bool,
     time_limit: float,
@@ -415,10 +423,13 @@ def score_command(
     started = _started()
     problem = _load(config_file)
     if out_dir is not None:
-        output_target(out_dir, [*_inputs(problem), schedule_file])
+        given = [f for f in (schedule_file, roster_file, call_file) if f is not None]
+        output_target(out_dir, [*_inputs(problem), *given])
     imported = import_schedule(schedule_file, problem, sheet)
     if roster_file is not None:
         imported = replace(imported, roles=read_roles(roster_file, problem))
+    if call_file is not None:
+        imported = replace(imported, calls=read_calls(call_file, problem))
     options = command_options(problem, time_limit, started, seed, workers)
     with SolveProgress() as progress:
         scored = score_program(problem, imported, options, progress, with_calendars)

@@ -11,7 +11,8 @@ a trailing ` ✈` (the workbook's leave mark) is ignored. The grid ends at its f
 legend may follow). Every unknown name is reported with its cell (`year.xlsx!Year!D7`, or
 `year.csv:7:4`) and the closest known names, all at once, and nothing is scored.
 
-Conference rosters may come the same way, in the shape of `conferences.csv`."""
+Conference rosters may come the same way, in the shape of `conferences.csv`, and call rosters in
+the shape of `call.csv` (date, call, fellow; ids or names)."""
 
 from __future__ import annotations
 
@@ -26,33 +27,42 @@ from rotations.model import Model
 from rotations.output.palette import abbreviation
 from rotations.problem import Problem
 from rotations.published import Unreadable
-from rotations.schedule import Role
+from rotations.schedule import OnCall, Role
 from rotations.sheets import WORKBOOKS, Cell, Table, TableError, iso_date, read_tables
 
 SUFFIXES = (".csv", *WORKBOOKS)
 EMPTY = Cell("", 0, "")  # a cell beyond the end of a short row
 LONG_COLUMNS = ("fellow", "rotation", "block", "start")
 ROLE_COLUMNS = ("date", "conference", "role", "person", "discipline")
+CALL_COLUMNS = ("date", "call", "fellow")
 LOCAL_DATE = re.compile(r"[0-9]{1,2}([/.])[0-9]{1,2}\1[0-9]{2,4}")
 
 
 @dataclass(frozen=True)
 class Imported:
     """A schedule read from a file: its rotations (as `Schedule.assignments`) and, when given,
-    its conference roles."""
+    its conference roles and its call duties."""
 
     assignments: dict[str, list[str | None]]
     roles: list[Role] | None = None
+    calls: list[OnCall] | None = None
     where: str = ""  # the table it came from: a file, or file!sheet
 
 
 def fix_imported(problem: Problem, model: Model, imported: Imported) -> None:
-    """Fix the model's rotations (and conference roles, when imported) to the imported ones."""
+    """Fix the model's rotations (and conference roles and call duties, when imported) to the
+    imported ones."""
     v = model.vars
     for f, fellow in enumerate(problem.fellows):
         for b, rid in enumerate(imported.assignments[fellow.id]):
             if rid is not None:
                 model.cp.add(v.on(f, b, rid) == 1)
+    if imported.calls is not None:
+        taken = {(x.date, x.call, x.fellow) for x in imported.calls}
+        for (k, f), var in v.call.items():
+            duty = problem.duties[k]
+            key = (duty.first.isoformat(), problem.config.call[duty.call].id, problem.fellows[f].id)
+            model.cp.add(var == int(key in taken))
     if imported.roles is None:
         return
     taken = {(r.date, r.conference, r.role, r.person) for r in imported.roles}
@@ -135,6 +145,45 @@ def read_roles(path: Path, problem: Problem) -> list[Role]:
     if errors:
         raise Unreadable("\n".join(errors))
     return sorted(roles)
+
+
+def read_calls(path: Path, problem: Problem) -> list[OnCall]:
+    """Call duties from a table in the shape of call.csv (date, call, fellow; a call or a
+    fellow by id or name; a date the first day of one of the call's duties)."""
+    where, table = next(_tables(Path(path), None))
+    header = _header(table, set(CALL_COLUMNS))
+    if header is None:
+        raise Unreadable(f"{where}: expected the columns date, call, fellow")
+    row0, columns = header
+    calls = {c.id.casefold(): c.id for c in problem.config.call}
+    calls |= {c.name.casefold(): c.id for c in problem.config.call}
+    starts = {(d.first, problem.config.call[d.call].id) for d in problem.duties}
+    names = {c.id: c.name for c in problem.config.call}
+    fellows = _names(problem)[1]
+    duties, errors = set(), _twice(table[row0], CALL_COLUMNS)
+    for row in table[row0 + 1 :]:
+        value = {name: (row[c] if c < len(row) else EMPTY) for name, c in columns.items()}
+        if not any(value[name].text for name in CALL_COLUMNS):
+            continue
+        if _repeats(row, table[row0]):
+            errors.append(f"{row[0].where}: the header again: a roster has one header row")
+            continue
+        day = _date(value["date"].text)
+        if day is None:
+            errors.append(f"{value['date'].where}: '{value['date'].text}' is not a date")
+        call = calls.get(value["call"].text.casefold())
+        if call is None:
+            errors.append(_unknown(value["call"], "call", calls))
+        fellow = fellows.get(value["fellow"].text.casefold())
+        if fellow is None:
+            errors.append(_unknown(value["fellow"], "fellow", fellows))
+        if day is not None and call is not None and (day, call) not in starts:
+            errors.append(f"{value['date'].where}: no duty of {names[call]} starts on {day}")
+        elif day is not None and call is not None and fellow is not None:
+            duties.add(OnCall(day.isoformat(), call, fellow))
+    if errors:
+        raise Unreadable("\n".join(errors))
+    return sorted(duties)
 
 
 def _tables(path: Path, sheet: str | None) -> Iterator[tuple[str, Table]]:

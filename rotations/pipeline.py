@@ -208,10 +208,10 @@ def score_program(
     progress: Progress | None = None,
     with_calendars: bool = False,
 ) -> Scored:
-    """Score an imported schedule: its rotations (and conference roles, when given) fixed,
-    the rest (roles, seminars, mentors, leave requests) solved around them as the solver would;
-    when the rotations break hard rules, with the hard rules relaxed, so that every broken
-    instance is listed."""
+    """Score an imported schedule: its rotations (and conference roles and call duties, when
+    given) fixed, the rest (roles, call, seminars, mentors, leave requests) solved around them
+    as the solver would; when the rotations break hard rules, with the hard rules relaxed, so
+    that every broken instance is listed."""
     for relax in (False, True):
         model = build_model(problem, relax=relax, deadline=options.deadline)
         fix_imported(problem, model, imported)
@@ -223,6 +223,9 @@ def score_program(
     schedule = result.schedule
     if imported.roles is not None:  # checked as given (the model cannot seat an away panelist)
         schedule = replace(schedule, roles=imported.roles)
+    if imported.calls is not None:  # the same (it has no duty for a fellow on leave)
+        schedule = replace(schedule, calls=imported.calls)
+    if imported.roles is not None or imported.calls is not None:
         result = Result(result.stats, schedule)
     violations = check(problem, schedule)
     files = render(problem, schedule, violations, with_calendars=with_calendars)

@@ -521,3 +521,36 @@ def test_limits_on_some_fellows_duties_hold_and_are_checked(load) -> None:
         "call_limits[1].weekends: ben has 4 weekends with a duty, at most 3 weekends with a "
         "duty allowed" in found
     )
+
+
+def test_a_hand_made_call_roster_is_scored_as_given(tmp_path) -> None:
+    """`rotations score --call` fixed the duties of call.csv (before, the call of a hand-made
+    year was solved around its rotations, and a roster kept by hand could not be scored)."""
+    config = write_yaml(tmp_path, with_call(home(), duty={}))
+    runner = CliRunner()
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["solve", str(config), "--out", str(out)]).exit_code == 0
+    roster = list(csv.DictReader(io.StringIO((out / "call.csv").read_text())))
+    score = ["score", str(config), "--schedule", str(out / "schedule.csv")]
+
+    def scored(rows: list[dict], name: str) -> str:
+        path = tmp_path / name
+        with path.open("w", newline="") as file:
+            writer = csv.DictWriter(file, ["date", "call", "fellow"], extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        return runner.invoke(cli, [*score, "--call", str(path)])
+
+    same = scored(roster, "same.csv")
+    assert same.exit_code == 0, same.output
+    assert "every hard rule holds" in same.output
+    dropped = scored(roster[1:], "dropped.csv")  # nobody on the first night
+    assert dropped.exit_code == 2, dropped.output
+    assert "call[0].per_day" in dropped.output and roster[0]["date"] in dropped.output
+    named = [row | {"fellow": "Ana"} if row["fellow"] == "ana" else row for row in roster]
+    assert scored(named, "named.csv").exit_code == 0  # a fellow by name
+    wrong = [roster[0] | {"fellow": "anna", "date": "2027-07-10"}, *roster[1:]]
+    bad = scored(wrong, "wrong.csv")
+    assert bad.exit_code == 1
+    assert "wrong.csv:2:1: no duty of Home call starts on 2027-07-10" in bad.output
+    assert "wrong.csv:2:3: unknown fellow 'anna'; did you mean 'ana'" in bad.output
