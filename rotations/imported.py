@@ -108,24 +108,11 @@ def import_schedule(path: Path, problem: Problem, sheet: str | None = None) -> I
 def read_roles(path: Path, problem: Problem) -> list[Role]:
     """Conference roles from a table in the shape of conferences.csv (date, conference, role,
     person; discipline for panel seats)."""
-    where, table = next(_tables(Path(path), None))
-    header = _header(table, {"date", "conference", "role", "person"})
-    if header is None:
-        raise Unreadable(f"{where}: expected the columns date, conference, role, person")
-    row0, columns = header
     conferences = {c.id for c in problem.conferences}
     people = {f.id for f in problem.fellows} | {p.id for p in problem.faculty}
-    roles, errors = [], _twice(table[row0], ROLE_COLUMNS)
-    for row in table[row0 + 1 :]:
-        value = {name: (row[c] if c < len(row) else EMPTY) for name, c in columns.items()}
-        if not any(cell.text for cell in value.values()):
-            continue
-        if _repeats(row, table[row0]):
-            errors.append(f"{row[0].where}: the header again: a roster has one header row")
-            continue
-        day = _date(value["date"].text)
-        if day is None:
-            errors.append(f"{value['date'].where}: '{value['date'].text}' is not a date")
+    roles: list[Role] = []
+    rows, errors = _roster(path, ROLE_COLUMNS[:4], ROLE_COLUMNS)
+    for value, day in rows:
         for key, known in (("conference", conferences), ("person", people)):
             if value[key].text not in known:
                 errors.append(_unknown(value[key], key, {k: k for k in known}))
@@ -150,27 +137,14 @@ def read_roles(path: Path, problem: Problem) -> list[Role]:
 def read_calls(path: Path, problem: Problem) -> list[OnCall]:
     """Call duties from a table in the shape of call.csv (date, call, fellow; a call or a
     fellow by id or name; a date the first day of one of the call's duties)."""
-    where, table = next(_tables(Path(path), None))
-    header = _header(table, set(CALL_COLUMNS))
-    if header is None:
-        raise Unreadable(f"{where}: expected the columns date, call, fellow")
-    row0, columns = header
     calls = {c.id.casefold(): c.id for c in problem.config.call}
     calls |= {c.name.casefold(): c.id for c in problem.config.call}
     starts = {(d.first, problem.config.call[d.call].id) for d in problem.duties}
     names = {c.id: c.name for c in problem.config.call}
     fellows = _names(problem)[1]
-    duties, errors = set(), _twice(table[row0], CALL_COLUMNS)
-    for row in table[row0 + 1 :]:
-        value = {name: (row[c] if c < len(row) else EMPTY) for name, c in columns.items()}
-        if not any(value[name].text for name in CALL_COLUMNS):
-            continue
-        if _repeats(row, table[row0]):
-            errors.append(f"{row[0].where}: the header again: a roster has one header row")
-            continue
-        day = _date(value["date"].text)
-        if day is None:
-            errors.append(f"{value['date'].where}: '{value['date'].text}' is not a date")
+    duties: set[OnCall] = set()
+    rows, errors = _roster(path, CALL_COLUMNS, CALL_COLUMNS)
+    for value, day in rows:
         call = calls.get(value["call"].text.casefold())
         if call is None:
             errors.append(_unknown(value["call"], "call", calls))
@@ -184,6 +158,32 @@ def read_calls(path: Path, problem: Problem) -> list[OnCall]:
     if errors:
         raise Unreadable("\n".join(errors))
     return sorted(duties)
+
+
+def _roster(
+    path: Path, needed: tuple[str, ...], known: tuple[str, ...]
+) -> tuple[list[tuple[dict[str, Cell], dt.date | None]], list[str]]:
+    """The rows of a roster table with the columns `needed` (the first row that is not empty
+    names them): each row's cells by column name and its date, and the errors so far (a column
+    of `known` named twice, the header repeated, a date that is not one)."""
+    where, table = next(_tables(Path(path), None))
+    header = _header(table, set(needed))
+    if header is None:
+        raise Unreadable(f"{where}: expected the columns {', '.join(needed)}")
+    row0, columns = header
+    rows, errors = [], _twice(table[row0], known)
+    for row in table[row0 + 1 :]:
+        value = {name: (row[c] if c < len(row) else EMPTY) for name, c in columns.items()}
+        if not any(cell.text for cell in value.values()):
+            continue
+        if _repeats(row, table[row0]):
+            errors.append(f"{row[0].where}: the header again: a roster has one header row")
+            continue
+        day = _date(value["date"].text)
+        if day is None:
+            errors.append(f"{value['date'].where}: '{value['date'].text}' is not a date")
+        rows.append((value, day))
+    return rows, errors
 
 
 def _tables(path: Path, sheet: str | None) -> Iterator[tuple[str, Table]]:
