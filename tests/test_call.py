@@ -554,3 +554,30 @@ def test_a_hand_made_call_roster_is_scored_as_given(tmp_path) -> None:
     assert bad.exit_code == 1
     assert "wrong.csv:2:1: no duty of Home call starts on 2027-07-10" in bad.output
     assert "wrong.csv:2:3: unknown fellow 'anna'; did you mean 'ana'" in bad.output
+
+
+@settings(max_examples=15, derandomize=True, deadline=None)
+@given(
+    st.lists(st.integers(30, 80), min_size=3, max_size=3),
+    st.integers(8, 30),
+    st.booleans(),
+    st.integers(50, 90),
+    st.integers(1, 4),
+)
+def test_the_duty_hours_arithmetic_never_refuses_a_year_that_has_a_schedule(
+    rates, hours, post_call, most, weeks
+) -> None:
+    """The precheck runs before every solve: a conflict it finds must be one the model finds
+    too, and a year the model schedules must pass it."""
+    config = with_call(
+        home(days=["mon", "tue", "wed", "thu", "fri"], hours=hours, post_call_off=post_call),
+        duty={"max_weekly": {"hours": most, "averaged_over_weeks": weeks}},
+    )
+    config["duty_hours"]["rotation_hours"] = dict(zip(HOURS, rates, strict=True))
+    with tempfile.TemporaryDirectory() as folder:
+        problem = resolve(load_config(write_yaml(Path(folder), config)))
+    found = [c for c in arithmetic_conflicts(problem) if "hours ×" in c.reason]
+    status = run(problem, time_limit=10).stats.status
+    assert status in ("OPTIMAL", "FEASIBLE", "INFEASIBLE")
+    if found:
+        assert status == "INFEASIBLE", found[0].reason
