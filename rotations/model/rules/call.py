@@ -62,8 +62,11 @@ def add_call(rule: CallRules, problem: Problem, v: Variables, model: cp_model.Cp
         penalties += _limits(rule, c, problem, v, model, taken)
         penalties += _wishes(rule, c, problem, v, model)
         penalties += _fairness(rule, c, problem, v, model)
+    duties_of: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+    for (k, f), var in v.call.items():
+        duties_of.setdefault(f, []).append((k, var))
     for part in rule.limits():
-        penalties += _call_limit(part, problem, v, model)
+        penalties += _call_limit(part, problem, v, model, duties_of)
     one = rule.parts["call"]
     for f, days in taken.items():
         for ks in days.values():
@@ -197,9 +200,10 @@ def _wishes(rule, c: int, problem: Problem, v: Variables, model) -> list[Penalty
     return penalties
 
 
-def _call_limit(part, problem: Problem, v: Variables, model) -> list[Penalty]:
+def _call_limit(part, problem: Problem, v: Variables, model, duties_of) -> list[Penalty]:
     """One limit of a `call_limits` entry, for each fellow it binds: over the year's days, the
-    duties of its calls covering each day (at most one: one duty a day)."""
+    duties of its calls covering each day (at most one: one duty a day). `duties_of`: each
+    fellow's (duty, variable) pairs."""
     limit = problem.config.call_limits[part.index]
     calls = problem.config.call
     first, last = problem.blocks[0].start, problem.blocks[-1].end
@@ -210,8 +214,8 @@ def _call_limit(part, problem: Problem, v: Variables, model) -> list[Penalty]:
             continue
         mine = [
             (k, var)
-            for (k, g), var in v.call.items()
-            if g == f and limit.counts(calls[problem.duties[k].call].id)
+            for k, var in duties_of.get(f, [])
+            if limit.counts(calls[problem.duties[k].call].id)
         ]
         ok, pen = v.guard(part, f)
         penalties += pen
