@@ -242,10 +242,16 @@ def diagnose(
     all: look for the clash first, then for the closest schedule."""
     infeasible = result.stats.status == "INFEASIBLE"
     limit = result.stats.time_limit if infeasible else DIAGNOSIS_LIMIT
+    if _spent(deadline):  # each look builds the model again (31 s for Curtois' Instance22)
+        return Diagnosis(infeasible, None)
     try:
         conflict = minimal_conflict(problem, limit, fixed=fixed, deadline=deadline)
     except Undecided:
         conflict = None
-    if infeasible or conflict is not None:
+    if infeasible or conflict is not None or _spent(deadline):
         return Diagnosis(infeasible, conflict)
     return Diagnosis(False, None, closest_schedule(problem, DIAGNOSIS_LIMIT, fixed, deadline))
+
+
+def _spent(deadline: Deadline | None) -> bool:
+    return deadline is not None and not deadline.left()
