@@ -256,7 +256,8 @@ def _no_schedule(
         )
     end = started + max(1.1 * time_limit, WHY_SECONDS)
     deadline = Deadline(max(0.0, end - time.monotonic()))
-    diagnosis = diagnose(problem, result, fixed, deadline)
+    build = time.monotonic() - started - result.stats.wall_time  # reading and building, at most
+    diagnosis = diagnose(problem, result, fixed, deadline, build)
     if diagnosis.conflict is not None:
         click.echo(format_conflict(diagnosis.conflict), err=True)
     elif diagnosis.infeasible:

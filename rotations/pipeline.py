@@ -237,21 +237,24 @@ def diagnose(
     result: Result,
     fixed: dict[tuple[int, int], str] | None = None,
     deadline: Deadline | None = None,
+    build: float = 0.0,
 ) -> Diagnosis:
     """Why `result` has no schedule. Out of time, a small program very often cannot hold at
-    all: look for the clash first, then for the closest schedule."""
+    all: look for the clash first, then for the closest schedule. Each look builds the model
+    again, which `deadline` cannot cut short: none starts with less time left than `build`,
+    the seconds a build took."""
     infeasible = result.stats.status == "INFEASIBLE"
     limit = result.stats.time_limit if infeasible else DIAGNOSIS_LIMIT
-    if _spent(deadline):  # each look builds the model again (31 s for Curtois' Instance22)
+    if _spent(deadline, build):
         return Diagnosis(infeasible, None)
     try:
         conflict = minimal_conflict(problem, limit, fixed=fixed, deadline=deadline)
     except Undecided:
         conflict = None
-    if infeasible or conflict is not None or _spent(deadline):
+    if infeasible or conflict is not None or _spent(deadline, build):
         return Diagnosis(infeasible, conflict)
     return Diagnosis(False, None, closest_schedule(problem, DIAGNOSIS_LIMIT, fixed, deadline))
 
 
-def _spent(deadline: Deadline | None) -> bool:
-    return deadline is not None and not deadline.left()
+def _spent(deadline: Deadline | None, build: float) -> bool:
+    return deadline is not None and deadline.left() <= build

@@ -206,8 +206,9 @@ def test_the_search_for_why_ends_within_the_whole_commands_bound(tmp_path, monke
         stats = SolverStats("UNKNOWN", time_limit=options.time_limit, stopped_by="wall clock")
         return Solved(Result(stats, None))
 
-    def diagnose(problem, result, fixed, deadline):
+    def diagnose(problem, result, fixed, deadline, build):
         ends.append(time.monotonic() + deadline.left())
+        assert 0 < build < deadline.left()  # reading and building the example: a second
         return Diagnosis(False, None)
 
     monkeypatch.setattr(cli_module, "solve_program", nothing)
@@ -218,6 +219,27 @@ def test_the_search_for_why_ends_within_the_whole_commands_bound(tmp_path, monke
         result = CliRunner().invoke(cli, args, obj={"started": started})
         assert result.exit_code == 3, result.output
         assert abs(ends[-1] - started - most) < 0.01
+
+
+def test_no_look_for_why_starts_without_the_time_to_build_its_model(monkeypatch) -> None:
+    """Each look builds the model again, and a deadline cannot cut a build short: Curtois'
+    Instance22 ran 95.8 s for --time-limit 60, its two looks started after the deadline."""
+    from rotations import pipeline
+    from rotations.outcome import Result
+    from rotations.runner import Deadline
+    from rotations.schedule import SolverStats
+
+    looked = []
+    monkeypatch.setattr(pipeline, "minimal_conflict", lambda *a, **k: looked.append(a))
+    monkeypatch.setattr(pipeline, "closest_schedule", lambda *a, **k: looked.append(a))
+    result = Result(SolverStats("UNKNOWN", time_limit=60.0), None)
+    problem = resolve(load_config(EXAMPLE))
+    assert pipeline.diagnose(problem, result, None, Deadline(5.0), build=8.0) == (
+        pipeline.Diagnosis(False, None)
+    )
+    assert looked == []
+    pipeline.diagnose(problem, result, None, Deadline(30.0), build=8.0)
+    assert len(looked) == 2  # no conflict found: the closest schedule is looked for too
 
 
 def test_no_schedule_within_the_time_limit_exits_3_and_writes_nothing(tmp_path) -> None:
