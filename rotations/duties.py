@@ -59,6 +59,17 @@ def duty_weeks(blocks: list[Block]) -> list[tuple[dt.date, dt.date]]:
     return out
 
 
+def week_runs(inside: list[bool], n: int) -> list[range]:
+    """Every run of `n` consecutive weeks wholly inside the fellow's dates (all of them as one
+    when fewer)."""
+    weeks = [w for w, yes in enumerate(inside) if yes]
+    if not weeks:
+        return []
+    if len(weeks) <= n:
+        return [range(weeks[0], weeks[-1] + 1)]
+    return [range(w, w + n) for w in weeks if w + n - 1 <= weeks[-1]]
+
+
 @dataclass(frozen=True)
 class CallPart(Implied):
     """One rule of a call (`part`: per_day, eligible_on, max_per_fellow, min_days_between,

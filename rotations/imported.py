@@ -58,11 +58,11 @@ def fix_imported(problem: Problem, model: Model, imported: Imported) -> None:
             if rid is not None:
                 model.cp.add(v.on(f, b, rid) == 1)
     if imported.calls is not None:
-        taken = {(x.date, x.call, x.fellow) for x in imported.calls}
+        on_call = {(x.date, x.call, x.fellow) for x in imported.calls}
         for (k, f), var in v.call.items():
             duty = problem.duties[k]
             key = (duty.first.isoformat(), problem.config.call[duty.call].id, problem.fellows[f].id)
-            model.cp.add(var == int(key in taken))
+            model.cp.add(var == int(key in on_call))
     if imported.roles is None:
         return
     taken = {(r.date, r.conference, r.role, r.person) for r in imported.roles}
@@ -137,24 +137,23 @@ def read_roles(path: Path, problem: Problem) -> list[Role]:
 def read_calls(path: Path, problem: Problem) -> list[OnCall]:
     """Call duties from a table in the shape of call.csv (date, call, fellow; a call or a
     fellow by id or name; a date the first day of one of the call's duties)."""
-    calls = {c.id.casefold(): c.id for c in problem.config.call}
-    calls |= {c.name.casefold(): c.id for c in problem.config.call}
+    calls = {c.id.casefold(): c for c in problem.config.call}
+    calls |= {c.name.casefold(): c for c in problem.config.call}
     starts = {(d.first, problem.config.call[d.call].id) for d in problem.duties}
-    names = {c.id: c.name for c in problem.config.call}
     fellows = _names(problem)[1]
     duties: set[OnCall] = set()
     rows, errors = _roster(path, CALL_COLUMNS, CALL_COLUMNS)
     for value, day in rows:
         call = calls.get(value["call"].text.casefold())
         if call is None:
-            errors.append(_unknown(value["call"], "call", calls))
+            errors.append(_unknown(value["call"], "call", {k: c.id for k, c in calls.items()}))
         fellow = fellows.get(value["fellow"].text.casefold())
         if fellow is None:
             errors.append(_unknown(value["fellow"], "fellow", fellows))
-        if day is not None and call is not None and (day, call) not in starts:
-            errors.append(f"{value['date'].where}: no duty of {names[call]} starts on {day}")
+        if day is not None and call is not None and (day, call.id) not in starts:
+            errors.append(f"{value['date'].where}: no duty of {call.name} starts on {day}")
         elif day is not None and call is not None and fellow is not None:
-            duties.add(OnCall(day.isoformat(), call, fellow))
+            duties.add(OnCall(day.isoformat(), call.id, fellow))
     if errors:
         raise Unreadable("\n".join(errors))
     return sorted(duties)

@@ -10,7 +10,7 @@ from fractions import Fraction
 from rotations.calendar import DAY
 from rotations.config import rules
 from rotations.config.source import SourceMap
-from rotations.duties import CallRules, DutyHoursRules, duty_weeks
+from rotations.duties import CallRules, DutyHoursRules, duty_weeks, week_runs
 from rotations.explain import Conflict, Member, member
 from rotations.implied import (
     LeaveForbidden,
@@ -350,7 +350,7 @@ def _call_conflicts(problem: Problem) -> list[Conflict]:
     """A call with more duties in a run of days than its fellows may take there: at most
     `max_per_fellow.count` each in its weeks, or one each in `min_days_between` days."""
     out = []
-    rules_of = next((r for r in problem.rules if isinstance(r, CallRules)), None)
+    rules_of = _rule_of(problem, CallRules)
     for c, call in enumerate(problem.config.call):
         duties = [d for d in problem.duties if d.call == c]
         limits = []
@@ -392,62 +392,66 @@ def _duty_hours_conflicts(problem: Problem) -> list[Conflict]:
     every duty a call must cover (less a post-call day's rotation hours), above `max_weekly`
     for all of them over `averaged_over_weeks` weeks. Only when every fellow is in the program
     all year, so that each of them is held to the same runs of weeks."""
-    duty, rules_of, calls_rules = problem.config.duty_hours, None, None
-    for rule in problem.rules:
-        if isinstance(rule, DutyHoursRules):
-            rules_of = rule
-        elif isinstance(rule, CallRules):
-            calls_rules = rule
+    duty, hours_rules = problem.config.duty_hours, _rule_of(problem, DutyHoursRules)
     first, last = problem.blocks[0].start, problem.blocks[-1].end
     fellows = range(len(problem.fellows))
-    if rules_of is None or not all(
+    if hours_rules is None or not all(
         problem.inside(f, first) and problem.inside(f, last) for f in fellows
     ):
         return []
-    rates = duty.rotation_hours
-    least = min(rates[r] for r in problem.rotations)
-    cut = max(rates[r] for r in problem.rotations)  # a post-call day's rotation hours at most
-    covered = [
-        (d, problem.config.call[d.call])
-        for d in problem.duties
-        if problem.config.call[d.call].short_weight is None
-    ]
+    rates = [duty.rotation_hours[r] for r in problem.rotations]
+    least, cut = min(rates), max(rates)  # cut: a post-call day's rotation hours at most
     weeks = duty_weeks(problem.blocks)
-    n = duty.max_weekly.averaged_over_weeks
-    runs = [weeks] if len(weeks) <= n else [weeks[i : i + n] for i in range(len(weeks) - n + 1)]
-    for run in runs:
-        start, end = run[0][0], run[-1][1]
-        days = [start + i * DAY for i in range((end - start).days + 1)]
-        present = sum(
-            day in problem.working_days[problem.block_of[day]] and not problem.on_leave(f, day)
-            for f in fellows
-            for day in days
+    week_of = {
+        start + i * DAY: w
+        for w, (start, end) in enumerate(weeks)
+        for i in range((end - start).days + 1)
+    }
+    # Per week: fellow-days at work, duties and their hours a call must cover, post-call days.
+    present, duties, call_hours, rest = ([0] * len(weeks) for _ in range(4))
+    for day, w in week_of.items():
+        if day in problem.working_days[problem.block_of[day]]:
+            present[w] += sum(not problem.on_leave(f, day) for f in fellows)
+    for d in problem.duties:
+        call = problem.config.call[d.call]
+        if call.short_weight is not None:
+            continue
+        duties[week_of[d.first]] += call.need(d.first)
+        call_hours[week_of[d.first]] += call.hours * call.need(d.first)
+        if call.post_call_off and d.last + DAY in week_of:
+            rest[week_of[d.last + DAY]] += call.need(d.first)
+    for run in week_runs([True] * len(weeks), duty.max_weekly.averaged_over_weeks):
+        at_work, taken, hours, off = (
+            sum(x[w] for w in run) for x in (present, duties, call_hours, rest)
         )
-        inside = [(d, call) for d, call in covered if start <= d.first <= end]
-        duties = sum(call.need(d.first) for d, call in inside)
-        call_hours = sum(call.hours * call.need(d.first) for d, call in inside)
-        rest = sum(  # post-call days off in the run, of duties that start before it too
-            call.need(d.first)
-            for d, call in covered
-            if call.post_call_off and start <= d.last + DAY <= end
-        )
-        need = Fraction(least * present - cut * rest, 5) + call_hours
+        need = Fraction(least * at_work - cut * off, 5) + hours
         cap = len(problem.fellows) * duty.max_weekly.hours * len(run)
         if need <= cap:
             continue
-        daily = _hours(Fraction(least, 5))
+        start, end = weeks[run[0]][0], weeks[run[-1]][1]
         reason = (
             f"{len(problem.fellows)} fellows × {duty.max_weekly.hours} hours × {len(run)} "
-            f"weeks = {cap} < {_hours(need)} hours from {start} to {end}: {present} days at "
-            f"work × {daily} hours (the lightest rotation's {least} a week) = "
-            f"{_hours(Fraction(least * present, 5))}, and {duties} duties = {call_hours}"
-            + (f", less {rest} post-call days off × {_hours(Fraction(cut, 5))}" if rest else "")
+            f"weeks = {cap} < {_hours(need)} hours from {start} to {end}: {at_work} days at "
+            f"work × {_hours(Fraction(least, 5))} hours (the lightest rotation's {least} a "
+            f"week) = {_hours(Fraction(least * at_work, 5))}, and {taken} duties = {hours}"
+            + (f", less {off} post-call days off × {_hours(Fraction(cut, 5))}" if off else "")
             + "."
         )
-        involved = [calls_rules.of(c, "per_day") for c in sorted({d.call for d, _ in inside})]
-        involved.append(rules_of.parts["duty_hours.max_weekly"])
+        calls_rules = _rule_of(problem, CallRules)
+        covered = {
+            d.call
+            for d in problem.duties
+            if problem.config.call[d.call].short_weight is None and start <= d.first <= end
+        }
+        involved = [calls_rules.of(c, "per_day") for c in sorted(covered)]
+        involved.append(hours_rules.parts["duty_hours.max_weekly"])
         return [Conflict([member(rule, problem) for rule in involved], reason)]
     return []
+
+
+def _rule_of(problem: Problem, kind: type):
+    """The program's rule of a kind there is at most one of (the call rules, duty hours)."""
+    return next((r for r in problem.rules if isinstance(r, kind)), None)
 
 
 def _hours(value: Fraction) -> str:

@@ -17,6 +17,7 @@ from rotations.duties import (
     christmas_and_new_year,
     duty_weeks,
     shares,
+    week_runs,
 )
 from rotations.model.variables import Penalty, Variables
 from rotations.problem import Problem
@@ -37,6 +38,9 @@ def add_call(rule: CallRules, problem: Problem, v: Variables, model: cp_model.Cp
             if inside and call.takes(fellow.id, fellow.tags):
                 v.call[k, f] = model.new_bool_var(f"call[{fellow.id},{k}]")
     taken = _by_fellow(problem, v)
+    duties_of: dict[int, list[tuple[int, cp_model.IntVar]]] = {}  # fellow -> (duty, variable)
+    for (k, f), var in v.call.items():
+        duties_of.setdefault(f, []).append((k, var))
     for c, call in enumerate(problem.config.call):
         duties = [k for k, duty in enumerate(problem.duties) if duty.call == c]
         per_day = rule.of(c, "per_day")
@@ -59,12 +63,9 @@ def add_call(rule: CallRules, problem: Problem, v: Variables, model: cp_model.Cp
                 penalties += pen
                 on = [v.on(f, duty.block, r) for r in dict.fromkeys(call.eligible_on)]
                 model.add(sum(on) >= 1).only_enforce_if([var, ok])
-        penalties += _limits(rule, c, problem, v, model, taken)
+        penalties += _limits(rule, c, problem, v, model, taken, duties_of)
         penalties += _wishes(rule, c, problem, v, model)
         penalties += _fairness(rule, c, problem, v, model)
-    duties_of: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
-    for (k, f), var in v.call.items():
-        duties_of.setdefault(f, []).append((k, var))
     for part in rule.limits():
         penalties += _call_limit(part, problem, v, model, duties_of)
     one = rule.parts["call"]
@@ -111,9 +112,9 @@ def _by_fellow(problem: Problem, v: Variables) -> dict[int, dict[dt.date, list[i
     return out
 
 
-def _limits(rule, c: int, problem: Problem, v: Variables, model, taken) -> list[Penalty]:
+def _limits(rule, c: int, problem: Problem, v: Variables, model, taken, duties_of):
     """One call's limits per fellow: max_per_fellow, min_days_between, not_after,
-    not_before_on and post_call_off."""
+    not_before_on and post_call_off. `duties_of`: each fellow's (duty, variable) pairs."""
     call = problem.config.call[c]
     penalties: list[Penalty] = []
     duties = [k for k, duty in enumerate(problem.duties) if duty.call == c]
@@ -124,7 +125,7 @@ def _limits(rule, c: int, problem: Problem, v: Variables, model, taken) -> list[
         windows.append((part, call.min_days_between, 1))
     for part, days, most in windows:
         for f in range(len(problem.fellows)):
-            mine = [k for k in duties if (k, f) in v.call]
+            mine = [k for k, _ in duties_of.get(f, []) if problem.duties[k].call == c]
             for i, k in enumerate(mine):
                 start, inside = problem.duties[k].first, []
                 for j in mine[i:]:
@@ -308,29 +309,18 @@ def add_duty_hours(rule: DutyHoursRules, problem: Problem, v: Variables, model):
         free = [_days_off(problem, f, week, block_of, mine) for week in weeks]
         inside = [problem.inside(f, a) and problem.inside(f, b) for a, b in weeks]
         n = duty.max_weekly.averaged_over_weeks
-        for w in _windows(inside, n):
+        for w in week_runs(inside, n):
             ok, pen = v.guard(most, f)
             penalties += pen
             cap = FIFTHS * duty.max_weekly.hours * len(w)
             model.add(sum(hours[i] for i in w) <= cap).only_enforce_if(ok)
         n = duty.one_day_off_in.averaged_over_weeks
-        for w in _windows(inside, n):
+        for w in week_runs(inside, n):
             ok, pen = v.guard(off, f)
             penalties += pen
             need = 7 * len(w) // duty.one_day_off_in.days
             model.add(sum(free[i] for i in w) >= need).only_enforce_if(ok)
     return penalties
-
-
-def _windows(inside: list[bool], n: int) -> list[range]:
-    """Every run of `n` consecutive weeks wholly inside the fellow's dates (all of them as one
-    when fewer)."""
-    weeks = [w for w, yes in enumerate(inside) if yes]
-    if not weeks:
-        return []
-    if len(weeks) <= n:
-        return [range(weeks[0], weeks[-1] + 1)]
-    return [range(w, w + n) for w in weeks if w + n - 1 <= weeks[-1]]
 
 
 @dataclass
