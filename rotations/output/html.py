@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from html import escape
 
 from rotations.calendar import describe_ranges
@@ -128,10 +129,15 @@ def _status(schedule: Schedule) -> str:
 
 
 def year_grid(
-    problem: Problem, schedule: Schedule, colors: dict[str, str], mine: str | None = None
+    problem: Problem,
+    schedule: Schedule,
+    colors: dict[str, str],
+    mine: str | None = None,
+    only: Collection[str] | None = None,
 ) -> str:
     """The year as a coloured grid, leave hatched; the row of fellow `mine` marked (class
-    "mine") on a fellow's own page."""
+    "mine") on a fellow's own page; the rows of the fellows `only` if given (the pages show a
+    fellow their own row, or the fellows a coordinator looks for)."""
     taken = problem.leave_taken(schedule.granted_leave)
     rows = [
         '<section id="grid"><h2>The year</h2><table class="grid"><thead><tr>',
@@ -144,6 +150,8 @@ def year_grid(
         )
     rows.append("</tr></thead><tbody>")
     for f, fellow in enumerate(problem.fellows):
+        if only is not None and fellow.id not in only:
+            continue
         row = '<tr class="mine">' if fellow.id == mine else "<tr>"
         cells = [f'{row}<td class="name">{escape(fellow.name)}</td>']
         for block in problem.blocks:

@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,18 +24,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from rotations.calendar import describe_ranges
 from rotations.config import ConfigError
 from rotations.config.load import source_of
-from rotations.output.html import CSS, year_grid
+from rotations.output.html import year_grid
 from rotations.output.palette import rotation_colors
 from rotations.problem import Problem
 from rotations.publish.site import Feed, feeds
 from rotations.publish.state import State
 from rotations.published import Publication, Unreadable, read_publication
+from rotations.schedule import Schedule
 from rotations.serve import swaps
-from rotations.serve.cases import agenda_page, form_context, record_outcome, submit_case
-from rotations.serve.pages import HEADERS, coordinator_only, fellow_form, page, refused
+from rotations.serve.cases import agenda_page, record_outcome, submit_case
+from rotations.serve.pages import HEADERS, asset, coordinator_only, page, refused
+from rotations.serve.person import new_request, person_page
 from rotations.serve.store import PUBLICATION, Store
 from rotations.serve.worker import Program, Worker
 
@@ -66,7 +68,7 @@ class Latest:
     publication: Publication
     people: dict[str, Person]  # token -> fellow or faculty member
     feeds: dict[str, Feed]  # "<token>.ics" -> calendar
-    grid: tuple | None = None  # (problem, schedule), once a fellow's page asks for it
+    grid: tuple | None = None  # (problem, schedule, colours), once a page asks for it
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -203,16 +205,22 @@ class Site:
         latest = self.latest()
         return latest.publication if latest is not None else None
 
-    def grid(self, fellow: str) -> Markup:
-        """The report's year grid of the latest publication, `fellow`'s row marked."""
+    def shown(self, latest: Latest) -> tuple[Problem, Schedule, dict[str, str]]:
+        """The program as `latest` was published (loaded once per publication), its schedule
+        and the report's colours of its rotations."""
+        if latest.grid is None:
+            problem = self.program.load()
+            latest.grid = (problem, latest.publication.schedule(), rotation_colors(problem))
+        return latest.grid
+
+    def grid(self, mine: str | None = None, only: Collection[str] | None = None) -> Markup:
+        """The report's year grid of the latest publication (the rows of `only`, if given),
+        the row of fellow `mine` marked."""
         latest = self.latest()
         if latest is None:
             return Markup("")
-        if latest.grid is None:  # the program as it was published
-            problem = self.program.load()
-            latest.grid = (problem, latest.publication.schedule())
-        problem, schedule = latest.grid
-        return Markup(year_grid(problem, schedule, rotation_colors(problem), mine=fellow))
+        problem, schedule, colors = self.shown(latest)
+        return Markup(year_grid(problem, schedule, colors, mine=mine, only=only))
 
     def person(self, token: str) -> Person | None:
         latest = self.latest()
@@ -236,127 +244,6 @@ class Site:
         token = secrets.token_urlsafe(32)
         self.store.add_signin(token)
         return token
-
-
-async def person_page(request: Request) -> Response:
-    site: Site = request.app.state.site
-    token = request.path_params["token"]
-    person = site.person(token)
-    if person is None:
-        return refused(404, "No such page.")
-    published = site.publication()
-    today = site.program.today().isoformat()
-    year, duties = [], []
-    if published is not None:
-        names = published.rotations
-        if person.role == "fellow":
-            row = published.assignments.get(person.id, [])
-            fellow = next((f for f in published.fellows if f.id == person.id), None)
-            leave = fellow.leave if fellow is not None else []
-            year = [
-                (
-                    b.number,
-                    b.start,
-                    b.end,
-                    names.get(rid, "") if rid else "",
-                    describe_ranges(
-                        (max(p.start, b.start), min(p.end, b.end))
-                        for p in leave
-                        if p.start <= b.end and b.start <= p.end
-                    ),
-                )
-                for b, rid in zip(published.blocks, row, strict=False)
-            ]
-        conferences = {c.id: c.name for c in published.conferences}
-        duties = [
-            (r.date.isoformat(), f"{conferences.get(r.conference, r.conference)}: {r.role}")
-            for r in published.roles
-            if r.person == person.id and r.date.isoformat() >= today
-        ]
-        duties += [
-            (
-                x.date.isoformat(),
-                f"{x.series}: {x.topic}" + (" (you teach)" if x.teacher == person.id else ""),
-            )
-            for x in published.lessons
-            if x.date.isoformat() >= today
-            and (x.teacher == person.id or person.id in x.attendees.split(";"))
-        ]
-        duties.sort()
-    mentors = published.mentors if published is not None else {}
-    mentoring = (
-        [mentors[person.id]]
-        if person.id in mentors
-        else [f for f, m in mentors.items() if m == person.id]
-    )
-    requests = site.store.rows(
-        "SELECT * FROM requests WHERE fellow = ? ORDER BY id DESC", person.id
-    )
-    calls = {c.id: c.name for c in site.problem().config.call}
-    mine = [
-        (x.call, x.date.isoformat(), calls.get(x.call, x.call))
-        for x in (published.calls if published is not None else [])
-        if x.fellow == person.id and x.date.isoformat() >= today
-    ]
-    offers = site.store.rows("SELECT * FROM swaps WHERE status = 'offered' ORDER BY date, id")
-    swaps = site.store.rows(
-        "SELECT * FROM swaps WHERE offered_by = ? OR taken_by = ? ORDER BY id DESC",
-        person.id,
-        person.id,
-    )
-    feed = str(request.url_for("feed", token=token))
-    return page(
-        request,
-        "person.html",
-        form_context(site, person, site.problem())
-        | {
-            "person": person,
-            "program": published.program.name if published else "",
-            "year": year,
-            "duties": duties[:20],
-            "mentoring": mentoring,
-            "requests": requests if person.role == "fellow" else [],
-            "calls": calls,
-            "my_calls": mine if person.role == "fellow" else [],
-            "offers": [o for o in offers if o["offered_by"] != person.id]
-            if person.role == "fellow"
-            else [],
-            "offered": {(o["call"], o["date"]) for o in offers if o["offered_by"] == person.id},
-            "swaps": swaps if person.role == "fellow" else [],
-            "took": request.query_params.get("took"),
-            "csrf": site.person_csrf(token),
-            "token": token,
-            "feed": feed,
-            "webcal": "webcal://" + feed.split("://", 1)[1],
-            "grid": site.grid(person.id) if person.role == "fellow" else "",
-            "css": Markup(CSS),
-            "sent": request.query_params.get("sent"),
-            "case_sent": request.query_params.get("case"),
-            "unpublished": published is None,
-        },
-    )
-
-
-async def new_request(request: Request) -> Response:
-    posted = await fellow_form(request)
-    if isinstance(posted, Response):
-        return posted
-    site, token, person, form = posted
-    try:
-        start = dt.date.fromisoformat(str(form.get("start", "")))
-        end = dt.date.fromisoformat(str(form.get("end", "")))
-    except ValueError:
-        return refused(400, "Give the first and last day as dates.")
-    kind = str(form.get("kind", "requested"))
-    if end < start or kind not in ("approved", "requested"):
-        return refused(400, "The last day is before the first, or the kind is unknown.")
-    first, last = site.year
-    if end < first or start > last:
-        return refused(400, f"Those dates lie outside the program's year ({first} to {last}).")
-    note = str(form.get("note", ""))[:1000]
-    number = site.store.add_request(person.id, start.isoformat(), end.isoformat(), kind, note)
-    site.store.log(person.id, f"asked for leave {start}..{end} ({kind}), request {number}")
-    return RedirectResponse(f"/p/{token}?sent={number}", status_code=303, headers=HEADERS)
 
 
 async def feed(request: Request) -> Response:
@@ -574,6 +461,7 @@ def create_app(site: Site) -> Starlette:
         Route("/coordinator/swaps/{id:int}/{action:str}", swaps.decide, methods=["POST"]),
         Route("/coordinator/{action:str}", act, methods=["POST"]),
         Route("/report", report),
+        Route("/{name:str}", asset),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(PlainErrors)])
     app.state.site = site

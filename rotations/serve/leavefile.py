@@ -1,14 +1,18 @@
 """Approved leave written into the program's own YAML, keeping its comments and layout
 (ruamel.yaml's round trip): the entry goes to the end of the `leave:` list of the file that
 holds it (an included file first, as the example keeps `leave.yaml`), in the flow style of the
-entries around it."""
+entries around it. A faculty member's days away go to the end of their own `away:` list, by
+an edit of the text itself (a round trip would reflow a long program file): the file read back
+must be the file before with just that entry added, or nothing is written."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
@@ -59,3 +63,102 @@ def add_leave(program: Path, entry: dict) -> tuple[Path, bytes]:
     yaml.dump(document, out)
     path.write_text(out.getvalue(), encoding="utf-8")
     return path, before
+
+
+def add_away(program: Path, person: str, start: str, end: str) -> tuple[Path, bytes]:
+    """Add days away from `start` to `end` to faculty member `person`'s `away:` list, in the
+    file (the program's or an include's) that lists them; returns the file and its bytes
+    before. Raises ValueError when the text cannot be edited so that it reads back right."""
+    entry = f"{{start: {start}, end: {end}}}"
+    document = _yaml().load(program.read_text(encoding="utf-8")) or {}
+    for path in [program] + [program.parent / n for n in document.get("include") or []]:
+        before = path.read_bytes()
+        text = before.decode("utf-8")
+        found = next(
+            (
+                item
+                for item in (_yaml().load(text) or {}).get("faculty") or []
+                if isinstance(item, CommentedMap) and item.get("id") == person
+            ),
+            None,
+        )
+        if found is None:
+            continue
+        edited = _with_away(text, found, entry)
+        wanted = pyyaml.safe_load(text)
+        for item in wanted["faculty"]:
+            if item.get("id") == person:
+                item["away"] = [
+                    *(item.get("away") or []),
+                    {"start": dt.date.fromisoformat(start), "end": dt.date.fromisoformat(end)},
+                ]
+        try:
+            same = pyyaml.safe_load(edited) == wanted
+        except pyyaml.YAMLError:
+            same = False
+        if not same:
+            raise ValueError(f"{path}: cannot add {person}'s days away without reformatting it")
+        path.write_text(edited, encoding="utf-8")
+        return path, before
+    raise ValueError(f"{program}: no faculty member '{person}'")
+
+
+def _with_away(text: str, item: CommentedMap, entry: str) -> str:
+    """`text` with `entry` added to the `away:` list of the faculty `item` (its positions
+    from the round-trip reader): at the end of its list (flow or block),
+    or as a new `away:` key of the mapping."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, col: int) -> int:
+        return starts[line] + col
+
+    if "away" in item and isinstance(item["away"], CommentedSeq):
+        seq = item["away"]
+        if seq.fa.flow_style() or not seq:  # an empty list is written `[]`
+            at = _closing(text, offset(*item.lc.value("away")))
+            return f"{text[:at]}{', ' if seq else ''}{entry}{text[at:]}"
+        line, col = seq.lc.item(len(seq) - 1)
+        dash = col - 2
+        line += 1  # past the last item's lines (those indented more than its dash)
+        while line < len(lines) and (
+            not lines[line].strip() or len(lines[line]) - len(lines[line].lstrip()) > dash
+        ):
+            line += 1
+        return "".join([*lines[:line], " " * dash + f"- {entry}\n", *lines[line:]])
+    if "away" in item:  # away: with no list (null): replace the value
+        at = offset(*item.lc.value("away"))
+        null = re.match(r"~|null|Null|NULL", text[at:])
+        return f"{text[:at]}[{entry}]{text[at + (null.end() if null else 0) :]}"
+    if item.fa.flow_style():
+        at = _closing(text, offset(item.lc.line, item.lc.col))
+        return f"{text[:at]}, away: [{entry}]{text[at:]}"
+    line, col = item.lc.key("id")
+    return "".join([*lines[: line + 1], " " * col + f"away: [{entry}]\n", *lines[line + 1 :]])
+
+
+QUOTED = re.compile(r"'(?:[^']|'')*'" + r'|"(?:[^"\\]|\\.)*"')  # a quoted scalar
+
+
+def _closing(text: str, at: int) -> int:
+    """The offset of the bracket that closes the flow collection opening at `at`."""
+    depth = 0
+    while at < len(text):
+        quoted = QUOTED.match(text, at)
+        if quoted:
+            at = quoted.end()
+            continue
+        char = text[at]
+        if char == "#" and text[at - 1] in " \t":  # a comment runs to the end of its line
+            at = text.index("\n", at)
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return at
+        at += 1
+    raise ValueError("an unclosed flow collection")

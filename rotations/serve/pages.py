@@ -11,16 +11,29 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.templating import Jinja2Templates
 
+from rotations.output.html import CSS as REPORT_CSS
+from rotations.output.oncall import CSS as CALL_CSS
+
 HEADERS = {
     # Page URLs carry private tokens: never send them on as a referrer; no framing, no scripts.
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "form-action 'self'; frame-ancestors 'none'",
+    # The grid's colours are style attributes; the one script is the site's own.
+    "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; form-action 'self'; frame-ancestors 'none'",
     "Cache-Control": "no-store",
 }
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+STATIC = Path(__file__).parent / "static"
+# The one stylesheet: the report's (its grid, palette and month view), then the pages' own.
+ASSETS = {
+    "site.css": (
+        (REPORT_CSS + CALL_CSS + (STATIC / "site.css").read_text(encoding="utf-8")).encode(),
+        "text/css; charset=utf-8",
+    ),
+    "site.js": ((STATIC / "site.js").read_bytes(), "text/javascript; charset=utf-8"),
+}
 
 
 def coordinator_only(handler: Callable) -> Callable:
@@ -37,13 +50,13 @@ def coordinator_only(handler: Callable) -> Callable:
     return guarded
 
 
-async def fellow_form(request: Request):
-    """The site, the page's token, the fellow and the form they posted; or the refusal (no
-    such fellow, or a form without the page's CSRF token)."""
+async def person_form(request: Request, roles: tuple[str, ...] = ("fellow",)):
+    """The site, the page's token, the person and the form they posted; or the refusal (no
+    such person of one of `roles`, or a form without the page's CSRF token)."""
     site = request.app.state.site
     token = request.path_params["token"]
     person = site.person(token)
-    if person is None or person.role != "fellow":
+    if person is None or person.role not in roles:
         return refused(404, "No such page.")
     form = await request.form()
     if not hmac.compare_digest(str(form.get("csrf", "")), site.person_csrf(token)):
@@ -57,3 +70,13 @@ def page(request: Request, name: str, context: dict, status: int = 200) -> Respo
 
 def refused(status: int = 403, why: str = "Not allowed.") -> Response:
     return HTMLResponse(f"<!DOCTYPE html><p>{why}</p>", status_code=status, headers=HEADERS)
+
+
+async def asset(request: Request) -> Response:
+    """The stylesheet or the script, cached for an hour (they change only with the package)."""
+    found = ASSETS.get(request.path_params["name"])
+    if found is None:
+        return refused(404, "No such file.")
+    body, media = found
+    headers = HEADERS | {"Cache-Control": "public, max-age=3600"}
+    return Response(body, media_type=media, headers=headers)

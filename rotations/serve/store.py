@@ -152,6 +152,12 @@ MIGRATIONS = [
     DROP TABLE jobs;
     ALTER TABLE jobs_new RENAME TO jobs;
     """,
+    # Faculty ask for days away from their pages (written into `faculty[].away` on approval):
+    # a request's person is then a faculty member (its `fellow` column holds their id).
+    """
+    ALTER TABLE requests ADD COLUMN role TEXT NOT NULL DEFAULT 'fellow'
+        CHECK (role IN ('fellow', 'faculty'));
+    """,
 ]
 
 
@@ -202,15 +208,21 @@ class Store:
     def log(self, who: str, what: str) -> None:
         self.execute("INSERT INTO audit (at, who, what) VALUES (?, ?, ?)", now(), who, what)
 
-    def add_request(self, fellow: str, start: str, end: str, kind: str, note: str) -> int:
+    def add_request(
+        self, person: str, start: str, end: str, kind: str, note: str, role: str = "fellow"
+    ) -> int:
+        """A fellow's leave (kind `approved` or `requested`) or a faculty member's days away
+        (role `faculty`, kind `approved`)."""
         return self.execute(
-            "INSERT INTO requests (fellow, start, end, kind, note, created) VALUES (?,?,?,?,?,?)",
-            fellow,
+            "INSERT INTO requests (fellow, start, end, kind, note, created, role) "
+            "VALUES (?,?,?,?,?,?,?)",
+            person,
             start,
             end,
             kind,
             note,
             now(),
+            role,
         )
 
     def queue(

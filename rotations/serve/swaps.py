@@ -16,7 +16,7 @@ from rotations.check import check
 from rotations.problem import Problem
 from rotations.published import Publication
 from rotations.schedule import OnCall, Schedule
-from rotations.serve.pages import HEADERS, coordinator_only, fellow_form, refused
+from rotations.serve.pages import HEADERS, coordinator_only, person_form, refused
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def swapped(problem: Problem, before: Schedule, call: str, date: str, giver: str
 
 async def offer(request: Request) -> Response:
     """A fellow offers one of their coming duties."""
-    posted = await fellow_form(request)
+    posted = await person_form(request)
     if isinstance(posted, Response):
         return posted
     site, token, person, form = posted
@@ -84,7 +84,7 @@ async def offer(request: Request) -> Response:
 async def answer(request: Request) -> Response:
     """Another fellow takes an offered duty (checked against every hard rule at once), or the
     fellow who offered it withdraws it."""
-    posted = await fellow_form(request)
+    posted = await person_form(request)
     if isinstance(posted, Response):
         return posted
     site, token, person, _ = posted

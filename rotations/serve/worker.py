@@ -1,8 +1,9 @@
 """The worker: one thread that runs the queued jobs one at a time, in order — a preview (a dry
 run of the reschedule with a request added), an approval (the request written into the leave
-file, rescheduled and published), a case submitted (written into the cases file, rescheduled and
-published), a swap of call duties (checked and published), a full solve, and a republish (the
-program as it stands, published again when the latest publication cannot be read). Jobs live
+file, or a faculty member's `away:` list, rescheduled and published), a case submitted
+(written into the cases file, rescheduled and published), a swap of call duties (checked and
+published), a full solve, and a republish (the program as it stands, published again when the
+latest publication cannot be read). Jobs live
 in the database, so a page reload or a server restart loses none; a job that fails or is
 interrupted publishes nothing and leaves the program's files as they were. When the server
 stops (Ctrl-C, SIGTERM, SIGHUP) the running job is abandoned unless it is already publishing,
@@ -39,7 +40,7 @@ from rotations.reschedule import load_previous
 from rotations.runner import Interrupted
 from rotations.schedule import SolverStats
 from rotations.serve.casefile import add_case, cases_file
-from rotations.serve.leavefile import add_leave, leave_file
+from rotations.serve.leavefile import add_away, add_leave, leave_file
 from rotations.serve.store import Store
 from rotations.serve.swaps import published_schedule, swapped
 
@@ -163,8 +164,8 @@ class Worker(threading.Thread):
         """The reschedule with the request added, on a copy of the program's files."""
         with tempfile.TemporaryDirectory() as folder:
             program = self._copy(Path(folder))
-            add_leave(program, _entry(request))
-            outcome = self._reschedule(program, dry_run=True)
+            _write_request(program, request)
+            outcome = self._reschedule(program, dry_run=True, added=request["role"] == "fellow")
         self.store.set_preview(request["id"], outcome)
 
     def approve(self, request) -> None:
@@ -174,8 +175,8 @@ class Worker(threading.Thread):
         job starts over from the latest publication)."""
         with tempfile.TemporaryDirectory() as folder:
             program = self._copy(Path(folder))
-            path, _ = add_leave(program, _entry(request))
-            outcome = self._reschedule(program, dry_run=False)
+            path = _write_request(program, request)
+            outcome = self._reschedule(program, dry_run=False, added=request["role"] == "fellow")
             if not outcome["granted"]:
                 self.store.set_preview(request["id"], outcome)
                 raise RuntimeError("the rules do not allow it; nothing was published")
@@ -328,8 +329,12 @@ class Worker(threading.Thread):
         return folder
 
 
-def _entry(request) -> dict:
+def _write_request(program: Path, request) -> Path:
+    """The request written into the program's files: a fellow's leave into its leave list, a
+    faculty member's days away into their `away:` list. The file written."""
+    if request["role"] == "faculty":
+        return add_away(program, request["fellow"], request["start"], request["end"])[0]
     entry = {"fellow": request["fellow"], "start": request["start"], "end": request["end"]}
     if request["kind"] == "requested":
         entry["requested"] = True
-    return entry
+    return add_leave(program, entry)[0]
