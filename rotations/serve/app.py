@@ -310,7 +310,17 @@ async def signin(request: Request) -> Response:
 async def coordinator_page(request: Request, site: Site, session: dict) -> Response:
     store = site.store
     latest = site.latest()  # notes any publication that cannot be read
+    fellow = request.query_params.get("fellow") or None
+    people = {p.id: p.name for p in (latest.people if latest else site.unpublished).values()}
+    if fellow not in people:
+        fellow = None
     pending = store.rows("SELECT * FROM requests WHERE status = 'pending' ORDER BY id")
+    decided = store.rows(
+        "SELECT * FROM requests WHERE status != 'pending' ORDER BY id DESC LIMIT 50"
+    )
+    if fellow is not None:
+        pending = [r for r in pending if r["fellow"] == fellow]
+        decided = [r for r in decided if r["fellow"] == fellow]
     for_preview = {
         row["request"]: row["status"]
         for row in store.rows("SELECT * FROM jobs WHERE request IS NOT NULL ORDER BY id")
@@ -322,9 +332,12 @@ async def coordinator_page(request: Request, site: Site, session: dict) -> Respo
             "csrf": session["csrf"],
             "pending": [(r, _preview(r), for_preview.get(r["id"])) for r in pending],
             "swaps": store.rows("SELECT * FROM swaps WHERE status = 'waiting' ORDER BY id"),
-            "decided": store.rows(
-                "SELECT * FROM requests WHERE status != 'pending' ORDER BY id DESC LIMIT 50"
-            ),
+            "decided": decided,
+            "people": people,
+            "fellows": [(p.id, p.name) for p in site.problem().fellows],
+            "fellow": fellow,
+            "grid": site.grid(only=None if fellow is None else [fellow]),
+            "sessions": _coming_sessions(latest, site.program.today()),
             "jobs": store.rows("SELECT * FROM jobs ORDER BY id DESC LIMIT 10"),
             "publications": store.rows(
                 f"SELECT {PUBLICATION} FROM publications ORDER BY id DESC LIMIT 20"
@@ -401,6 +414,26 @@ async def report(request: Request, site: Site, session: dict) -> Response:
         if body is not None:
             return HTMLResponse(body, headers=HEADERS)
     return refused(503, "The report cannot be read: see the coordinator's page.")
+
+
+def _coming_sessions(latest: Latest | None, today: dt.date, count: int = 4) -> list[tuple]:
+    """The next `count` conference sessions: date, conference, presenters, panel (names)."""
+    if latest is None:
+        return []
+    published = latest.publication
+    names = {c.id: c.name for c in published.conferences}
+    sessions: dict[tuple, tuple[list[str], list[str]]] = {}
+    for r in sorted(published.roles, key=lambda r: (r.date, r.conference, r.role, r.person)):
+        if r.date >= today:
+            presenters, panel = sessions.setdefault((r.date, r.conference), ([], []))
+            if r.role == "presenter":
+                presenters.append(r.person_name)
+            else:
+                panel.append(f"{r.person_name} ({r.discipline})")
+    return [
+        (date, names.get(conference, conference), *found)
+        for (date, conference), found in list(sessions.items())[:count]
+    ]
 
 
 def _preview(row) -> dict | None:
