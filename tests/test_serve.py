@@ -527,3 +527,41 @@ def test_a_second_copy_of_a_program_is_refused_and_a_moved_one_is_followed(tmp_p
     assert store.claim(moved) is None  # the folder is gone from where it was: it moved here
     assert store.latest_publication()["folder"] == str(moved / "publications" / "0001")
     assert store.claim(moved) is None and store.claim(copy) is not None
+
+
+def test_a_faculty_members_days_away_are_approved_into_their_away_list(served) -> None:
+    """lee asks from their page for days away; the coordinator sees the preview (the panels
+    that move to shah) and approves; the program file gains just that entry in lee's `away:`,
+    the next publication seats shah on those Thursdays and lee's page lists the days."""
+    client, site = served
+    page = client.get(f"/p/{token(site, 'lee')}").text
+    assert 'id="away-form"' in page and 'id="leave-form"' not in page
+    before = site.program.file.read_text()
+    thursday = next(
+        r.date
+        for r in site.publication().roles
+        if r.person == "lee" and r.date >= dt.date(2027, 7, 19)
+    )
+    form = {"csrf": csrf(page), "start": str(thursday), "end": str(thursday), "note": "course"}
+    sent = client.post(f"/p/{token(site, 'lee')}/requests", data=form, follow_redirects=False)
+    assert sent.status_code == 303
+    assert site.store.row("SELECT role, kind FROM requests WHERE id = 1")[:] == (
+        "faculty",
+        "approved",
+    )
+    key = sign_in(client, site)
+    client.post("/coordinator/requests/1/preview", data={"csrf": key})
+    settle(site)
+    card = client.get("/coordinator").text
+    assert "It can be granted" in card and "(faculty, days away)" in card
+    client.post("/coordinator/requests/1/approve", data={"csrf": key})
+    settle(site)
+    after = yaml.safe_load(site.program.file.read_text())
+    wanted = yaml.safe_load(before)
+    for member in wanted["faculty"]:
+        if member["id"] == "lee":
+            member["away"] = [{"start": thursday, "end": thursday}]
+    assert after == wanted  # that entry, nothing else
+    seated = [r.person for r in site.publication().roles if r.date == thursday]
+    assert "lee" not in seated and "shah" in seated
+    assert f"<li>{thursday} to {thursday}</li>" in client.get(f"/p/{token(site, 'lee')}").text
