@@ -554,6 +554,7 @@ def test_a_faculty_members_days_away_are_approved_into_their_away_list(served) -
     settle(site)
     card = client.get("/coordinator").text
     assert "It can be granted" in card and "(faculty, days away)" in card
+    assert re.search(r"the wishes not met cost \d+ before, \d+ after", card)
     client.post("/coordinator/requests/1/approve", data={"csrf": key})
     settle(site)
     after = yaml.safe_load(site.program.file.read_text())

@@ -295,7 +295,12 @@ class Worker(threading.Thread):
             index = len(problem.config.leave) - 1
             entry = problem.config.leave[index]
             granted = not entry.requested or index in done.result.schedule.granted_leave
-        outcome = {"granted": granted, "why": [], "changes": changes}
+        # what the wishes cost before and after: the price of granting it
+        cost = [
+            previous.publication.costs.soft_total,
+            sum(v.cost for v in done.violations if not v.hard),
+        ]
+        outcome = {"granted": granted, "why": [], "changes": changes, "cost": cost}
         if not dry_run and granted:
             self._go_on()
             folder = self._publish(problem, done.files)
