@@ -77,6 +77,7 @@ def pages(site) -> dict[str, str]:
         "request": f"{base}/coordinator/requests/1",
         "publication": f"{base}/coordinator/publications/1",
         "agenda": f"{base}/coordinator/agenda",
+        "report": f"{base}/report",
     }
 
 
@@ -93,6 +94,7 @@ def pages(site) -> dict[str, str]:
         "request",
         "publication",
         "agenda",
+        "report",
     ],
 )
 def test_every_page_fits_the_screen_and_passes_axe(site, browser, name, size) -> None:

@@ -55,7 +55,7 @@ def agenda_section(problem: Problem, schedule: Schedule, violations: list[Violat
     for row in rows:
         by_session.setdefault((row["date"], row["conference"]), []).append(row)
     names = {c.id: c.name for c in problem.conferences}
-    out = ['<section id="agenda"><h2>Case conference agendas</h2>']
+    out = ['<section id="agenda" tabindex="0"><h2>Case conference agendas</h2>']
     for (date, conference), slots in by_session.items():
         out.append(
             f"<h3>{date} · {escape(names.get(conference, conference))}</h3>"

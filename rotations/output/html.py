@@ -27,6 +27,8 @@ body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; 
        color: #222; }
 h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 8px; }
 .meta { color: #555; margin-bottom: 12px; }
+section { overflow-x: auto; max-width: 100%; }  /* a wide table scrolls, not the page */
+@media (max-width: 600px) { body { margin: 12px; } }
 table { border-collapse: collapse; }
 th, td { border: 1px solid #ccc; padding: 2px 4px; text-align: center; }
 th.name, td.name { text-align: left; white-space: nowrap; }
@@ -50,7 +52,8 @@ ul.soft li { margin: 2px 0; }
 @page { size: landscape; margin: 10mm; }
 @media print {
   body { margin: 0; font-size: 9px; }
-  section { break-before: page; } section:first-of-type { break-before: auto; }
+  section { break-before: page; overflow: visible; }
+  section:first-of-type { break-before: auto; }
   table.grid, table.wide { width: 100%; table-layout: fixed; }
   table.grid th.name, table.wide th.name { width: 13em; }
   table.wide th, table.wide td, table.grid td.cell { font-size: 7px; padding: 1px 0;
@@ -140,7 +143,7 @@ def year_grid(
     fellow their own row, or the fellows a coordinator looks for)."""
     taken = problem.leave_taken(schedule.granted_leave)
     rows = [
-        '<section id="grid"><h2>The year</h2><table class="grid"><thead><tr>',
+        '<section id="grid" tabindex="0"><h2>The year</h2><table class="grid"><thead><tr>',
         '<th class="name">fellow</th>',
     ]
     for block in problem.blocks:
@@ -196,7 +199,7 @@ def year_grid(
 def _requirements(problem: Problem, schedule: Schedule) -> str:
     head = "".join(f"<th>{escape(problem.rotation(r).name)}</th>" for r in problem.rotations)
     rows = [
-        '<section id="requirements"><h2>Blocks per rotation, against the requirements</h2>',
+        '<section id="requirements" tabindex="0"><h2>Blocks per rotation, against the requirements</h2>',
         f'<table><thead><tr><th class="name">fellow</th>{head}</tr></thead><tbody>',
     ]
     for f, fellow in enumerate(problem.fellows):
@@ -223,7 +226,7 @@ def _exposure(problem: Problem, schedule: Schedule) -> str:
     procedures = problem.config.procedures
     head = "".join(f"<th>{escape(p.name)}</th>" for p in procedures.values())
     rows = [
-        '<section id="exposure"><h2>Procedure numbers: logged and expected cases, against the '
+        '<section id="exposure" tabindex="0"><h2>Procedure numbers: logged and expected cases, against the '
         "targets</h2>",
         f'<table class="exposure"><thead><tr><th class="name">fellow</th>{head}</tr></thead>'
         "<tbody>",
@@ -256,7 +259,7 @@ def _exposure(problem: Problem, schedule: Schedule) -> str:
 def _staffing(problem: Problem, schedule: Schedule) -> str:
     head = "".join(f"<th>{b.number}</th>" for b in problem.blocks)
     rows = [
-        '<section id="staffing"><h2>Fellows per rotation in each block, against staffing</h2>',
+        '<section id="staffing" tabindex="0"><h2>Fellows per rotation in each block, against staffing</h2>',
         f'<table class="wide"><thead><tr><th class="name">rotation</th><th>min–max</th>{head}</tr>'
         "</thead><tbody>",
     ]
@@ -285,7 +288,7 @@ def _staffing(problem: Problem, schedule: Schedule) -> str:
 def _roster(problem: Problem, schedule: Schedule) -> str:
     names = {f.id: f.name for f in problem.fellows} | {p.id: p.name for p in problem.faculty}
     rows = [
-        '<section id="conferences"><h2>Conference roster</h2>',
+        '<section id="conferences" tabindex="0"><h2>Conference roster</h2>',
         '<table class="roster"><thead><tr><th>date</th><th class="name">conference</th>'
         '<th class="name">presenting</th><th class="name">panel</th></tr></thead><tbody>',
     ]
@@ -318,7 +321,7 @@ def _seminars(problem: Problem, schedule: Schedule) -> str:
     """Per series: the sessions held (topic, teacher, who attends) and a fellow × topic grid of
     the sessions attended, a topic attended too rarely marked."""
     lessons = didactics_rows(problem, schedule)
-    rows = ['<section id="didactics"><h2>Seminars</h2>']
+    rows = ['<section id="didactics" tabindex="0"><h2>Seminars</h2>']
     for d, series in enumerate(problem.didactics):
         topics = {t.id: t.name for t in series.topics}
         rows += [
@@ -371,7 +374,7 @@ def _mentoring(problem: Problem, schedule: Schedule) -> str:
     for row in meeting_rows(problem, schedule):
         meetings.setdefault(row["fellow"], []).append(row)
     rows = [
-        '<section id="mentoring"><h2>Mentoring</h2>',
+        '<section id="mentoring" tabindex="0"><h2>Mentoring</h2>',
         '<table class="roster"><thead><tr><th class="name">fellow</th><th class="name">mentor'
         '</th><th class="name">meetings</th><th class="name">no meeting (both never free)</th>'
         "</tr></thead><tbody>",
@@ -393,7 +396,7 @@ def _mentoring(problem: Problem, schedule: Schedule) -> str:
 
 
 def _soft(violations: list[Violation], requests: list[LeaveAnswer]) -> str:
-    rows = ['<section id="soft"><h2>Soft rules and preferences not met</h2>']
+    rows = ['<section id="soft" tabindex="0"><h2>Soft rules and preferences not met</h2>']
     soft = [v for v in violations if not v.hard]
     if soft:
         rows.append(f'<p>Total cost {sum(v.cost for v in soft)}.</p><ul class="soft">')

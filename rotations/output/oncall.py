@@ -48,7 +48,7 @@ def call_section(problem: Problem, schedule: Schedule) -> str:
         f"<th>{escape(call.name)}</th><th>weekends</th><th>holidays</th>" for call in calls
     )
     out = [
-        '<section id="call"><h2>Call</h2>',
+        '<section id="call" tabindex="0"><h2>Call</h2>',
         f'<table class="roster"><thead><tr><th class="name">fellow</th>{head}</tr></thead><tbody>',
     ]
     for fellow in problem.fellows:
@@ -99,7 +99,7 @@ def hours_section(problem: Problem, schedule: Schedule) -> str:
     most, off = duty.max_weekly, duty.one_day_off_in
     weeks = duty_weeks(problem, schedule)
     out = [
-        '<section id="duty-hours"><h2>Duty hours</h2>',
+        '<section id="duty-hours" tabindex="0"><h2>Duty hours</h2>',
         f"<p>At most {most.hours} hours a week averaged over {most.averaged_over_weeks} "
         f"weeks; one day in {off.days} free of rotation work and call, averaged over "
         f"{off.averaged_over_weeks} weeks. A week's hours: its rotation hours on the working "
