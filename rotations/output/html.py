@@ -199,7 +199,8 @@ def year_grid(
 def _requirements(problem: Problem, schedule: Schedule) -> str:
     head = "".join(f"<th>{escape(problem.rotation(r).name)}</th>" for r in problem.rotations)
     rows = [
-        '<section id="requirements" tabindex="0"><h2>Blocks per rotation, against the requirements</h2>',
+        '<section id="requirements" tabindex="0">'
+        "<h2>Blocks per rotation, against the requirements</h2>",
         f'<table><thead><tr><th class="name">fellow</th>{head}</tr></thead><tbody>',
     ]
     for f, fellow in enumerate(problem.fellows):
@@ -226,7 +227,8 @@ def _exposure(problem: Problem, schedule: Schedule) -> str:
     procedures = problem.config.procedures
     head = "".join(f"<th>{escape(p.name)}</th>" for p in procedures.values())
     rows = [
-        '<section id="exposure" tabindex="0"><h2>Procedure numbers: logged and expected cases, against the '
+        '<section id="exposure" tabindex="0">'
+        "<h2>Procedure numbers: logged and expected cases, against the "
         "targets</h2>",
         f'<table class="exposure"><thead><tr><th class="name">fellow</th>{head}</tr></thead>'
         "<tbody>",
@@ -259,7 +261,8 @@ def _exposure(problem: Problem, schedule: Schedule) -> str:
 def _staffing(problem: Problem, schedule: Schedule) -> str:
     head = "".join(f"<th>{b.number}</th>" for b in problem.blocks)
     rows = [
-        '<section id="staffing" tabindex="0"><h2>Fellows per rotation in each block, against staffing</h2>',
+        '<section id="staffing" tabindex="0">'
+        "<h2>Fellows per rotation in each block, against staffing</h2>",
         f'<table class="wide"><thead><tr><th class="name">rotation</th><th>min–max</th>{head}</tr>'
         "</thead><tbody>",
     ]
