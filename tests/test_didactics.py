@@ -394,8 +394,14 @@ def test_outputs_list_every_lesson_with_its_attendees(load) -> None:
     pairs = list(csv.DictReader(io.StringIO(mentors_csv(problem, schedule).decode())))
     assert {r["fellow"]: r["mentor"] for r in pairs} == schedule.mentors
     report = report_html(problem, schedule, check(problem, schedule)).decode()
-    assert '<section id="didactics">' in report and '<section id="mentoring">' in report
-    assert "missed" not in report.split('<section id="didactics">')[1].split("</section>")[0]
+    assert (
+        '<section id="didactics" tabindex="0">' in report
+        and '<section id="mentoring" tabindex="0">' in report
+    )
+    assert (
+        "missed"
+        not in report.split('<section id="didactics" tabindex="0">')[1].split("</section>")[0]
+    )
 
 
 def test_reschedule_keeps_past_lessons_and_repairs_the_future(tmp_path) -> None:
