@@ -25,22 +25,27 @@ def _yaml() -> YAML:
     return yaml
 
 
+def _documents(program: Path):
+    """(path, text, round-trip document) of the program file, then of each file it includes."""
+    text = program.read_text(encoding="utf-8")
+    document = _yaml().load(text) or {}
+    yield program, text, document
+    for name in document.get("include") or []:
+        path = program.parent / name
+        text = path.read_text(encoding="utf-8")
+        yield path, text, _yaml().load(text) or {}
+
+
 def leave_file(program: Path) -> Path:
     """The file whose `leave:` list new entries join: the first include that has one, else the
     program file."""
-    yaml = _yaml()
-    document = yaml.load(program.read_text(encoding="utf-8")) or {}
-    for name in document.get("include") or []:
-        path = program.parent / name
-        included = yaml.load(path.read_text(encoding="utf-8")) or {}
-        if "leave" in included:
-            return path
-    return program
+    included = list(_documents(program))[1:]
+    return next((path for path, _, document in included if "leave" in document), program)
 
 
-def add_leave(program: Path, entry: dict) -> tuple[Path, bytes]:
+def add_leave(program: Path, entry: dict) -> Path:
     """Append `entry` (fellow, start, end and maybe requested) to the leave list; returns the
-    file written and its bytes before, to put back if what follows fails."""
+    file written."""
     path = leave_file(program)
     before = path.read_bytes()
     yaml = _yaml()
@@ -62,22 +67,19 @@ def add_leave(program: Path, entry: dict) -> tuple[Path, bytes]:
     out = io.StringIO()
     yaml.dump(document, out)
     path.write_text(out.getvalue(), encoding="utf-8")
-    return path, before
+    return path
 
 
-def add_away(program: Path, person: str, start: str, end: str) -> tuple[Path, bytes]:
+def add_away(program: Path, person: str, start: str, end: str) -> Path:
     """Add days away from `start` to `end` to faculty member `person`'s `away:` list, in the
-    file (the program's or an include's) that lists them; returns the file and its bytes
-    before. Raises ValueError when the text cannot be edited so that it reads back right."""
+    file (the program's or an include's) that lists them; returns that file. Raises ValueError
+    when the text cannot be edited so that it reads back right."""
     entry = f"{{start: {start}, end: {end}}}"
-    document = _yaml().load(program.read_text(encoding="utf-8")) or {}
-    for path in [program] + [program.parent / n for n in document.get("include") or []]:
-        before = path.read_bytes()
-        text = before.decode("utf-8")
+    for path, text, document in _documents(program):
         found = next(
             (
                 item
-                for item in (_yaml().load(text) or {}).get("faculty") or []
+                for item in document.get("faculty") or []
                 if isinstance(item, CommentedMap) and item.get("id") == person
             ),
             None,
@@ -99,7 +101,7 @@ def add_away(program: Path, person: str, start: str, end: str) -> tuple[Path, by
         if not same:
             raise ValueError(f"{path}: cannot add {person}'s days away without reformatting it")
         path.write_text(edited, encoding="utf-8")
-        return path, before
+        return path
     raise ValueError(f"{program}: no faculty member '{person}'")
 
 
@@ -115,8 +117,8 @@ def _with_away(text: str, item: CommentedMap, entry: str) -> str:
     def offset(line: int, col: int) -> int:
         return starts[line] + col
 
-    if "away" in item and isinstance(item["away"], CommentedSeq):
-        seq = item["away"]
+    seq = item.get("away")
+    if isinstance(seq, CommentedSeq):
         if seq.fa.flow_style() or not seq:  # an empty list is written `[]`
             at = _closing(text, offset(*item.lc.value("away")))
             return f"{text[:at]}{', ' if seq else ''}{entry}{text[at:]}"
@@ -128,7 +130,7 @@ def _with_away(text: str, item: CommentedMap, entry: str) -> str:
         ):
             line += 1
         return "".join([*lines[:line], " " * dash + f"- {entry}\n", *lines[line:]])
-    if "away" in item:  # away: with no list (null): replace the value
+    if "away" in item:  # `away:` with no list (null): the list replaces the value
         at = offset(*item.lc.value("away"))
         null = re.match(r"~|null|Null|NULL", text[at:])
         return f"{text[:at]}[{entry}]{text[at + (null.end() if null else 0) :]}"

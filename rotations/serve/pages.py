@@ -15,7 +15,7 @@ from rotations.output.html import CSS as REPORT_CSS
 from rotations.output.oncall import CSS as CALL_CSS
 
 HEADERS = {
-    # Page URLs carry private tokens: never send them on as a referrer; no framing, no scripts.
+    # Page URLs carry private tokens: never send them on as a referrer; no framing.
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",

@@ -338,8 +338,8 @@ def _write_request(program: Path, request) -> Path:
     """The request written into the program's files: a fellow's leave into its leave list, a
     faculty member's days away into their `away:` list. The file written."""
     if request["role"] == "faculty":
-        return add_away(program, request["fellow"], request["start"], request["end"])[0]
+        return add_away(program, request["fellow"], request["start"], request["end"])
     entry = {"fellow": request["fellow"], "start": request["start"], "end": request["end"]}
     if request["kind"] == "requested":
         entry["requested"] = True
-    return add_leave(program, entry)[0]
+    return add_leave(program, entry)
