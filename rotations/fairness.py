@@ -23,6 +23,7 @@ Every step runs on a deterministic budget, so the same input gives the same sche
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -36,6 +37,7 @@ from rotations.runner import Deadline, Interrupted, run_solvers, set_hint
 from rotations.strategy import (
     BEHIND_FREED,
     BEHIND_OTHERS,
+    BEHIND_SHARE,
     CATCH_UP_LIMIT,
     FAILURES,
     OTHERS_FREED,
@@ -97,7 +99,8 @@ def lift_fellows(
                 ahead = sorted(costly, key=lambda f: (-rest[f], rng.random()))
             if not ahead:
                 break
-            free, most, limit = worst | set(ahead[:BEHIND_FREED]), level, CATCH_UP_LIMIT
+            freed = max(BEHIND_FREED, math.ceil(BEHIND_SHARE * len(behind)))
+            free, most, limit = worst | set(ahead[:freed]), level, CATCH_UP_LIMIT * freed
         elif worst:
             free, most, limit = worst, level - 1, STEP_LIMIT
         else:
