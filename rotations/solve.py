@@ -3,9 +3,10 @@
 Which phases a solve runs, on what condition and with what share of the time is decided in
 one place, rotations/strategy.py (`plan`), with every tuned number and the measurement behind
 it; this module runs them: phase 1 (the local search, side by side with different seeds, or
-the complete search to its first schedule), the steps of rotations/fairness.py, and the
-complete search, which starts from the best schedule so far and proves how far from optimal
-it is. The answer is read back by rotations/outcome.py.
+the complete search to its first schedule), the steps of rotations/fairness.py, the staffed
+floors (model/relaxation.py: staffed_floors), and the complete search, which starts from the
+best schedule so far and proves how far from optimal it is. The answer is read back by
+rotations/outcome.py.
 
 Every CP-SAT search runs through `runner.run_solvers`: in worker threads, so that Ctrl-C reaches
 the main thread, which then stops the searches and raises Interrupted.
@@ -30,6 +31,7 @@ from ortools.sat.python import cp_model
 from rotations.fairness import catches_up, cost_schedule, lift_fellows
 from rotations.model import Model, build_model
 from rotations.model.bounds import Floors
+from rotations.model.relaxation import staffed_floors
 from rotations.outcome import Result, SolveOptions, read_schedule
 from rotations.problem import Problem
 from rotations.runner import run_solvers, set_hint, settled
@@ -43,6 +45,7 @@ from rotations.strategy import (
     FIRST_SCHEDULE_SHARE,
     HARD_RULES_SHARE,
     LIFT_SHARE,
+    STAFFED_SHARE,
     STEP_LIMIT,
     Plan,
     plan,
@@ -147,6 +150,7 @@ def solve_model(
         earlier = spent - first.deterministic_time
         return read_schedule(problem, model, first, code, options, elapsed, earlier)
     share = CATCH_UP_SHARE if catching_up else EARLY_LIFT_SHARE
+    share = 1 - STAFFED_SHARE if chosen.staffed else share
     if found and chosen.steps is not None:
         own = own if catching_up else ()
         lifted, used = _lift(model, first, options, spent, share, own, progress, started)
@@ -158,14 +162,18 @@ def solve_model(
                 return _with_floors(
                     problem, model, first, cp_model.OPTIMAL, options, started, spent
                 )
+    floors = _staffed(problem, model, options) if found and chosen.staffed else None
+    if floors is not None and round(first.objective_value) <= _floor(problem, model, floors):
+        optimal = cp_model.OPTIMAL
+        return _with_floors(problem, model, first, optimal, options, started, spent, floors)
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):
         result = _complete_search(problem, model, options, progress, started, False, spent)
     if found and result.schedule is None:
         # The time ran out before the complete search loaded the schedule it started from:
         # keep that (a step's own bound is not the program's).
         spent = result.stats.deterministic_time
-        return _with_floors(problem, model, first, code, options, started, spent)
-    return result
+        return _with_floors(problem, model, first, code, options, started, spent, floors)
+    return result if floors is None else _at_least(result, _floor(problem, model, floors))
 
 
 def plan_for(problem: Problem, model: Model, options: SolveOptions) -> Plan:
@@ -175,9 +183,28 @@ def plan_for(problem: Problem, model: Model, options: SolveOptions) -> Plan:
     return plan(variables, problem.plans_procedures, model.worst is not None, own, options.off)
 
 
-def _floor(problem: Problem, model: Model) -> int:
-    """The least objective the model's floors prove."""
-    return (model.floors or Floors()).objective(problem.fairness_weight)
+def _floor(problem: Problem, model: Model, floors: Floors | None = None) -> int:
+    """The least objective the model's floors (or `floors`) prove."""
+    return (floors or model.floors or Floors()).objective(problem.fairness_weight)
+
+
+def _staffed(problem: Problem, model: Model, options: SolveOptions) -> Floors:
+    """The model's floors, raised by the staffed relaxation (strategy.STAFFED)."""
+    unmet, together = staffed_floors(problem, options.deadline)
+    floors = model.floors or Floors()
+    raised = {"unmet": max(floors.unmet, unmet), "together": max(floors.together, together)}
+    return replace(floors, **raised)
+
+
+def _at_least(result: Result, floor: int) -> Result:
+    """`result` with its bound at least `floor` (a floor the search did not know of): optimal
+    if its schedule costs no more."""
+    stats = result.stats
+    if result.schedule is None or (stats.bound is not None and stats.bound >= floor):
+        return result
+    reached = stats.objective is not None and stats.objective <= floor
+    stats = replace(stats, bound=floor, status="OPTIMAL" if reached else stats.status)
+    return Result(stats, replace(result.schedule, solver=stats))
 
 
 def _with_floors(
@@ -188,13 +215,14 @@ def _with_floors(
     options: SolveOptions,
     started: float,
     spent: float,
+    floors: Floors | None = None,
 ) -> Result:
-    """The schedule `solver` found, with the bound the floors prove; `spent`: every
-    deterministic second of the solve, `solver`'s included."""
+    """The schedule `solver` found, with the bound the model's floors (or `floors`) prove;
+    `spent`: every deterministic second of the solve, `solver`'s included."""
     elapsed = time.monotonic() - started
     earlier = spent - solver.deterministic_time
     kept = read_schedule(problem, model, solver, code, options, elapsed, earlier)
-    stats = replace(kept.stats, bound=_floor(problem, model))
+    stats = replace(kept.stats, bound=_floor(problem, model, floors))
     return Result(stats, replace(kept.schedule, solver=stats))
 
 

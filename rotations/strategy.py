@@ -25,9 +25,13 @@ A solve (solve.solve_model) runs, in this order (`plan` chooses):
      with CATCH_UP_SHARE of the time left, faster than either search;
    - `early lift` otherwise, with wishes and no procedure targets: the worst-off fellow
      lifted, with EARLY_LIFT_SHARE of the time left, where a minute of search gains nothing.
-4. the complete search, always (unless the steps reached the floors), from the best schedule
+4. `staffed floors`, after `catch up` from a `first schedule` (procedure targets): the
+   relaxation of the wishes and targets with the staffing minimums of the rotations that give
+   cases, a floor the complete search does not prove, in STAFFED_SHARE of the time left after
+   phase 1 (with the complete search after it);
+5. the complete search, always (unless the steps reached the floors), from the best schedule
    so far, for the rest of the time: it proves the bound.
-5. `late lift`, without phase 1 (a small model), with wishes and no procedure targets: the
+6. `late lift`, without phase 1 (a small model), with wishes and no procedure targets: the
    worst-off fellow lifted in the last LIFT_SHARE of the complete search's time.
 
 Each phase in backquotes can be switched off (SolveOptions.off, `benchmarks/run.py --off`):
@@ -48,7 +52,8 @@ FIRST_SCHEDULE = "first schedule"
 CATCH_UP = "catch up"
 EARLY_LIFT = "early lift"
 LATE_LIFT = "late lift"
-PHASES = (LOCAL_SEARCH, FIRST_SCHEDULE, CATCH_UP, EARLY_LIFT, LATE_LIFT)
+STAFFED = "staffed floors"
+PHASES = (LOCAL_SEARCH, FIRST_SCHEDULE, CATCH_UP, EARLY_LIFT, LATE_LIFT, STAFFED)
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class Plan:
     first: str | None  # LOCAL_SEARCH, FIRST_SCHEDULE or None: phase 1
     steps: str | None  # CATCH_UP, EARLY_LIFT or None: after phase 1
     late_lift: bool  # LATE_LIFT at the end of the complete search
+    staffed: bool = False  # STAFFED after the steps, before the complete search
 
 
 def plan(
@@ -79,7 +85,8 @@ def plan(
         steps = CATCH_UP if own_floors else EARLY_LIFT if wishes and not targets else None
     steps = None if steps in off else steps
     late = first is None and wishes and not targets and LATE_LIFT not in off
-    return Plan(first, steps, late)
+    staffed = first == FIRST_SCHEDULE and steps == CATCH_UP and STAFFED not in off
+    return Plan(first, steps, late, staffed)
 
 
 # ---- Floors: the relaxations (rotations/model/relaxation.py) ----
@@ -152,6 +159,21 @@ EARLY_LIFT_SHARE = 0.5
 # steps get up to CATCH_UP_SHARE of the time left: there they bring the objective down far
 # faster than either search (benchmarks/RESULTS.md).
 CATCH_UP_SHARE = 0.9
+
+# ---- Staffed floors (rotations/model/relaxation.py: staffed_floors) ----
+# With procedure targets the floors of the relaxation leave out the staffing minimums, so they
+# let every fellow take their cases in weeks without holidays or leave; on a large program the
+# complete search after the steps proves nothing above them, nor gains (L seed 0 at 60 s:
+# 11,611 with it, 11,288 with its time given to the steps), but on a small one it proves the
+# optimum (the bundled example), so it still runs after them. The relaxation with the
+# minimums of the rotations that give cases raises L seed 0's floor from 4205 to 8063: its
+# unmet total proven (3983) and the two together at 8063 in 4 deterministic s each (6.3 s of
+# wall clock side by side, presolve on); with 2 or 3 s, nothing (no schedule of it: 0) or
+# 5315; without presolve, 5108 in 5.
+# The steps keep 1 - STAFFED_SHARE of the time left after phase 1 (L seed 0 at 60 s: 11,620
+# against 8063, 30.6 % where it was 64 % against 4205).
+STAFFED_LIMIT = 4.0
+STAFFED_SHARE = 0.15
 
 # ---- The steps themselves (rotations/fairness.py) ----
 # Fellows freed besides those at the worst level, deterministic seconds a step may take, and

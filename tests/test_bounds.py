@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import pytest
 
+from rotations import solve as solve_module
+from rotations import strategy
 from rotations.config import load_config
 from rotations.model import build_model
+from rotations.model.relaxation import staffed_floors
+from rotations.outcome import SolveOptions
 from rotations.problem import resolve
 from rotations.runner import Deadline, Interrupted
+from rotations.solve import plan_for, solve_model
 from tests.conftest import BASE, program, run
 
 
@@ -276,3 +281,46 @@ def test_the_fellows_alone_end_by_the_deadline() -> None:
     floors = build_model(resolve(load_config(EXAMPLE)), deadline=deadline).floors
     assert floors.alone == floors.away == (3,) * 6
     assert deadline.cut
+
+
+def holiday_cases() -> dict:
+    """`a` brings an ESI case a working day and needs a fellow every block; ana and ben are
+    each on it exactly three of the six weeks and want 15 cases (weight 1). Monday 5 July is a
+    holiday, so whoever covers the first week takes 4 cases there and misses one."""
+    esi = {"esi": {"name": "ESI"}}
+    seat = {"name": "Alpha", "exposure": {"esi": 5}, "staffing": {"min": 1}}
+    soft = {"targets": {"esi": {"min": 15, "weight": 1}}}
+    config = program(
+        procedures=esi,
+        rotations={"a": seat, "b": {"name": "Beta"}},
+        fellows=[{"id": "ana", "name": "Ana", **soft}, {"id": "ben", "name": "Ben", **soft}],
+        requirements={"a": 3},
+    )
+    config["program"]["holidays"] = ["2027-07-05"]
+    return config
+
+
+def test_staffing_minimums_raise_the_floors_of_missing_cases(load) -> None:
+    """Without the staffing minimum both fellows would skip the holiday week (floor 0); with
+    it one of them misses a case: unmet 1, and 1 + 2 fellows x 1 = 3 together, which is what
+    the best schedule costs."""
+    problem = load(holiday_cases())
+    assert build_model(problem).floors.unmet == 0
+    assert staffed_floors(problem) == (1, 3)
+    result = run(problem)
+    assert (result.stats.status, result.stats.objective, result.stats.bound) == ("OPTIMAL", 3, 3)
+
+
+def test_the_staffed_floors_prove_the_catching_up_steps_optimal(load, monkeypatch) -> None:
+    """Where phase 1 runs (a large program with targets; here made to run on a small one), the
+    catching-up steps then the staffed floors: the schedule they reach is proven optimal by
+    those floors, which the model's own (0 + 2 x 0) could not, and the complete search does
+    not run."""
+    monkeypatch.setattr(strategy, "LOCAL_SEARCH_FROM", 0)
+    monkeypatch.setattr(solve_module, "_complete_search", None)  # a call would fail
+    problem = load(holiday_cases())
+    model = build_model(problem)
+    options = SolveOptions(time_limit=10.0)
+    assert plan_for(problem, model, options).staffed
+    result = solve_model(problem, model, options)
+    assert (result.stats.status, result.stats.objective, result.stats.bound) == ("OPTIMAL", 3, 3)

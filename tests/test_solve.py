@@ -241,11 +241,13 @@ PHASE_PROGRAMS = {  # where each phase runs: the example with targets or not, an
     strategy.FIRST_SCHEDULE: (True, 0),
     strategy.CATCH_UP: (True, 0),
     strategy.LATE_LIFT: (False, 10**9),
+    strategy.STAFFED: (True, 0),
 }
 
 
 def _phases(chosen: strategy.Plan) -> set[str | None]:
-    return {chosen.first, chosen.steps, strategy.LATE_LIFT if chosen.late_lift else None}
+    late = strategy.LATE_LIFT if chosen.late_lift else None
+    return {chosen.first, chosen.steps, late, strategy.STAFFED if chosen.staffed else None}
 
 
 @pytest.mark.parametrize("phase", strategy.PHASES)

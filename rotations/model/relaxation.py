@@ -31,10 +31,10 @@ from typing import NamedTuple
 from ortools.sat.python import cp_model
 
 from rotations.config import rules
-from rotations.implied import Target
+from rotations.implied import Staffing, Target
 from rotations.problem import Problem
 from rotations.runner import Deadline, Interrupted, run_solvers
-from rotations.strategy import RELAXATION_LIMIT
+from rotations.strategy import RELAXATION_LIMIT, STAFFED_LIMIT
 
 
 class Relaxed(NamedTuple):
@@ -50,11 +50,50 @@ class Relaxed(NamedTuple):
 def wish_relaxation(problem: Problem) -> Relaxed:
     """The floors of one fellow's wishes (the `rules:` prefer and avoid, the procedure
     targets' missing cases), from the relaxation of the module docstring."""
+    built = _relaxation(problem)
+    if built is None:
+        return Relaxed()
+    cp, on, costs, wishes, targets = built
+    total = sum(sum(terms) for terms in costs.values())
+    # Measured on the 120-fellow family programs with procedure targets: the presolve was three
+    # quarters of each solve's wall time (22 s of floors, 7 s without it). Not without targets:
+    # there it costs little, and L-compete seed 3's search, from the floors without it (its
+    # two together 1478 instead of 1458), found its first schedule at 46 s or none in 60 s
+    # instead of 22 s (benchmarks/RESULTS.md).
+    presolve = not targets
+    own = _own(problem, cp, costs, total, presolve)
+    _seats(problem, cp, on)
+    most = _most(problem, wishes, targets)
+    # No fellow costs less than their own floor, so neither does the worst-off one.
+    highest = max(own, default=0)
+    worst = cp.new_int_var(highest, max(highest, most), "worst")
+    for terms in costs.values():
+        cp.add(worst >= sum(terms))
+    # The unmet total and the two together side by side, one core each (L seed 4's floors:
+    # 18.7 s of wall clock one after the other).
+    both = cp.clone()
+    cp.minimize(total)
+    both.minimize(total + problem.fairness_weight * worst)
+    solvers = [relaxation_solver(presolve=presolve) for _ in range(2)]
+    codes = run_relaxations([cp, both], solvers)
+    unmet, together = (solved_bound(s, c) for s, c in zip(solvers, codes, strict=True))
+    if codes[0] == cp_model.OPTIMAL and unmet == 0:
+        return Relaxed(own=own)  # nothing missed, so no fellow is worse off than another
+    if together == unmet + problem.fairness_weight * highest:
+        # The least of both together is the least of each: the worst-off fellow needs no
+        # solve of their own (the hardest of the three, a minimum of a maximum).
+        return Relaxed(unmet, highest, together, own)
+    return Relaxed(unmet, least(cp, worst, presolve), together, own)
+
+
+def _relaxation(problem: Problem):
+    """The relaxation's model before staffing: (model, its variables by fellow, block and
+    rotation, each fellow's cost terms, the wishes, the targets), or None without either."""
     # The other wishes (want, prefer_site, site_change, idle) cost nothing in it: still floors.
     wishes = [r for r in problem.config.rules if isinstance(r, rules.Wish) and not r.hard]
     targets = [r for r in problem.rules if isinstance(r, Target)]
     if not wishes and not targets:
-        return Relaxed()
+        return None
     cp = cp_model.CpModel()
     on: dict[tuple[int, int, str], cp_model.IntVar] = {}
     costs: dict[int, list] = {}
@@ -79,37 +118,57 @@ def wish_relaxation(problem: Problem) -> Relaxed:
     for rule in targets:
         _cases(problem, cp, on, costs, rule)
     _limit(problem, cp, on)
-    total = sum(sum(terms) for terms in costs.values())
-    # Measured on the 120-fellow family programs with procedure targets: the presolve was three
-    # quarters of each solve's wall time (22 s of floors, 7 s without it). Not without targets:
-    # there it costs little, and L-compete seed 3's search, from the floors without it (its
-    # two together 1478 instead of 1458), found its first schedule at 46 s or none in 60 s
-    # instead of 22 s (benchmarks/RESULTS.md).
-    presolve = not targets
-    own = _own(problem, cp, costs, total, presolve)
+    return cp, on, costs, wishes, targets
+
+
+def staffed_floors(problem: Problem, deadline: Deadline | None = None) -> tuple[int, int]:
+    """The unmet total and the two together (the unmet total plus the worst-off fellow's cost
+    once per fellow) of the relaxation with the staffing minimums of the rotations where
+    procedure targets count cases, each block: every fellow who may be on such a rotation has a
+    variable of it (_whole), so at least the minimum of them are on it in every schedule. The
+    fellows must then take their cases in the weeks of holidays and of others' leave too, and
+    the floors rise (L seed 0 of the benchmark families: the unmet total 1805 -> 3983, the two
+    together 4205 -> 8063). Harder than the relaxation without them: solved, with CP-SAT's
+    presolve, within STAFFED_LIMIT each, side by side, by the `deadline`; (0, 0) without
+    targets or minimums."""
+    built = _relaxation(problem)
+    if built is None or not built[4]:
+        return 0, 0
+    cp, on, costs, wishes, targets = built
+    whole = {rid for rule in targets for rid in problem.exposure(rule.procedure)}
+    minimums = [
+        rule
+        for rule in problem.rules
+        if isinstance(rule, Staffing) and rule.hard and rule.count.min and rule.rotation in whole
+    ]
+    if not minimums:
+        return 0, 0
     _seats(problem, cp, on)
-    most = sum(r.weight for r in wishes) * len(problem.blocks)
-    most += sum(r.weight * r.target.min for r in targets if not r.hard)
-    # No fellow costs less than their own floor, so neither does the worst-off one.
-    highest = max(own, default=0)
-    worst = cp.new_int_var(highest, max(highest, most), "worst")
+    by_seat: dict[tuple[int, str], list] = {}
+    for (_, b, rid), var in on.items():
+        by_seat.setdefault((b, rid), []).append(var)
+    for rule in minimums:
+        for b in range(len(problem.blocks)):
+            cp.add(sum(by_seat.get((b, rule.rotation), [])) >= rule.count.min)
+    total = sum(sum(terms) for terms in costs.values())
+    worst = cp.new_int_var(0, _most(problem, wishes, targets), "worst")
     for terms in costs.values():
         cp.add(worst >= sum(terms))
-    # The unmet total and the two together side by side, one core each (L seed 4's floors:
-    # 18.7 s of wall clock one after the other).
     both = cp.clone()
     cp.minimize(total)
     both.minimize(total + problem.fairness_weight * worst)
-    solvers = [relaxation_solver(presolve=presolve) for _ in range(2)]
-    codes = run_relaxations([cp, both], solvers)
+    solvers = [relaxation_solver() for _ in range(2)]
+    for solver in solvers:
+        solver.parameters.max_deterministic_time = STAFFED_LIMIT
+    codes = run_relaxations([cp, both], solvers, deadline)
     unmet, together = (solved_bound(s, c) for s, c in zip(solvers, codes, strict=True))
-    if codes[0] == cp_model.OPTIMAL and unmet == 0:
-        return Relaxed(own=own)  # nothing missed, so no fellow is worse off than another
-    if together == unmet + problem.fairness_weight * highest:
-        # The least of both together is the least of each: the worst-off fellow needs no
-        # solve of their own (the hardest of the three, a minimum of a maximum).
-        return Relaxed(unmet, highest, together, own)
-    return Relaxed(unmet, least(cp, worst, presolve), together, own)
+    return unmet, together
+
+
+def _most(problem: Problem, wishes: list, targets: list) -> int:
+    """The most a fellow's wishes and missing cases can cost."""
+    most = sum(r.weight for r in wishes) * len(problem.blocks)
+    return most + sum(r.weight * r.target.min for r in targets if not r.hard)
 
 
 def _whole(problem: Problem, cp: cp_model.CpModel, on: dict, rotation: str) -> None:
