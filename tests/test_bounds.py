@@ -324,3 +324,14 @@ def test_the_staffed_floors_prove_the_catching_up_steps_optimal(load, monkeypatc
     assert plan_for(problem, model, options).staffed
     result = solve_model(problem, model, options)
     assert (result.stats.status, result.stats.objective, result.stats.bound) == ("OPTIMAL", 3, 3)
+
+
+def test_a_block_without_working_days_needs_nobody(load) -> None:
+    """The whole first week a holiday: the staffing minimum asks nobody on `a` then (no
+    working day to be present on), so both fellows take their three full weeks after it and
+    miss nothing; a floor that put somebody there would be above the best schedule (0)."""
+    config = holiday_cases()
+    config["program"]["holidays"] = [f"2027-07-0{day}" for day in range(5, 10)]
+    problem = load(config)
+    assert staffed_floors(problem) == (0, 0)
+    assert run(problem).stats.objective == 0

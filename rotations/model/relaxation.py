@@ -131,10 +131,11 @@ def staffed_floors(problem: Problem, deadline: Deadline | None = None) -> tuple[
     together 4205 -> 8063). Harder than the relaxation without them: solved, with CP-SAT's
     presolve, within STAFFED_LIMIT each, side by side, by the `deadline`; (0, 0) without
     targets or minimums."""
-    built = _relaxation(problem)
-    if built is None or not built[4]:
+    targets = [r for r in problem.rules if isinstance(r, Target)]
+    built = _relaxation(problem) if targets else None
+    if built is None:
         return 0, 0
-    cp, on, costs, wishes, targets = built
+    cp, on, costs, wishes, _ = built
     whole = {rid for rule in targets for rid in problem.exposure(rule.procedure)}
     minimums = [
         rule
@@ -147,8 +148,8 @@ def staffed_floors(problem: Problem, deadline: Deadline | None = None) -> tuple[
     by_seat: dict[tuple[int, str], list] = {}
     for (_, b, rid), var in on.items():
         by_seat.setdefault((b, rid), []).append(var)
-    for rule in minimums:
-        for b in range(len(problem.blocks)):
+    for rule in minimums:  # on every working day of a block (a block without any needs none)
+        for b in (b for b in range(len(problem.blocks)) if problem.working_days[b]):
             cp.add(sum(by_seat.get((b, rule.rotation), [])) >= rule.count.min)
     total = sum(sum(terms) for terms in costs.values())
     worst = cp.new_int_var(0, _most(problem, wishes, targets), "worst")
