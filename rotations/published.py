@@ -155,6 +155,10 @@ class LessonRecord(_Record):
     teacher_name: str
     attendees: str  # fellow ids, `;`-separated
 
+    def involves(self, person: str) -> bool:
+        """Whether `person` teaches this session or attends it."""
+        return self.teacher == person or person in self.attendees.split(";")
+
 
 class SlotRecord(_Record):
     """A row of agenda.csv: a case on a session's agenda."""

@@ -122,8 +122,10 @@ def test_every_page_fits_the_screen_and_passes_axe(site, browser, name, size) ->
 
 def test_the_month_shows_the_fellows_days_and_the_copy_button_works(site, browser) -> None:
     """This month lists ana's rotation on each day, and the copy button (shown by the script)
-    copies the feed address."""
+    copies the feed address (its label changes once the browser's clipboard has answered: the
+    click's handler waits for it, so the test waits too, up to 10 s)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.set_window_size(390, 844)
     browser.get(pages(site)["fellow"])
@@ -132,6 +134,7 @@ def test_the_month_shows_the_fellows_days_and_the_copy_button_works(site, browse
     button = browser.find_element(By.CSS_SELECTOR, "button[data-copy]")
     assert button.is_displayed()
     button.click()
+    WebDriverWait(browser, 10).until(lambda _: button.text != "Copy the address")
     assert button.text == "Copied"
 
 

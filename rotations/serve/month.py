@@ -1,7 +1,8 @@
 """A person's month as a calendar a phone shows without zooming: seven columns, each day its
 rotation (in the report's colour), leave or days away, and a word for each duty (call,
 conference, seminar); under it the same days in full sentences. Read from the publication the
-pages serve, with the program's call spans and faculty's days away."""
+pages serve (rotations, leave, call, conference roles, seminars), with the program's faculty
+days away."""
 
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ def person_month(
             days[r.date].tags.append("Conf")
             days[r.date].items.append(f"{name}, {r.start}–{r.end}: {_role(r.role, r.discipline)}")
     for x in published.lessons:
-        if x.date in days and (x.teacher == person or person in x.attendees.split(";")):
+        if x.date in days and x.involves(person):
             teaches = " (you teach)" if x.teacher == person else ""
             days[x.date].tags.append("Sem")
             days[x.date].items.append(f"{x.series}, {x.start}–{x.end}: {x.topic}{teaches}")

@@ -105,7 +105,7 @@ def _coming(published, person: str, today: dt.date) -> list[tuple[str, str]]:
     duties += [
         (x.date.isoformat(), f"{x.series}: {x.topic}{' (you teach)' * (x.teacher == person)}")
         for x in published.lessons
-        if x.date >= today and (x.teacher == person or person in x.attendees.split(";"))
+        if x.date >= today and x.involves(person)
     ]
     return sorted(duties)
 
