@@ -136,6 +136,22 @@ def test_a_fellows_page_is_theirs_only(served) -> None:
     assert lee.status_code == 200 and "Ask for leave" not in lee.text
 
 
+def test_the_coordinators_filter_takes_only_a_fellow_of_the_program(served) -> None:
+    """`?fellow=ana` shows ana's requests and row only; a faculty id or an unknown one is no
+    filter (everyone), as the select, which lists the program's fellows, would show it."""
+    client, site = served
+    assert ask(client, site, "ana", "2027-08-03", "2027-08-04").status_code == 303
+    assert ask(client, site, "ben", "2027-08-10", "2027-08-11").status_code == 303
+    sign_in(client, site)
+    ana = client.get("/coordinator?fellow=ana").text
+    assert "2027-08-03 to 2027-08-04" in ana and "2027-08-10 to 2027-08-11" not in ana
+    assert '<option value="ana" selected>' in ana
+    for other in ("lee", "zed"):
+        page = client.get(f"/coordinator?fellow={other}").text
+        assert "2027-08-03 to 2027-08-04" in page and "2027-08-10 to 2027-08-11" in page
+        assert " selected>" not in page
+
+
 def test_a_fellows_page_states_each_leave_of_a_block_as_it_is(served) -> None:
     """cy's two leaves in block 4 (Monday-Tuesday, then Friday) are two ranges, never one
     from Monday to Friday, on the page as in the calendars."""

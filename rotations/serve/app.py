@@ -310,10 +310,11 @@ async def signin(request: Request) -> Response:
 async def coordinator_page(request: Request, site: Site, session: dict) -> Response:
     store = site.store
     latest = site.latest()  # notes any publication that cannot be read
-    fellow = request.query_params.get("fellow") or None
     people = {p.id: p.name for p in (latest.people if latest else site.unpublished).values()}
-    if fellow not in people:
-        fellow = None
+    fellows = [(f.id, f.name) for f in site.problem().fellows]  # what the filter offers
+    fellow = request.query_params.get("fellow") or None
+    if fellow not in dict(fellows):
+        fellow = None  # not a fellow of the program (a faculty id, a typo): everyone
     pending = store.rows("SELECT * FROM requests WHERE status = 'pending' ORDER BY id")
     decided = store.rows(
         "SELECT * FROM requests WHERE status != 'pending' ORDER BY id DESC LIMIT 50"
@@ -334,7 +335,7 @@ async def coordinator_page(request: Request, site: Site, session: dict) -> Respo
             "swaps": store.rows("SELECT * FROM swaps WHERE status = 'waiting' ORDER BY id"),
             "decided": decided,
             "people": people,
-            "fellows": [(p.id, p.name) for p in site.problem().fellows],
+            "fellows": fellows,
             "fellow": fellow,
             "grid": site.grid(only=None if fellow is None else [fellow]),
             "sessions": _coming_sessions(latest, site.program.today()),
