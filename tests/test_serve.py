@@ -119,6 +119,7 @@ def test_a_fellows_page_is_theirs_only(served) -> None:
     assert ask(client, site, "ana", "2027-08-03", "2027-08-04").status_code == 303
     ana = client.get(f"/p/{token(site, 'ana')}")
     assert ana.status_code == 200 and "Ana" in ana.text and "2027-08-03 to 2027-08-04" in ana.text
+    assert re.search(r'id="requests"><tr><th>#</th><th>dates</th><th>kind</th>', ana.text)
     assert ana.headers["referrer-policy"] == "no-referrer"
     ben = client.get(f"/p/{token(site, 'ben')}")
     assert "2027-08-03 to 2027-08-04" not in ben.text and "dentist" not in ben.text
@@ -565,6 +566,14 @@ def test_a_faculty_members_days_away_are_approved_into_their_away_list(served) -
         "faculty",
         "approved",
     )
+    # their requests table: the dates and the state, no kind (days away have none to choose)
+    table = re.search(
+        r'<table class="list" id="requests">.*?</table>',
+        client.get(f"/p/{token(site, 'lee')}").text,
+        re.S,
+    )[0]
+    assert "<th>kind</th>" not in table and f"{thursday} to {thursday}" in table
+    assert '<td class="status">pending</td>' in table
     key = sign_in(client, site)
     client.post("/coordinator/requests/1/preview", data={"csrf": key})
     settle(site)
