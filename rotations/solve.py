@@ -164,8 +164,9 @@ def solve_model(
                 )
     floors = _staffed(problem, model, options) if found and chosen.staffed else None
     if floors is not None and round(first.objective_value) <= _floor(problem, model, floors):
-        optimal = cp_model.OPTIMAL
-        return _with_floors(problem, model, first, optimal, options, started, spent, floors)
+        return _with_floors(
+            problem, model, first, cp_model.OPTIMAL, options, started, spent, floors
+        )
     with _hinted(model.cp, list(first.response_proto.solution) if found else None):
         result = _complete_search(problem, model, options, progress, started, False, spent)
     if found and result.schedule is None:

@@ -63,7 +63,7 @@ class Plan:
     first: str | None  # LOCAL_SEARCH, FIRST_SCHEDULE or None: phase 1
     steps: str | None  # CATCH_UP, EARLY_LIFT or None: after phase 1
     late_lift: bool  # LATE_LIFT at the end of the complete search
-    staffed: bool = False  # STAFFED after the steps, before the complete search
+    staffed: bool  # STAFFED after the steps, before the complete search
 
 
 def plan(

@@ -53,7 +53,7 @@ def wish_relaxation(problem: Problem) -> Relaxed:
     built = _relaxation(problem)
     if built is None:
         return Relaxed()
-    cp, on, costs, wishes, targets = built
+    cp, on, costs, _, targets = built
     total = sum(sum(terms) for terms in costs.values())
     # Measured on the 120-fellow family programs with procedure targets: the presolve was three
     # quarters of each solve's wall time (22 s of floors, 7 s without it). Not without targets:
@@ -63,21 +63,11 @@ def wish_relaxation(problem: Problem) -> Relaxed:
     presolve = not targets
     own = _own(problem, cp, costs, total, presolve)
     _seats(problem, cp, on)
-    most = _most(problem, wishes, targets)
     # No fellow costs less than their own floor, so neither does the worst-off one.
     highest = max(own, default=0)
-    worst = cp.new_int_var(highest, max(highest, most), "worst")
-    for terms in costs.values():
-        cp.add(worst >= sum(terms))
-    # The unmet total and the two together side by side, one core each (L seed 4's floors:
-    # 18.7 s of wall clock one after the other).
-    both = cp.clone()
-    cp.minimize(total)
-    both.minimize(total + problem.fairness_weight * worst)
     solvers = [relaxation_solver(presolve=presolve) for _ in range(2)]
-    codes = run_relaxations([cp, both], solvers)
-    unmet, together = (solved_bound(s, c) for s, c in zip(solvers, codes, strict=True))
-    if codes[0] == cp_model.OPTIMAL and unmet == 0:
+    unmet, together, code, worst = _both(problem, built, highest, solvers)
+    if code == cp_model.OPTIMAL and unmet == 0:
         return Relaxed(own=own)  # nothing missed, so no fellow is worse off than another
     if together == unmet + problem.fairness_weight * highest:
         # The least of both together is the least of each: the worst-off fellow needs no
@@ -86,9 +76,19 @@ def wish_relaxation(problem: Problem) -> Relaxed:
     return Relaxed(unmet, least(cp, worst, presolve), together, own)
 
 
-def _relaxation(problem: Problem):
-    """The relaxation's model before staffing: (model, its variables by fellow, block and
-    rotation, each fellow's cost terms, the wishes, the targets), or None without either."""
+class Built(NamedTuple):
+    """The relaxation's model before staffing: its variables by fellow, block and rotation,
+    each fellow's cost terms, the wishes and the targets it has."""
+
+    cp: cp_model.CpModel
+    on: dict[tuple[int, int, str], cp_model.IntVar]
+    costs: dict[int, list]
+    wishes: list
+    targets: list
+
+
+def _relaxation(problem: Problem) -> Built | None:
+    """The relaxation's model before staffing, or None without wishes or targets."""
     # The other wishes (want, prefer_site, site_change, idle) cost nothing in it: still floors.
     wishes = [r for r in problem.config.rules if isinstance(r, rules.Wish) and not r.hard]
     targets = [r for r in problem.rules if isinstance(r, Target)]
@@ -118,7 +118,7 @@ def _relaxation(problem: Problem):
     for rule in targets:
         _cases(problem, cp, on, costs, rule)
     _limit(problem, cp, on)
-    return cp, on, costs, wishes, targets
+    return Built(cp, on, costs, wishes, targets)
 
 
 def staffed_floors(problem: Problem, deadline: Deadline | None = None) -> tuple[int, int]:
@@ -131,12 +131,10 @@ def staffed_floors(problem: Problem, deadline: Deadline | None = None) -> tuple[
     together 4205 -> 8063). Harder than the relaxation without them: solved, with CP-SAT's
     presolve, within STAFFED_LIMIT each, side by side, by the `deadline`; (0, 0) without
     targets or minimums."""
-    targets = [r for r in problem.rules if isinstance(r, Target)]
-    built = _relaxation(problem) if targets else None
-    if built is None:
+    built = _relaxation(problem)
+    if built is None or not built.targets:
         return 0, 0
-    cp, on, costs, wishes, _ = built
-    whole = {rid for rule in targets for rid in problem.exposure(rule.procedure)}
+    whole = {rid for rule in built.targets for rid in problem.exposure(rule.procedure)}
     minimums = [
         rule
         for rule in problem.rules
@@ -144,32 +142,36 @@ def staffed_floors(problem: Problem, deadline: Deadline | None = None) -> tuple[
     ]
     if not minimums:
         return 0, 0
-    _seats(problem, cp, on)
-    by_seat: dict[tuple[int, str], list] = {}
-    for (_, b, rid), var in on.items():
-        by_seat.setdefault((b, rid), []).append(var)
-    for rule in minimums:  # on every working day of a block (a block without any needs none)
-        for b in (b for b in range(len(problem.blocks)) if problem.working_days[b]):
-            cp.add(sum(by_seat.get((b, rule.rotation), [])) >= rule.count.min)
+    _seats(problem, built.cp, built.on, minimums)
+    solvers = [relaxation_solver(limit=STAFFED_LIMIT) for _ in range(2)]
+    unmet, together, _, _ = _both(problem, built, 0, solvers, deadline)
+    return unmet, together
+
+
+def _both(
+    problem: Problem,
+    built: Built,
+    lowest: int,
+    solvers: list[cp_model.CpSolver],
+    deadline: Deadline | None = None,
+) -> tuple[int, int, int, cp_model.IntVar]:
+    """The unmet total and the two together (with the worst-off fellow's cost, at least
+    `lowest`, once per fellow), side by side, one core each (L seed 4's floors: 18.7 s of wall
+    clock one after the other); the unmet total's status and the worst-off fellow's cost.
+    The model is left minimising the unmet total."""
+    cp, costs = built.cp, built.costs
     total = sum(sum(terms) for terms in costs.values())
-    worst = cp.new_int_var(0, _most(problem, wishes, targets), "worst")
+    most = sum(r.weight for r in built.wishes) * len(problem.blocks)  # a fellow's most
+    most += sum(r.weight * r.target.min for r in built.targets if not r.hard)
+    worst = cp.new_int_var(lowest, max(lowest, most), "worst")
     for terms in costs.values():
         cp.add(worst >= sum(terms))
     both = cp.clone()
     cp.minimize(total)
     both.minimize(total + problem.fairness_weight * worst)
-    solvers = [relaxation_solver() for _ in range(2)]
-    for solver in solvers:
-        solver.parameters.max_deterministic_time = STAFFED_LIMIT
     codes = run_relaxations([cp, both], solvers, deadline)
     unmet, together = (solved_bound(s, c) for s, c in zip(solvers, codes, strict=True))
-    return unmet, together
-
-
-def _most(problem: Problem, wishes: list, targets: list) -> int:
-    """The most a fellow's wishes and missing cases can cost."""
-    most = sum(r.weight for r in wishes) * len(problem.blocks)
-    return most + sum(r.weight * r.target.min for r in targets if not r.hard)
+    return unmet, together, codes[0], worst
 
 
 def _whole(problem: Problem, cp: cp_model.CpModel, on: dict, rotation: str) -> None:
@@ -259,8 +261,10 @@ def _limit(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
             cp.add(sum(wished) <= max(0, free))
 
 
-def _seats(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
-    """Staffing maximums: no more fellows on a rotation in a block than it seats."""
+def _seats(problem: Problem, cp: cp_model.CpModel, on: dict, minimums: list[Staffing] = ()) -> None:
+    """Staffing maximums: no more fellows on a rotation in a block than it seats; and the
+    `minimums` (of rotations whose every possible fellow has a variable): at least that many in
+    every block with a working day (a block without any needs none)."""
     by_seat: dict[tuple[int, str], list] = {}
     for (_, b, rid), var in on.items():
         by_seat.setdefault((b, rid), []).append(var)
@@ -268,6 +272,9 @@ def _seats(problem: Problem, cp: cp_model.CpModel, on: dict) -> None:
         staffing = problem.rotation(rid).staffing
         if staffing is not None and staffing.max is not None and staffing.max < len(group):
             cp.add(sum(group) <= staffing.max)
+    for rule in minimums:
+        for b in (b for b in range(len(problem.blocks)) if problem.working_days[b]):
+            cp.add(sum(by_seat.get((b, rule.rotation), [])) >= rule.count.min)
 
 
 def least(cp: cp_model.CpModel, objective, presolve: bool = True) -> int:
@@ -307,8 +314,10 @@ def run_relaxations(
         raise Interrupted() from None
 
 
-def relaxation_solver(linear: bool = False, presolve: bool = True) -> cp_model.CpSolver:
-    """A single-worker solver for a relaxation, within RELAXATION_LIMIT; `linear`: with the
+def relaxation_solver(
+    linear: bool = False, presolve: bool = True, limit: float = RELAXATION_LIMIT
+) -> cp_model.CpSolver:
+    """A single-worker solver for a relaxation, within `limit` deterministic s; `linear`: with the
     full linear relaxation (the counting of _count_runs needs it); `presolve`: CP-SAT's."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -319,7 +328,7 @@ def relaxation_solver(linear: bool = False, presolve: bool = True) -> cp_model.C
         solver.parameters.linearization_level = 2
         solver.parameters.max_presolve_iterations = 1
         solver.parameters.cp_model_probing_level = 0
-    solver.parameters.max_deterministic_time = RELAXATION_LIMIT
+    solver.parameters.max_deterministic_time = limit
     solver.parameters.catch_sigint_signal = False
     return solver
 
