@@ -68,7 +68,7 @@ class Latest:
     publication: Publication
     people: dict[str, Person]  # token -> fellow or faculty member
     feeds: dict[str, Feed]  # "<token>.ics" -> calendar
-    grid: tuple | None = None  # (problem, schedule, colours), once a page asks for it
+    shown: tuple | None = None  # Site.shown's (problem, schedule, colours), once asked for
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -206,12 +206,12 @@ class Site:
         return latest.publication if latest is not None else None
 
     def shown(self, latest: Latest) -> tuple[Problem, Schedule, dict[str, str]]:
-        """The program as `latest` was published (loaded once per publication), its schedule
-        and the report's colours of its rotations."""
-        if latest.grid is None:
+        """The program (read once per publication, when a page first asks), the schedule of
+        `latest` and the report's colours of its rotations."""
+        if latest.shown is None:
             problem = self.program.load()
-            latest.grid = (problem, latest.publication.schedule(), rotation_colors(problem))
-        return latest.grid
+            latest.shown = (problem, latest.publication.schedule(), rotation_colors(problem))
+        return latest.shown
 
     def grid(self, mine: str | None = None, only: Collection[str] | None = None) -> Markup:
         """The report's year grid of the latest publication (the rows of `only`, if given),
