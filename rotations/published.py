@@ -318,6 +318,11 @@ class Publication(_Record):
                 raise ValueError(f"mentors.{fid}: unknown mentor '{mentor}'")
         return self
 
+    def leave_of(self, fellow: str) -> list[PeriodRecord]:
+        """The runs of leave days the schedule works around for `fellow` (none if unknown)."""
+        record = next((f for f in self.fellows if f.id == fellow), None)
+        return record.leave if record is not None else []
+
     def schedule(self) -> Schedule:
         """The Schedule it describes (assignments, conference roles, solver status)."""
         roles = [

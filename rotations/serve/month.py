@@ -106,8 +106,7 @@ def _fellow_days(
         shown = (abbreviation(rid), published.rotations.get(rid, rid), color, text_color(color))
         for day in _span(block.start, block.end, start, end):
             days[day].rotation = shown
-    record = next((f for f in published.fellows if f.id == fellow), None)
-    for period in record.leave if record is not None else []:
+    for period in published.leave_of(fellow):
         for day in _span(period.start, period.end, start, end):
             days[day].off = "leave"
             days[day].items.append("On leave")

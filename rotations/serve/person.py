@@ -76,8 +76,7 @@ async def person_page(request: Request) -> Response:
 def _blocks(published, fellow: str) -> list[tuple]:
     """Each block of the fellow's year: number, dates, rotation and their leave in it."""
     names = published.rotations
-    record = next((f for f in published.fellows if f.id == fellow), None)
-    leave = record.leave if record is not None else []
+    leave = published.leave_of(fellow)
     return [
         (
             b.number,
