@@ -34,7 +34,7 @@ from rotations.model.bounds import Floors
 from rotations.model.relaxation import staffed_floors
 from rotations.outcome import Result, SolveOptions, read_schedule
 from rotations.problem import Problem
-from rotations.runner import run_solvers, set_hint, settled
+from rotations.runner import Interrupted, run_solvers, set_hint, settled
 from rotations.strategy import (
     CATCH_UP,
     CATCH_UP_PER_VARIABLE,
@@ -162,7 +162,7 @@ def solve_model(
                 return _with_floors(
                     problem, model, first, cp_model.OPTIMAL, options, started, spent
                 )
-    floors = _staffed(problem, model, options) if found and chosen.staffed else None
+    floors = _staffed(problem, model, first, options) if found and chosen.staffed else None
     if floors is not None and round(first.objective_value) <= _floor(problem, model, floors):
         return _with_floors(
             problem, model, first, cp_model.OPTIMAL, options, started, spent, floors
@@ -189,9 +189,15 @@ def _floor(problem: Problem, model: Model, floors: Floors | None = None) -> int:
     return (floors or model.floors or Floors()).objective(problem.fairness_weight)
 
 
-def _staffed(problem: Problem, model: Model, options: SolveOptions) -> Floors:
-    """The model's floors, raised by the staffed relaxation (strategy.STAFFED)."""
-    unmet, together = staffed_floors(problem, options.deadline)
+def _staffed(
+    problem: Problem, model: Model, solver: cp_model.CpSolver, options: SolveOptions
+) -> Floors:
+    """The model's floors, raised by the staffed relaxation (strategy.STAFFED); Ctrl-C during
+    it reports the best schedule so far, `solver`'s."""
+    try:
+        unmet, together = staffed_floors(problem, options.deadline)
+    except Interrupted:
+        raise Interrupted(round(solver.objective_value)) from None
     floors = model.floors or Floors()
     raised = {"unmet": max(floors.unmet, unmet), "together": max(floors.together, together)}
     return replace(floors, **raised)

@@ -335,3 +335,18 @@ def test_a_block_without_working_days_needs_nobody(load) -> None:
     problem = load(config)
     assert staffed_floors(problem) == (0, 0)
     assert run(problem).stats.objective == 0
+
+
+def test_ctrl_c_during_the_staffed_floors_reports_the_schedule_so_far(load, monkeypatch) -> None:
+    """A Ctrl-C while the staffed floors are solved (after the steps found a schedule costing
+    3) says that schedule's cost, not that nothing was found."""
+    monkeypatch.setattr(strategy, "LOCAL_SEARCH_FROM", 0)
+
+    def ctrl_c(problem, deadline):
+        raise Interrupted()
+
+    monkeypatch.setattr(solve_module, "staffed_floors", ctrl_c)
+    problem = load(holiday_cases())
+    with pytest.raises(Interrupted) as caught:
+        solve_model(problem, build_model(problem), SolveOptions(time_limit=10.0))
+    assert caught.value.best == 3
